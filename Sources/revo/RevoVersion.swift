@@ -1,0 +1,3 @@
+enum RevoVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,37 @@
+import Synchronization
+
+@testable import RevoSim
+
+/// Collects values appended from simulated tasks, in order.
+final class Recorder<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+
+    func append(_ value: Value) {
+        values.withLock { $0.append(value) }
+    }
+
+    var all: [Value] {
+        values.withLock { $0 }
+    }
+}
+
+/// Runs `operation` as the single root task of a fresh simulation and returns its result.
+func simulate<T: Sendable>(
+    _ name: String = "root",
+    operation: @escaping @Sendable (SimulationExecutor) async throws -> T
+) throws -> T {
+    let sim = SimulationExecutor()
+    let result = Recorder<Result<T, any Error>>()
+    sim.spawn(name) {
+        do {
+            result.append(.success(try await operation(sim)))
+        } catch {
+            result.append(.failure(error))
+        }
+    }
+    try sim.run()
+    guard let outcome = result.all.first else {
+        throw SimulationError.stalled(at: sim.now, parked: [])
+    }
+    return try outcome.get()
+}

@@ -1,0 +1,74 @@
+import Testing
+
+@testable import RevoSim
+
+@Suite("withTimeout")
+struct TimeoutTests {
+    struct Failure: Error, Equatable {}
+
+    @Test("an operation that finishes in time returns its value, at its own time")
+    func finishesInTime() throws {
+        let (value, at) = try simulate { sim in
+            let clock = sim.clock
+            let value = try await withTimeout(after: .seconds(5), clock: clock) {
+                try await clock.sleep(for: .seconds(2))
+                return 42
+            }
+            return (value, clock.now)
+        }
+        #expect(value == 42)
+        #expect(at == .zero.advanced(by: .seconds(2)))
+    }
+
+    @Test("an operation that overruns is cancelled and the caller gets TimeoutError at the limit")
+    func overrunsInVirtualTime() throws {
+        let sim = SimulationExecutor()
+        let clock = sim.clock
+        let events = Recorder<String>()
+        sim.spawn("caller") {
+            do {
+                _ = try await withTimeout(after: .seconds(5), clock: clock) {
+                    do {
+                        try await clock.sleep(for: .seconds(3600))
+                    } catch {
+                        events.append("operation saw \(type(of: error)) at \(clock.now)")
+                        throw error
+                    }
+                }
+            } catch let error as TimeoutError {
+                events.append("caller got timeout (\(error.limit)) at \(clock.now)")
+            }
+        }
+        try sim.run()
+        #expect(
+            events.all == [
+                "operation saw CancellationError at t+5.000s",
+                "caller got timeout (5.0 seconds) at t+5.000s",
+            ]
+        )
+        #expect(sim.statistics.pendingTimers == 0)
+    }
+
+    @Test("an operation's own error is passed through")
+    func errorPassesThrough() throws {
+        #expect(throws: Failure.self) {
+            try simulate { sim in
+                try await withTimeout(after: .seconds(5), clock: sim.clock) { () async throws -> Int in
+                    throw Failure()
+                }
+            }
+        }
+    }
+
+    @Test("the same function times out on the wall clock")
+    func wallClockTimeout() async throws {
+        let clock = ContinuousClock()
+        await #expect(throws: TimeoutError.self) {
+            try await withTimeout(after: .milliseconds(20), clock: clock) {
+                try await clock.sleep(for: .seconds(30))
+            }
+        }
+        let value = try await withTimeout(after: .seconds(30), clock: clock) { "fast" }
+        #expect(value == "fast")
+    }
+}
