@@ -12,16 +12,27 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "revo", targets: ["revo"]),
+        .library(name: "RevoCore", targets: ["RevoCore"]),
         .library(name: "RevoSim", targets: ["RevoSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .target(
+            name: "RevoCore",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RevoSim",
             dependencies: [
+                "RevoCore",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
@@ -30,11 +41,13 @@ let package = Package(
         .executableTarget(
             name: "revo",
             dependencies: [
+                "RevoCore",
                 "RevoSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "RevoCoreTests", dependencies: ["RevoCore", "RevoSim"], swiftSettings: swiftSettings),
         .testTarget(name: "RevoSimTests", dependencies: ["RevoSim"], swiftSettings: swiftSettings),
         .testTarget(name: "revoTests", dependencies: ["revo"], swiftSettings: swiftSettings),
     ]

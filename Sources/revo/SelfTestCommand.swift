@@ -1,4 +1,5 @@
 import ArgumentParser
+import RevoCore
 import RevoSim
 
 #if canImport(FoundationEssentials)
@@ -161,12 +162,5 @@ struct SelfTestCommand: ParsableCommand {
     private func rate(_ count: Int, _ seconds: Double) -> String {
         guard seconds > 0 else { return "-" }
         return String(Int((Double(count) / seconds).rounded()))
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -25,7 +25,7 @@ struct ExecutorTests {
                 return await group.next() ?? false
             }
             placements["unstructured"] = await Task(executorPreference: sim) { sim.isCurrent }.value
-            placements["spawned"] = try await sim.spawn("nested") { sim.isCurrent }.value
+            placements["spawned"] = await sim.spawn("nested") { sim.isCurrent }.value
             return placements
         }
         #expect(placements.count == 6)

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import RevoCore
 @testable import RevoSim
 
 @Suite("withTimeout")

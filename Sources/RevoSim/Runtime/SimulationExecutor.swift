@@ -102,6 +102,31 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
         _ name: String,
         operation: sending @escaping () async throws -> Success
     ) -> Task<Success, any Error> {
+        let info = register(name)
+        return Task(executorPreference: self) {
+            defer { self.finished(info.id) }
+            return try await SimulationTaskInfo.$current.withValue(info) {
+                try await operation()
+            }
+        }
+    }
+
+    /// Starts a named simulated task whose operation cannot throw.
+    @discardableResult
+    public func spawn<Success: Sendable>(
+        _ name: String,
+        operation: sending @escaping () async -> Success
+    ) -> Task<Success, Never> {
+        let info = register(name)
+        return Task(executorPreference: self) {
+            defer { self.finished(info.id) }
+            return await SimulationTaskInfo.$current.withValue(info) {
+                await operation()
+            }
+        }
+    }
+
+    private func register(_ name: String) -> SimulationTaskInfo {
         let info = state.withLock { s in
             s.nextTaskID += 1
             let task = SimulationError.ParkedTask(id: s.nextTaskID, name: name, spawnedAt: .init(offset: s.now))
@@ -110,12 +135,7 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
             return SimulationTaskInfo(id: task.id, name: name)
         }
         trace.record("spawn \(name)#\(info.id)", at: now)
-        return Task(executorPreference: self) {
-            defer { self.finished(info.id) }
-            return try await SimulationTaskInfo.$current.withValue(info) {
-                try await operation()
-            }
-        }
+        return info
     }
 
     private func finished(_ id: UInt64) {

@@ -1,3 +1,5 @@
+import RevoCore
+
 /// A `Clock` whose time only moves when the ``SimulationExecutor`` it belongs to has no job left to run.
 ///
 /// Code written against `any Clock<Duration>` cannot tell it from `ContinuousClock`: `sleep(until:)`
@@ -49,23 +51,5 @@ public struct VirtualClock: Clock, Sendable {
 
     public func sleep(until deadline: Instant, tolerance: Swift.Duration? = nil) async throws {
         try await executor.sleep(until: deadline)
-    }
-}
-
-extension Duration {
-    /// Seconds with millisecond precision, e.g. `12.345s`; stable across platforms, used in traces and messages.
-    public var formattedSeconds: String {
-        let (seconds, attoseconds) = components
-        let totalMilliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        let sign = totalMilliseconds < 0 ? "-" : ""
-        let magnitude = totalMilliseconds.magnitude
-        let fraction = String(magnitude % 1000)
-        return "\(sign)\(magnitude / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)s"
-    }
-
-    /// Whole nanoseconds, truncated; the unit of the trace encoding.
-    public var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,3 +1,4 @@
+import RevoCore
 import Synchronization
 
 /// A default actor that records the order in which tasks reach it; part of the self-test workload.

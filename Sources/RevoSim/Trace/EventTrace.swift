@@ -1,3 +1,4 @@
+import RevoCore
 import DequeModule
 import Synchronization
 

@@ -1,0 +1,27 @@
+/// A model the manager can route requests to: a local model, a remote API, or the mock.
+///
+/// Implementations report failures as ``ProviderError`` (anything else is treated as a server error). The stream
+/// returned by ``generate(_:)`` must produce its chunks in the consumer's task (e.g. `AsyncThrowingStream(unfolding:)`)
+/// so that in a simulation it runs on the simulation's executor.
+public protocol ModelProvider: Sendable {
+    var descriptor: ModelDescriptor { get }
+
+    /// Loads weights and libraries; a no-op for APIs and the mock. Throws `.outOfMemory`, `.missingLibrary`,
+    /// `.missingWeights`...
+    func load() async throws(ProviderError)
+
+    /// Frees what ``load()`` took.
+    func unload() async
+
+    /// Streams the answer: tokens, then one `.finished` with the usage.
+    func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error>
+
+    /// A cheap liveness check (a local health URL, a models listing).
+    func health() async -> ProviderHealth
+}
+
+/// What a provider says about itself.
+public enum ProviderHealth: Sendable, Equatable {
+    case healthy
+    case unhealthy(String)
+}

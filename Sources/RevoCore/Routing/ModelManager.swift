@@ -1,0 +1,569 @@
+public import Logging
+import Synchronization
+
+/// Picks a model for every request: loads local models the machine can hold, routes each request along the fallback
+/// chain with one retry loop, keeps a circuit breaker per provider, and explains every answer with a ``DecisionTrace``.
+///
+/// Routing runs in the caller's task; shared state (provider states, breakers, cost) sits behind one lock held only
+/// for short, synchronous decisions, so concurrent requests never wait on each other.
+public final class ModelManager: Sendable {
+    struct Entry: Sendable {
+        var provider: any ModelProvider
+        var state = ProviderState.unloaded
+        var breaker: CircuitBreaker
+        var loadAttempts = 0
+        var consecutiveLoadFailures = 0
+        var nextProbeAt: Duration?
+        /// The machine when the last load attempt failed: more free memory since means "try again now".
+        var machineAtFailure: MachineResources?
+    }
+
+    struct State: Sendable {
+        var entries: [ProviderID: Entry]
+        var costs = CostLedger()
+        /// Footprints of loads in progress, so two concurrent loads cannot both count on the same free memory.
+        var reservedForLoads = ResourceFootprint.zero
+        var reprobeTask: Task<Void, Never>?
+    }
+
+    public let policy: RoutingPolicy
+    /// Providers in the order they are tried.
+    public let chain: [ProviderID]
+    private let registrationOrder: [ProviderID]
+    private let probe: any ResourceProbe
+    private let clock: SystemClock
+    private let random: RandomSource
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    public init(
+        providers: [any ModelProvider],
+        policy: RoutingPolicy = RoutingPolicy(),
+        probe: any ResourceProbe,
+        clock: SystemClock,
+        random: RandomSource,
+        logger: Logger = Logger(label: "revo.models")
+    ) {
+        self.policy = policy
+        self.probe = probe
+        self.clock = clock
+        self.random = random
+        self.logger = logger
+        var entries: [ProviderID: Entry] = [:]
+        var order: [ProviderID] = []
+        for provider in providers where entries[provider.descriptor.id] == nil {
+            entries[provider.descriptor.id] = Entry(provider: provider, breaker: CircuitBreaker(settings: policy.breaker))
+            order.append(provider.descriptor.id)
+        }
+        self.registrationOrder = order
+        self.chain = policy.effectiveChain(registered: providers.map { ($0.descriptor.id, $0.descriptor.kind) })
+        self.state = Mutex(State(entries: entries))
+    }
+
+    // MARK: Start-up, re-probing, shutdown
+
+    /// Decides, for every provider in chain order, whether it can be used on this machine, and loads the local ones
+    /// that fit. Never throws: a provider that cannot be used is marked unavailable with the reason.
+    public func start() async {
+        for id in chain { await prepare(id) }
+    }
+
+    /// Starts the background loop that probes unavailable providers again (with backoff, or at once when the machine
+    /// has more free memory than when they failed).
+    public func startReprobing(with starter: any TaskStarter) {
+        let task = starter.start("models.reprobe") { [self] in
+            while !Task.isCancelled {
+                do {
+                    try await clock.sleep(for: policy.reprobeInterval)
+                } catch {
+                    return
+                }
+                await reconcile()
+            }
+        }
+        let previous = state.withLock { s in
+            defer { s.reprobeTask = task }
+            return s.reprobeTask
+        }
+        previous?.cancel()
+    }
+
+    /// Probes the unavailable providers whose backoff expired or whose resources improved.
+    public func reconcile() async {
+        let machine = await probe.resources()
+        let now = clock.now
+        let due = state.withLock { s in
+            chain.filter { id in
+                guard let entry = s.entries[id], case .unavailable(_, true) = entry.state else { return false }
+                if let at = entry.nextProbeAt, now >= at { return true }
+                guard let before = entry.machineAtFailure else { return false }
+                return machine.availableRAM > before.availableRAM
+                    || (machine.largestAvailableGPUMemory ?? .zero) > (before.largestAvailableGPUMemory ?? .zero)
+            }
+        }
+        for id in due { await prepare(id) }
+    }
+
+    /// Stops re-probing and unloads every loaded model.
+    public func shutdown() async {
+        let (task, loaded) = state.withLock { s in
+            defer { s.reprobeTask = nil }
+            let loaded = registrationOrder.compactMap { id -> (any ModelProvider)? in
+                guard let entry = s.entries[id], entry.state == .ready else { return nil }
+                s.entries[id]?.state = .unloaded
+                return entry.provider
+            }
+            return (s.reprobeTask, loaded)
+        }
+        task?.cancel()
+        for provider in loaded { await provider.unload() }
+    }
+
+    private func prepare(_ id: ProviderID) async {
+        guard let provider = state.withLock({ $0.entries[id]?.provider }) else { return }
+        let descriptor = provider.descriptor
+        if descriptor.kind == .api, !descriptor.hasCredentials {
+            markUnavailable(id, reason: "no API key configured", retryable: false, machine: nil)
+            return
+        }
+        let machine = await probe.resources()
+        if let missing = descriptor.requiredLibraries.first(where: { !machine.hasLibrary($0) }) {
+            markUnavailable(id, reason: ProviderError.missingLibrary(missing).description, retryable: true, machine: machine)
+            return
+        }
+        if let unmet = descriptor.requirement.unmetReason(on: machine) {
+            markUnavailable(id, reason: unmet, retryable: true, machine: machine)
+            return
+        }
+        // The first placement that fits (GPU, then CPU) is reserved until the load ends.
+        let placement: Result<ResourceFootprint, PlacementMisfit> = state.withLock { s in
+            let reserved = s.reservedForLoads
+            guard let fitting = descriptor.placements.first(where: { $0.misfit(on: machine, alreadyReserved: reserved) == nil }) else {
+                return .failure(PlacementMisfit(reason: descriptor.footprint.misfit(on: machine, alreadyReserved: reserved) ?? "does not fit"))
+            }
+            s.reservedForLoads = s.reservedForLoads + fitting
+            s.entries[id]?.state = .loading
+            s.entries[id]?.loadAttempts += 1
+            return .success(fitting)
+        }
+        let footprint: ResourceFootprint
+        switch placement {
+        case .success(let fitting):
+            footprint = fitting
+        case .failure(let misfit):
+            markUnavailable(id, reason: misfit.reason, retryable: true, machine: machine)
+            return
+        }
+        let loadTimeout = policy.loadTimeout
+        let outcome: ProviderError?
+        do {
+            // An untyped closure: Swift 6.3 crashes reabstracting a typed-throws one here.
+            try await clock.withDeadline(clock.now + loadTimeout) {
+                try await provider.load()
+            }
+            outcome = nil
+        } catch let error as ProviderError {
+            outcome = error
+        } catch is TimeoutError {
+            outcome = .unavailable("load did not finish within \(loadTimeout.formattedSeconds)")
+        } catch {
+            outcome = .unavailable("load failed: \(error)")
+        }
+        state.withLock { s in
+            s.reservedForLoads = ResourceFootprint(
+                ram: s.reservedForLoads.ram - footprint.ram,
+                gpuMemory: s.reservedForLoads.gpuMemory - footprint.gpuMemory
+            )
+        }
+        if let outcome {
+            markUnavailable(id, reason: outcome.description, retryable: true, machine: machine)
+        } else {
+            state.withLock { s in
+                s.entries[id]?.state = .ready
+                s.entries[id]?.consecutiveLoadFailures = 0
+                s.entries[id]?.nextProbeAt = nil
+                s.entries[id]?.machineAtFailure = nil
+            }
+            logger.info("provider ready", metadata: ["provider": "\(id)"])
+        }
+    }
+
+    private func markUnavailable(_ id: ProviderID, reason: String, retryable: Bool, machine: MachineResources?) {
+        let now = clock.now
+        let policy = self.policy
+        state.withLock { s in
+            guard var entry = s.entries[id] else { return }
+            entry.state = .unavailable(reason: reason, retryable: retryable)
+            if retryable {
+                entry.consecutiveLoadFailures += 1
+                let doublings = min(entry.consecutiveLoadFailures - 1, 20)
+                let backoff = policy.reprobeInitial * (1 << doublings)
+                entry.nextProbeAt = now + (backoff > policy.reprobeMax ? policy.reprobeMax : backoff)
+                entry.machineAtFailure = machine
+            } else {
+                entry.nextProbeAt = nil
+            }
+            s.entries[id] = entry
+        }
+        logger.warning("provider unavailable", metadata: ["provider": "\(id)", "reason": "\(reason)"])
+    }
+
+    // MARK: Status
+
+    /// Every registered provider, in chain order, then the ones the chain leaves out.
+    public func statuses() -> [ProviderStatus] {
+        let order = chain + registrationOrder.filter { !chain.contains($0) }
+        return state.withLock { s in
+            order.compactMap { id in
+                guard let entry = s.entries[id] else { return nil }
+                return ProviderStatus(
+                    descriptor: entry.provider.descriptor,
+                    state: entry.state,
+                    breaker: entry.breaker.state,
+                    breakerOpenings: entry.breaker.openings,
+                    loadAttempts: entry.loadAttempts,
+                    nextProbeAt: entry.nextProbeAt
+                )
+            }
+        }
+    }
+
+    /// Providers that can take a request now (ready, circuit not open), in chain order.
+    public func availableProviders() -> [ProviderID] {
+        let now = clock.now
+        return state.withLock { s in
+            chain.filter { id in
+                guard let entry = s.entries[id], entry.state.isReady else { return false }
+                if let reopens = entry.breaker.reopensAt, reopens > now { return false }
+                return true
+            }
+        }
+    }
+
+    public func costSummary() -> CostLedger.Summary {
+        state.withLock { $0.costs.summary() }
+    }
+
+    /// Models are healthy when every provider in the chain is usable, degraded when some are not (or only the mock
+    /// answers), unhealthy when nothing can answer.
+    public func health() -> ComponentHealth {
+        let statuses = statuses().filter { chain.contains($0.id) }
+        let now = clock.now
+        var reasons: [String] = []
+        var usable: [ProviderStatus] = []
+        for status in statuses {
+            switch status.state {
+            case .unavailable(let reason, _):
+                reasons.append("\(status.id): \(reason)")
+            case .unloaded, .loading:
+                reasons.append("\(status.id): \(status.state == .loading ? "loading" : "not loaded")")
+            case .ready:
+                if case .open(let until, let reason) = status.breaker, until > now {
+                    reasons.append("\(status.id): \(reason)")
+                } else {
+                    usable.append(status)
+                }
+            }
+        }
+        if usable.isEmpty {
+            return ComponentHealth(status: .unhealthy, reasons: ["no model available"] + reasons)
+        }
+        if usable.allSatisfy({ $0.descriptor.kind == .mock }) {
+            return ComponentHealth(status: .degraded, reasons: ["only the mock answers"] + reasons)
+        }
+        return ComponentHealth(status: reasons.isEmpty ? .healthy : .degraded, reasons: reasons)
+    }
+
+    // MARK: Generation
+
+    /// Answers `request` with the first provider along the chain that can, retrying and falling back by error class.
+    public func generate(_ request: GenerationRequest) async throws(ModelManagerError) -> ModelResponse {
+        try await route(request, sink: nil)
+    }
+
+    /// Like ``generate(_:)``, handing each token to `onToken` as it arrives. A failure before the first token falls
+    /// back transparently; a failure after it ends the stream with ``ModelManagerError/interrupted(_:)``, reporting
+    /// exactly what was delivered.
+    public func stream(
+        _ request: GenerationRequest,
+        onToken: @escaping @Sendable (String) async throws -> Void
+    ) async throws(ModelManagerError) -> ModelResponse {
+        try await route(request, sink: onToken)
+    }
+
+    private enum Admission {
+        case go(ModelDescriptor, any ModelProvider)
+        case skip(String, reopensAt: Duration?)
+    }
+
+    private func admit(_ id: ProviderID, requiredContext: Int, bypassBreaker: Bool, at now: Duration) -> Admission {
+        let capUSD = policy.cost.dailyCapUSD
+        return state.withLock { s in
+            guard var entry = s.entries[id] else { return .skip("not registered", reopensAt: nil) }
+            let descriptor = entry.provider.descriptor
+            switch entry.state {
+            case .ready: break
+            case .unavailable(let reason, _): return .skip(reason, reopensAt: nil)
+            case .loading: return .skip("still loading", reopensAt: nil)
+            case .unloaded: return .skip("not loaded", reopensAt: nil)
+            }
+            if descriptor.contextWindow < requiredContext {
+                return .skip("context window \(descriptor.contextWindow) < \(requiredContext) tokens needed", reopensAt: nil)
+            }
+            if descriptor.isCloud, s.costs.spentToday(at: now) >= capUSD {
+                return .skip("daily cost cap $\(capUSD) reached", reopensAt: nil)
+            }
+            if bypassBreaker {
+                entry.breaker.forceProbe()
+            } else if case .rejected(let retryAt, let reason) = entry.breaker.permit(at: now) {
+                return .skip(reason, reopensAt: retryAt)
+            }
+            s.entries[id] = entry
+            return .go(descriptor, entry.provider)
+        }
+    }
+
+    private func recordOutcome(_ id: ProviderID, error: ProviderError?, at now: Duration) {
+        let settings = policy.breaker
+        state.withLock { s in
+            guard var entry = s.entries[id] else { return }
+            switch error {
+            case nil:
+                entry.breaker.recordSuccess(at: now)
+            case .rateLimited(let retryAfter):
+                let until = now + (retryAfter ?? settings.rateLimitCooldown)
+                entry.breaker.coolDown(until: until, reason: "cooling down after 429 until t+\(until.formattedSeconds)")
+            case .contextTooLong, .contentPolicy, .invalidRequest:
+                // About this request, not the provider's health.
+                entry.breaker.recordAbandoned()
+            case .outOfMemory(let detail) where entry.provider.descriptor.kind == .local:
+                entry.breaker.recordFailure(error!, at: now)
+                logger.warning("provider out of memory under load", metadata: ["provider": "\(id)", "detail": "\(detail)"])
+            case .some(let error):
+                entry.breaker.recordFailure(error, at: now)
+            }
+            s.entries[id] = entry
+        }
+    }
+
+    private func recordAnswer(kind: ProviderKind, costUSD: Double, at now: Duration) {
+        state.withLock { $0.costs.record(kind: kind, costUSD: costUSD, at: now) }
+    }
+
+    private func route(
+        _ request: GenerationRequest,
+        sink: (@Sendable (String) async throws -> Void)?
+    ) async throws(ModelManagerError) -> ModelResponse {
+        let start = clock.now
+        let deadline = start + policy.requestDeadline
+        var trace = DecisionTrace()
+        var requiredContext = request.requiredContext
+        var queue = chain
+        var forced: [ProviderID] = []
+        var calledProviders: [ProviderID] = []
+        var breakerSkips: [(id: ProviderID, reopensAt: Duration)] = []
+        var triedClosestToRecovery = false
+        var retryAfterWaited = Duration.zero
+        var lastError: ProviderError?
+
+        while true {
+            if Task.isCancelled { throw .cancelled }
+            let now = clock.now
+            if now >= deadline { throw .deadlineExceeded(trace) }
+
+            // Next candidate: a forced alternative, the chain, or — when every circuit was open — the closest to recovery.
+            let id: ProviderID
+            var bypassBreaker = false
+            var note: String?
+            if !forced.isEmpty {
+                id = forced.removeFirst()
+            } else if !queue.isEmpty {
+                id = queue.removeFirst()
+            } else if calledProviders.isEmpty, !triedClosestToRecovery,
+                let closest = breakerSkips.min(by: { ($0.reopensAt, $0.id) < ($1.reopensAt, $1.id) })
+            {
+                triedClosestToRecovery = true
+                id = closest.id
+                bypassBreaker = true
+                note = "all circuits open: trying the one closest to recovery"
+            } else {
+                throw Self.exhausted(trace, lastError: lastError)
+            }
+
+            if !calledProviders.contains(id), calledProviders.count > policy.maxFallbacks {
+                trace.append(.init(provider: id, outcome: .skipped("fallback cap of \(policy.maxFallbacks) reached"), retry: 0, startedAt: now - start, duration: .zero))
+                throw Self.exhausted(trace, lastError: lastError)
+            }
+
+            let descriptor: ModelDescriptor
+            let provider: any ModelProvider
+            switch admit(id, requiredContext: requiredContext, bypassBreaker: bypassBreaker, at: now) {
+            case .skip(let reason, let reopensAt):
+                trace.append(.init(provider: id, outcome: .skipped(reason), retry: 0, startedAt: now - start, duration: .zero))
+                if let reopensAt { breakerSkips.append((id, reopensAt)) }
+                continue
+            case .go(let admitted, let admittedProvider):
+                descriptor = admitted
+                provider = admittedProvider
+            }
+            if !calledProviders.contains(id) { calledProviders.append(id) }
+
+            var retry = 0
+            attempts: while true {
+                let attemptStart = clock.now
+                let attemptDeadline = min(deadline, attemptStart + policy.attemptTimeout)
+                let result = await attempt(provider, request, deadline: attemptDeadline, sink: sink)
+                let finished = clock.now
+                switch result {
+                case .answered(let text, let usage, let firstTokenAt):
+                    recordOutcome(id, error: nil, at: finished)
+                    let cost = descriptor.cost(of: usage)
+                    recordAnswer(kind: descriptor.kind, costUSD: cost, at: finished)
+                    trace.append(.init(provider: id, outcome: .succeeded, retry: retry, startedAt: attemptStart - start, duration: finished - attemptStart, note: note))
+                    return ModelResponse(
+                        text: text,
+                        provider: id,
+                        providerKind: descriptor.kind,
+                        usage: usage,
+                        costUSD: cost,
+                        latency: finished - start,
+                        timeToFirstToken: firstTokenAt.map { $0 - start },
+                        trace: trace
+                    )
+                case .cancelled:
+                    state.withLock { $0.entries[id]?.breaker.recordAbandoned() }
+                    throw .cancelled
+                case .failed(let error, let delivered, let deliveredTokens):
+                    recordOutcome(id, error: error, at: finished)
+                    lastError = error
+                    if deliveredTokens > 0 {
+                        trace.append(.init(provider: id, outcome: .interrupted(error), retry: retry, startedAt: attemptStart - start, duration: finished - attemptStart, note: note))
+                        throw .interrupted(
+                            StreamInterruption(provider: id, deliveredText: delivered, deliveredTokens: deliveredTokens, error: error, trace: trace)
+                        )
+                    }
+                    trace.append(.init(provider: id, outcome: .failed(error), retry: retry, startedAt: attemptStart - start, duration: finished - attemptStart, note: note))
+                    note = nil
+
+                    switch error {
+                    case .invalidRequest:
+                        throw .invalidRequest(error, trace)
+                    case .contentPolicy:
+                        if let alternative = policy.contentPolicyAlternative, alternative != id, !calledProviders.contains(alternative) {
+                            forced.append(alternative)
+                            break attempts
+                        }
+                        throw .contentRejected(error, trace)
+                    case .contextTooLong(_, let requested):
+                        requiredContext = max(requiredContext, requested)
+                        break attempts
+                    case .rateLimited(let retryAfter):
+                        guard retry < policy.retry.rateLimitRetries, let wait = retryAfter,
+                            wait <= policy.retry.maxRetryAfter,
+                            retryAfterWaited + wait <= policy.retry.maxTotalRetryAfterWait,
+                            clock.now + wait < deadline
+                        else { break attempts }
+                        retryAfterWaited += wait
+                        do { try await clock.sleep(for: wait) } catch { throw .cancelled }
+                    case .serverError, .timeout:
+                        guard retry < policy.retry.retries(for: error.errorClass) else { break attempts }
+                        let wait = policy.retry.backoff(retry: retry + 1, random: random)
+                        guard clock.now + wait < deadline else { break attempts }
+                        do { try await clock.sleep(for: wait) } catch { throw .cancelled }
+                        // A circuit that opened meanwhile (other requests failing too) ends the retries.
+                        if case .rejected = state.withLock({ $0.entries[id]?.breaker.permit(at: clock.now) ?? .allowed }) {
+                            break attempts
+                        }
+                    case .unavailable, .missingLibrary, .missingWeights, .outOfMemory, .connectionRefused, .authentication:
+                        break attempts
+                    }
+                    retry += 1
+                }
+            }
+        }
+    }
+
+    private static func exhausted(_ trace: DecisionTrace, lastError: ProviderError?) -> ModelManagerError {
+        .noModelAvailable(trace)
+    }
+
+    private enum AttemptResult: Sendable {
+        case answered(String, TokenUsage, firstTokenAt: Duration?)
+        case failed(ProviderError, delivered: String, deliveredTokens: Int)
+        case cancelled
+    }
+
+    /// One call to one provider under a deadline. Tokens reach the sink as they arrive; the delivery record says what
+    /// the client already has if the call fails midway.
+    private func attempt(
+        _ provider: any ModelProvider,
+        _ request: GenerationRequest,
+        deadline: Duration,
+        sink: (@Sendable (String) async throws -> Void)?
+    ) async -> AttemptResult {
+        let delivery = Delivery()
+        let clock = self.clock
+        do {
+            let (text, usage) = try await clock.withDeadline(deadline) {
+                var text = ""
+                for try await chunk in provider.generate(request) {
+                    switch chunk {
+                    case .token(let token):
+                        text += token
+                        if let sink {
+                            try await sink(token)
+                            delivery.delivered(token, at: clock.now)
+                        } else {
+                            delivery.received(at: clock.now)
+                        }
+                    case .finished(let usage):
+                        return (text, usage)
+                    }
+                }
+                throw ProviderError.serverError(status: 502, message: "stream ended without completing")
+            }
+            return .answered(text, usage, firstTokenAt: delivery.firstTokenAt)
+        } catch {
+            let snapshot = delivery.snapshot
+            let providerError: ProviderError
+            switch error {
+            case let error as ProviderError: providerError = error
+            case is TimeoutError: providerError = .timeout
+            case is CancellationError where Task.isCancelled: return .cancelled
+            default: providerError = .serverError(status: 500, message: "\(error)")
+            }
+            return .failed(providerError, delivered: snapshot.text, deliveredTokens: snapshot.tokens)
+        }
+    }
+}
+
+private struct PlacementMisfit: Error {
+    var reason: String
+}
+
+/// What one attempt has handed to a streaming client so far.
+private final class Delivery: Sendable {
+    private let state = Mutex((text: "", tokens: 0, firstTokenAt: Duration?.none))
+
+    func delivered(_ token: String, at now: Duration) {
+        state.withLock { s in
+            s.text += token
+            s.tokens += 1
+            if s.firstTokenAt == nil { s.firstTokenAt = now }
+        }
+    }
+
+    func received(at now: Duration) {
+        state.withLock { s in
+            if s.firstTokenAt == nil { s.firstTokenAt = now }
+        }
+    }
+
+    var snapshot: (text: String, tokens: Int) {
+        state.withLock { ($0.text, $0.tokens) }
+    }
+
+    var firstTokenAt: Duration? {
+        state.withLock { $0.firstTokenAt }
+    }
+}

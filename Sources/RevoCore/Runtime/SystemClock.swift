@@ -1,0 +1,61 @@
+/// The time source of RevoCore: any `Clock<Duration>`, read as the time elapsed since the clock was wrapped.
+///
+/// Timestamps and deadlines are plain `Duration`s, so they compare, add and print the same way whether the clock
+/// underneath is `ContinuousClock` (a real server) or a simulation's virtual clock; RevoCore never learns which.
+public struct SystemClock: Sendable {
+    private let elapsed: @Sendable () -> Duration
+    private let sleeper: @Sendable (Duration) async throws -> Void
+
+    /// Takes any clock; an `any Clock<Duration>` is opened implicitly.
+    public init<C: Clock<Duration>>(_ clock: C) {
+        let origin = clock.now
+        self.elapsed = { origin.duration(to: clock.now) }
+        self.sleeper = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
+    }
+
+    /// Time since this clock was created.
+    public var now: Duration {
+        elapsed()
+    }
+
+    /// Suspends until `deadline` (a value of ``now``); returns at once if it has passed. Throws on cancellation.
+    public func sleep(until deadline: Duration) async throws {
+        guard deadline > now else { return }
+        try await sleeper(deadline)
+    }
+
+    public func sleep(for duration: Duration) async throws {
+        try await sleep(until: now + duration)
+    }
+
+    /// Runs `operation` with a deadline on this clock; see ``withTimeout(after:tolerance:clock:operation:)``.
+    public func withDeadline<Success: Sendable>(
+        _ deadline: Duration,
+        operation: @escaping @Sendable () async throws -> Success
+    ) async throws -> Success {
+        let remaining = deadline - now
+        guard remaining > .zero else { throw TimeoutError(limit: "deadline passed") }
+        return try await withTimeout(after: remaining, clock: DeadlineClock(clock: self), operation: operation)
+    }
+}
+
+/// Adapts a ``SystemClock`` back to the `Clock` protocol so ``withTimeout(after:tolerance:clock:operation:)`` can race it.
+private struct DeadlineClock: Clock {
+    typealias Duration = Swift.Duration
+
+    struct Instant: InstantProtocol {
+        var offset: Swift.Duration
+        func advanced(by duration: Swift.Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Swift.Duration { other.offset - offset }
+        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    }
+
+    let clock: SystemClock
+
+    var now: Instant { Instant(offset: clock.now) }
+    var minimumResolution: Swift.Duration { .nanoseconds(1) }
+
+    func sleep(until deadline: Instant, tolerance: Swift.Duration?) async throws {
+        try await clock.sleep(until: deadline.offset)
+    }
+}
