@@ -43,7 +43,12 @@ struct ModelSelectionTests {
 
     @Test("Llama is chosen on the CPU with more than 32 GB RAM and no GPU")
     func llamaOnCPU() throws {
-        let machine = MachineResources(totalRAM: .gigabytes(64), availableRAM: .gigabytes(40), cpuCores: 16, nativeLibraries: ["torch", "transformers"])
+        let machine = MachineResources(
+            totalRAM: .gigabytes(64),
+            availableRAM: .gigabytes(40),
+            cpuCores: 16,
+            nativeLibraries: ["torch", "transformers"]
+        )
         let fixture = ProviderFixture(machine: machine)
         let manager = fixture.manager()
         let state = try fixture.run {
@@ -121,7 +126,7 @@ struct ModelSelectionTests {
             var probeTimes: [Duration?] = [manager.statuses()[0].nextProbeAt]
             // Backoff doubles while nothing changes: 5 s, 10 s, 20 s.
             for _ in 0..<2 {
-                try await fixture.clock.sleep(until: probeTimes.last!! )
+                try await fixture.clock.sleep(until: probeTimes.last!!)
                 await manager.reconcile()
                 probeTimes.append(manager.statuses()[0].nextProbeAt)
             }

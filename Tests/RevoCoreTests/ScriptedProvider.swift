@@ -183,6 +183,11 @@ struct ProviderFixture {
         ModelManager(providers: providers ?? all, policy: policy, probe: probe, clock: clock, random: RandomSource(seed: 1))
     }
 
+    /// A manager over the API providers and the mock only.
+    func apiManager(_ policy: RoutingPolicy = RoutingPolicy()) -> ModelManager {
+        manager(policy, providers: [openai, anthropic, mock])
+    }
+
     /// Runs `body` as the simulation's root task and returns its result.
     func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let result = Mutex<Result<T, any Error>?>(nil)
@@ -201,3 +206,21 @@ struct ProviderFixture {
 }
 
 let chat = GenerationRequest(prompt: "hello there", maxTokens: 64, requestID: "r1")
+
+extension ModelManager {
+    /// The outcome of one request as a typed `Result`, so tests can match the error's case.
+    func result(_ request: GenerationRequest) async -> Result<ModelResponse, ModelManagerError> {
+        do throws(ModelManagerError) {
+            return .success(try await generate(request))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+extension Result {
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}

@@ -391,7 +391,15 @@ public final class ModelManager: Sendable {
             }
 
             if !calledProviders.contains(id), calledProviders.count > policy.maxFallbacks {
-                trace.append(.init(provider: id, outcome: .skipped("fallback cap of \(policy.maxFallbacks) reached"), retry: 0, startedAt: now - start, duration: .zero))
+                trace.append(
+                    .init(
+                        provider: id,
+                        outcome: .skipped("fallback cap of \(policy.maxFallbacks) reached"),
+                        retry: 0,
+                        startedAt: now - start,
+                        duration: .zero
+                    )
+                )
                 throw Self.exhausted(trace, lastError: lastError)
             }
 
@@ -419,7 +427,16 @@ public final class ModelManager: Sendable {
                     recordOutcome(id, error: nil, at: finished)
                     let cost = descriptor.cost(of: usage)
                     recordAnswer(kind: descriptor.kind, costUSD: cost, at: finished)
-                    trace.append(.init(provider: id, outcome: .succeeded, retry: retry, startedAt: attemptStart - start, duration: finished - attemptStart, note: note))
+                    trace.append(
+                        .init(
+                            provider: id,
+                            outcome: .succeeded,
+                            retry: retry,
+                            startedAt: attemptStart - start,
+                            duration: finished - attemptStart,
+                            note: note
+                        )
+                    )
                     return ModelResponse(
                         text: text,
                         provider: id,
@@ -437,12 +454,30 @@ public final class ModelManager: Sendable {
                     recordOutcome(id, error: error, at: finished)
                     lastError = error
                     if deliveredTokens > 0 {
-                        trace.append(.init(provider: id, outcome: .interrupted(error), retry: retry, startedAt: attemptStart - start, duration: finished - attemptStart, note: note))
+                        trace.append(
+                            .init(
+                                provider: id,
+                                outcome: .interrupted(error),
+                                retry: retry,
+                                startedAt: attemptStart - start,
+                                duration: finished - attemptStart,
+                                note: note
+                            )
+                        )
                         throw .interrupted(
                             StreamInterruption(provider: id, deliveredText: delivered, deliveredTokens: deliveredTokens, error: error, trace: trace)
                         )
                     }
-                    trace.append(.init(provider: id, outcome: .failed(error), retry: retry, startedAt: attemptStart - start, duration: finished - attemptStart, note: note))
+                    trace.append(
+                        .init(
+                            provider: id,
+                            outcome: .failed(error),
+                            retry: retry,
+                            startedAt: attemptStart - start,
+                            duration: finished - attemptStart,
+                            note: note
+                        )
+                    )
                     note = nil
 
                     switch error {

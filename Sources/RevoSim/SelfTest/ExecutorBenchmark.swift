@@ -1,4 +1,5 @@
 import RevoCore
+
 /// Raw throughput of the ``SimulationExecutor``: jobs per second (tasks yielding in a loop) and timers per second
 /// (tasks sleeping on distinct deadlines), on the calling thread.
 ///

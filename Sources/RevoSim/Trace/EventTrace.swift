@@ -1,5 +1,5 @@
-import RevoCore
 import DequeModule
+import RevoCore
 import Synchronization
 
 /// The record of a simulation: every event folded into a running digest, the most recent ones kept readable.
