@@ -188,20 +188,8 @@ struct ProviderFixture {
         manager(policy, providers: [openai, anthropic, mock])
     }
 
-    /// Runs `body` as the simulation's root task and returns its result.
     func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let result = Mutex<Result<T, any Error>?>(nil)
-        sim.spawn("test") {
-            do {
-                let value = try await body()
-                result.withLock { $0 = .success(value) }
-            } catch {
-                result.withLock { $0 = .failure(error) }
-            }
-        }
-        try sim.run()
-        guard let outcome = result.withLock({ $0 }) else { throw SimulationError.stalled(at: sim.now, parked: []) }
-        return try outcome.get()
+        try runSimulation(sim, body)
     }
 }
 

@@ -1,0 +1,65 @@
+import DequeModule
+import Synchronization
+
+/// The embedded default cache: entries in process memory with expiry on the injected clock, at most `capacity`
+/// entries (the oldest written go first).
+public final class InMemoryCache: Cache {
+    struct Stored {
+        var value: String
+        var expiresAt: Duration
+    }
+
+    struct State {
+        var entries: [String: Stored] = [:]
+        var writeOrder = Deque<String>()
+    }
+
+    public let name: String
+    public let capacity: Int
+    private let clock: SystemClock
+    private let state = Mutex(State())
+
+    public init(name: String = "in-process", capacity: Int = 10_000, clock: SystemClock) {
+        precondition(capacity > 0, "a cache needs room for at least one entry")
+        self.name = name
+        self.capacity = capacity
+        self.clock = clock
+    }
+
+    public func get(_ key: String) throws(CacheError) -> String? {
+        let now = clock.now
+        return state.withLock { s in
+            guard let stored = s.entries[key] else { return nil }
+            guard stored.expiresAt > now else {
+                s.entries[key] = nil
+                return nil
+            }
+            return stored.value
+        }
+    }
+
+    public func set(_ key: String, value: String, ttl: Duration) throws(CacheError) {
+        let expiresAt = clock.now + ttl
+        let capacity = self.capacity
+        state.withLock { s in
+            if s.entries.updateValue(Stored(value: value, expiresAt: expiresAt), forKey: key) == nil {
+                s.writeOrder.append(key)
+            }
+            while s.entries.count > capacity, let oldest = s.writeOrder.popFirst() {
+                s.entries[oldest] = nil
+            }
+            // Keys deleted or expired earlier may linger in the order queue; keep it from growing without bound.
+            if s.writeOrder.count > 2 * capacity {
+                s.writeOrder = Deque(s.writeOrder.filter { s.entries[$0] != nil })
+            }
+        }
+    }
+
+    public func delete(_ key: String) throws(CacheError) {
+        _ = state.withLock { $0.entries.removeValue(forKey: key) }
+    }
+
+    public var count: Int {
+        state.withLock { $0.entries.count }
+    }
+}

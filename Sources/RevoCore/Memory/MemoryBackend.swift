@@ -1,0 +1,15 @@
+/// Where memories live: the embedded default keeps them in process; RevoDrivers adds SQLite and PostgreSQL.
+///
+/// Writes are upserts keyed by ``MemoryEntry/id``, so a replayed write is harmless.
+public protocol MemoryBackend: Sendable {
+    /// A short name for health reports and traces (`primary`, `sqlite`, `postgres`...).
+    var name: String { get }
+    func store(_ entry: MemoryEntry) async throws(MemoryError)
+    func search(_ query: MemoryQuery) async throws(MemoryError) -> [ScoredMemory]
+    /// Counts a recall of `id` and folds `success` (if known) into its success score.
+    func recordUsage(of id: String, success: Bool?) async throws(MemoryError)
+    func count() async throws(MemoryError) -> Int
+    /// Removes the given fraction of entries with the lowest retention score (oldest first among equals).
+    func evictLowest(fraction: Double) async throws(MemoryError) -> Int
+    func entry(id: String) async throws(MemoryError) -> MemoryEntry?
+}

@@ -1,0 +1,94 @@
+/// An in-process vector index: entries in insertion order, brute-force cosine search.
+///
+/// 10,000 entries of 256 dimensions search in a few milliseconds, well inside the 100 ms recall target, so no
+/// approximate index is needed at the original's capacity.
+public struct MemoryIndex: Sendable {
+    private var entries: [MemoryEntry] = []
+    private var positions: [String: Int] = [:]
+
+    public init() {}
+
+    public var count: Int { entries.count }
+
+    public mutating func upsert(_ entry: MemoryEntry) {
+        if let position = positions[entry.id] {
+            entries[position] = entry
+        } else {
+            positions[entry.id] = entries.count
+            entries.append(entry)
+        }
+    }
+
+    public func entry(id: String) -> MemoryEntry? {
+        positions[id].map { entries[$0] }
+    }
+
+    public func search(_ query: MemoryQuery) -> [ScoredMemory] {
+        var found: [ScoredMemory] = []
+        for entry in entries where query.filter.matches(entry) {
+            let similarity = HashedEmbedding.cosine(query.embedding, entry.embedding)
+            guard similarity >= query.minimumSimilarity else { continue }
+            found.append(ScoredMemory(entry: entry, similarity: similarity, score: entry.rank(similarity: similarity)))
+        }
+        // Ties broken by id so the order never depends on anything but the data.
+        found.sort { ($0.score, $1.entry.id) > ($1.score, $0.entry.id) }
+        return Array(found.prefix(max(0, query.limit)))
+    }
+
+    public mutating func recordUsage(of id: String, success: Bool?) {
+        guard let position = positions[id] else { return }
+        entries[position].usageCount += 1
+        if let success {
+            // An exponential moving average keeps the score in 0...1 and lets recent outcomes count most.
+            entries[position].successScore = 0.8 * entries[position].successScore + 0.2 * (success ? 1 : 0)
+        }
+    }
+
+    /// Removes `fraction` of the entries with the lowest retention score; returns how many.
+    public mutating func evictLowest(fraction: Double) -> Int {
+        let victims = Int((Double(entries.count) * fraction).rounded(.up))
+        guard victims > 0 else { return 0 }
+        let doomed = entries.indices
+            .sorted { (entries[$0].retentionScore, $0) < (entries[$1].retentionScore, $1) }
+            .prefix(victims)
+        let doomedSet = Set(doomed)
+        entries = entries.indices.filter { !doomedSet.contains($0) }.map { entries[$0] }
+        positions = [:]
+        for (position, entry) in entries.enumerated() { positions[entry.id] = position }
+        return victims
+    }
+}
+
+/// The embedded default backend: a ``MemoryIndex`` in this process.
+public actor InMemoryMemoryBackend: MemoryBackend {
+    public nonisolated let name: String
+    private var index = MemoryIndex()
+
+    public init(name: String = "in-process") {
+        self.name = name
+    }
+
+    public func store(_ entry: MemoryEntry) throws(MemoryError) {
+        index.upsert(entry)
+    }
+
+    public func search(_ query: MemoryQuery) throws(MemoryError) -> [ScoredMemory] {
+        index.search(query)
+    }
+
+    public func recordUsage(of id: String, success: Bool?) throws(MemoryError) {
+        index.recordUsage(of: id, success: success)
+    }
+
+    public func count() throws(MemoryError) -> Int {
+        index.count
+    }
+
+    public func evictLowest(fraction: Double) throws(MemoryError) -> Int {
+        index.evictLowest(fraction: fraction)
+    }
+
+    public func entry(id: String) throws(MemoryError) -> MemoryEntry? {
+        index.entry(id: id)
+    }
+}

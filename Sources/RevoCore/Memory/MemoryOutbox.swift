@@ -1,0 +1,50 @@
+/// A durable, ordered log of memory writes the primary store has not confirmed yet.
+///
+/// The memory manager acknowledges a write once it is here, so an implementation must not return from ``append(_:)``
+/// before the entry would survive a crash (the SQLite outbox commits a WAL transaction).
+public protocol MemoryOutbox: Sendable {
+    /// Appends `entry` and returns its sequence number (increasing, never reused).
+    func append(_ entry: MemoryEntry) async throws(MemoryError) -> UInt64
+    /// The oldest pending writes, in order.
+    func pending(limit: Int) async throws(MemoryError) -> [OutboxItem]
+    /// Forgets every write up to and including `sequence`: the primary has them.
+    func acknowledge(through sequence: UInt64) async throws(MemoryError)
+    func count() async throws(MemoryError) -> Int
+}
+
+public struct OutboxItem: Sendable, Equatable {
+    public var sequence: UInt64
+    public var entry: MemoryEntry
+
+    public init(sequence: UInt64, entry: MemoryEntry) {
+        self.sequence = sequence
+        self.entry = entry
+    }
+}
+
+/// An outbox in process memory: durable for as long as the process lives. The embedded default for simulations
+/// (where "durable" means "not lost by the system under test"); servers use the SQLite outbox.
+public actor InMemoryOutbox: MemoryOutbox {
+    private var items: [OutboxItem] = []
+    private var nextSequence: UInt64 = 0
+
+    public init() {}
+
+    public func append(_ entry: MemoryEntry) throws(MemoryError) -> UInt64 {
+        nextSequence += 1
+        items.append(OutboxItem(sequence: nextSequence, entry: entry))
+        return nextSequence
+    }
+
+    public func pending(limit: Int) throws(MemoryError) -> [OutboxItem] {
+        Array(items.prefix(limit))
+    }
+
+    public func acknowledge(through sequence: UInt64) throws(MemoryError) {
+        items.removeAll { $0.sequence <= sequence }
+    }
+
+    public func count() throws(MemoryError) -> Int {
+        items.count
+    }
+}
