@@ -63,6 +63,7 @@ public final class PerfectRecallEngine: Sendable {
     /// Bumped by every store so cached recalls never hide a newer memory.
     private let generation = Mutex<UInt64>(0)
     private let statistics = Mutex(Statistics())
+    private let machine = Mutex(EngineStateMachine())
 
     public init(
         memory: MemoryManager,
@@ -78,6 +79,19 @@ public final class PerfectRecallEngine: Sendable {
         self.ids = ids
         self.clock = clock
         self.settings = settings
+    }
+
+    public func start() {
+        machine.withLock { _ = $0.move(to: .active) }
+    }
+
+    public func shutdown() {
+        machine.withLock { _ = $0.move(to: .shutdown) }
+    }
+
+    /// Active, or degraded while recalls are served by the fallback store.
+    public var engineState: EngineState {
+        machine.withLock { $0.state }
     }
 
     public func store(
@@ -143,6 +157,15 @@ public final class PerfectRecallEngine: Sendable {
 
     private func finish(_ memories: [ScoredMemory], servedBy: MemoryManager.ServedBy, fromCache: Bool, start: Duration) -> RecallResult {
         let elapsed = clock.now - start
+        if !fromCache {
+            machine.withLock { m in
+                switch (m.state, servedBy) {
+                case (.active, .fallback): m.move(to: .degraded, reason: "primary memory store down; recalls served by the fallback")
+                case (.degraded, .primary): m.move(to: .active)
+                default: break
+                }
+            }
+        }
         let within = elapsed <= settings.recallTarget
         statistics.withLock { s in
             s.recalls += 1
