@@ -28,7 +28,7 @@ final class FlakyBackend: MemoryBackend {
 
     var stores: Int { storeCalls.withLock { $0 } }
 
-    private func gate() async throws(MemoryError) {
+    private func gate() async throws(StoreError) {
         switch mode.withLock({ $0 }) {
         case .up:
             return
@@ -39,33 +39,33 @@ final class FlakyBackend: MemoryBackend {
         }
     }
 
-    func store(_ entry: MemoryEntry) async throws(MemoryError) {
+    func store(_ entry: MemoryEntry) async throws(StoreError) {
         storeCalls.withLock { $0 += 1 }
         try await gate()
         try await inner.store(entry)
     }
 
-    func search(_ query: MemoryQuery) async throws(MemoryError) -> [ScoredMemory] {
+    func search(_ query: MemoryQuery) async throws(StoreError) -> [ScoredMemory] {
         try await gate()
         return try await inner.search(query)
     }
 
-    func recordUsage(of id: String, success: Bool?) async throws(MemoryError) {
+    func recordUsage(of id: String, success: Bool?) async throws(StoreError) {
         try await gate()
         try await inner.recordUsage(of: id, success: success)
     }
 
-    func count() async throws(MemoryError) -> Int {
+    func count() async throws(StoreError) -> Int {
         try await gate()
         return try await inner.count()
     }
 
-    func evictLowest(fraction: Double) async throws(MemoryError) -> Int {
+    func evictLowest(fraction: Double) async throws(StoreError) -> Int {
         try await gate()
         return try await inner.evictLowest(fraction: fraction)
     }
 
-    func entry(id: String) async throws(MemoryError) -> MemoryEntry? {
+    func entry(id: String) async throws(StoreError) -> MemoryEntry? {
         try await gate()
         return try await inner.entry(id: id)
     }

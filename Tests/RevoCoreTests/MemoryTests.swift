@@ -202,10 +202,10 @@ struct MemoryDurabilityTests {
     @Test("a write durable nowhere is not acknowledged")
     func notAcknowledgedWhenNothingIsDurable() throws {
         struct BrokenOutbox: MemoryOutbox {
-            func append(_ entry: MemoryEntry) async throws(MemoryError) -> UInt64 { throw .failed("disk full") }
-            func pending(limit: Int) async throws(MemoryError) -> [OutboxItem] { [] }
-            func acknowledge(through sequence: UInt64) async throws(MemoryError) {}
-            func count() async throws(MemoryError) -> Int { 0 }
+            func append(_ entry: MemoryEntry) async throws(StoreError) -> UInt64 { throw .failed("disk full") }
+            func pending(limit: Int) async throws(StoreError) -> [OutboxItem] { [] }
+            func acknowledge(through sequence: UInt64) async throws(StoreError) {}
+            func count() async throws(StoreError) -> Int { 0 }
         }
         let sim = SimulationExecutor()
         let clock = SystemClock(sim.clock)

@@ -94,12 +94,15 @@ public final class PerfectRecallEngine: Sendable {
         machine.withLock { $0.state }
     }
 
+    /// Stores `content`; it is found by text similar to `indexedBy` (default: the content itself), e.g. a chat
+    /// exchange is indexed by its question, which is what later recalls ask.
     public func store(
         content: String,
         type: String,
         sessionID: String? = nil,
-        metadata: [String: String] = [:]
-    ) async throws(MemoryError) -> StoreReceipt {
+        metadata: [String: String] = [:],
+        indexedBy: String? = nil
+    ) async throws(StoreError) -> StoreReceipt {
         let entry = MemoryEntry(
             id: ids.next("mem"),
             content: content,
@@ -107,7 +110,7 @@ public final class PerfectRecallEngine: Sendable {
             sessionID: sessionID,
             metadata: metadata,
             createdAt: clock.now,
-            embedding: embedding.embed(content)
+            embedding: embedding.embed(indexedBy ?? content)
         )
         let durability = try await memory.store(entry)
         generation.withLock { $0 &+= 1 }
@@ -119,7 +122,7 @@ public final class PerfectRecallEngine: Sendable {
         _ query: String,
         filter: MemoryFilter = MemoryFilter(),
         limit: Int = 10
-    ) async throws(MemoryError) -> RecallResult {
+    ) async throws(StoreError) -> RecallResult {
         let start = clock.now
         let key = cacheKey(query, filter: filter, limit: limit)
         if let cache, let cached = await cache.get(key), let decoded = try? JSONDecoder().decode(CachedRecall.self, from: Data(cached.utf8)) {

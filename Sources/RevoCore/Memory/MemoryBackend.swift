@@ -4,12 +4,12 @@
 public protocol MemoryBackend: Sendable {
     /// A short name for health reports and traces (`primary`, `sqlite`, `postgres`...).
     var name: String { get }
-    func store(_ entry: MemoryEntry) async throws(MemoryError)
-    func search(_ query: MemoryQuery) async throws(MemoryError) -> [ScoredMemory]
+    func store(_ entry: MemoryEntry) async throws(StoreError)
+    func search(_ query: MemoryQuery) async throws(StoreError) -> [ScoredMemory]
     /// Counts a recall of `id` and folds `success` (if known) into its success score.
-    func recordUsage(of id: String, success: Bool?) async throws(MemoryError)
-    func count() async throws(MemoryError) -> Int
+    func recordUsage(of id: String, success: Bool?) async throws(StoreError)
+    func count() async throws(StoreError) -> Int
     /// Removes the given fraction of entries with the lowest retention score (oldest first among equals).
-    func evictLowest(fraction: Double) async throws(MemoryError) -> Int
-    func entry(id: String) async throws(MemoryError) -> MemoryEntry?
+    func evictLowest(fraction: Double) async throws(StoreError) -> Int
+    func entry(id: String) async throws(StoreError) -> MemoryEntry?
 }

@@ -68,27 +68,27 @@ public actor InMemoryMemoryBackend: MemoryBackend {
         self.name = name
     }
 
-    public func store(_ entry: MemoryEntry) throws(MemoryError) {
+    public func store(_ entry: MemoryEntry) throws(StoreError) {
         index.upsert(entry)
     }
 
-    public func search(_ query: MemoryQuery) throws(MemoryError) -> [ScoredMemory] {
+    public func search(_ query: MemoryQuery) throws(StoreError) -> [ScoredMemory] {
         index.search(query)
     }
 
-    public func recordUsage(of id: String, success: Bool?) throws(MemoryError) {
+    public func recordUsage(of id: String, success: Bool?) throws(StoreError) {
         index.recordUsage(of: id, success: success)
     }
 
-    public func count() throws(MemoryError) -> Int {
+    public func count() throws(StoreError) -> Int {
         index.count
     }
 
-    public func evictLowest(fraction: Double) throws(MemoryError) -> Int {
+    public func evictLowest(fraction: Double) throws(StoreError) -> Int {
         index.evictLowest(fraction: fraction)
     }
 
-    public func entry(id: String) throws(MemoryError) -> MemoryEntry? {
+    public func entry(id: String) throws(StoreError) -> MemoryEntry? {
         index.entry(id: id)
     }
 }

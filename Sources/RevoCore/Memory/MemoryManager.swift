@@ -93,7 +93,7 @@ public final class MemoryManager: Sendable {
 
     /// Stores `entry`; returns where it is durable. Throws only when it is durable nowhere (nothing was acknowledged).
     @discardableResult
-    public func store(_ entry: MemoryEntry) async throws(MemoryError) -> Durability {
+    public func store(_ entry: MemoryEntry) async throws(StoreError) -> Durability {
         // Writes queue behind the outbox while it is not empty, so the primary sees them in order.
         // (A broken outbox does not stop writes to a healthy primary.)
         let outboxDepth = (try? await outbox.count()) ?? 0
@@ -189,7 +189,7 @@ public final class MemoryManager: Sendable {
     // MARK: Reads
 
     /// Searches the primary, or the fallback while the primary is down.
-    public func search(_ query: MemoryQuery) async throws(MemoryError) -> (results: [ScoredMemory], servedBy: ServedBy) {
+    public func search(_ query: MemoryQuery) async throws(StoreError) -> (results: [ScoredMemory], servedBy: ServedBy) {
         if let results = await callPrimary({ try await $0.search(query) }) {
             return (results, .primary)
         }

@@ -4,12 +4,12 @@
 /// before the entry would survive a crash (the SQLite outbox commits a WAL transaction).
 public protocol MemoryOutbox: Sendable {
     /// Appends `entry` and returns its sequence number (increasing, never reused).
-    func append(_ entry: MemoryEntry) async throws(MemoryError) -> UInt64
+    func append(_ entry: MemoryEntry) async throws(StoreError) -> UInt64
     /// The oldest pending writes, in order.
-    func pending(limit: Int) async throws(MemoryError) -> [OutboxItem]
+    func pending(limit: Int) async throws(StoreError) -> [OutboxItem]
     /// Forgets every write up to and including `sequence`: the primary has them.
-    func acknowledge(through sequence: UInt64) async throws(MemoryError)
-    func count() async throws(MemoryError) -> Int
+    func acknowledge(through sequence: UInt64) async throws(StoreError)
+    func count() async throws(StoreError) -> Int
 }
 
 public struct OutboxItem: Sendable, Equatable {
@@ -30,21 +30,21 @@ public actor InMemoryOutbox: MemoryOutbox {
 
     public init() {}
 
-    public func append(_ entry: MemoryEntry) throws(MemoryError) -> UInt64 {
+    public func append(_ entry: MemoryEntry) throws(StoreError) -> UInt64 {
         nextSequence += 1
         items.append(OutboxItem(sequence: nextSequence, entry: entry))
         return nextSequence
     }
 
-    public func pending(limit: Int) throws(MemoryError) -> [OutboxItem] {
+    public func pending(limit: Int) throws(StoreError) -> [OutboxItem] {
         Array(items.prefix(limit))
     }
 
-    public func acknowledge(through sequence: UInt64) throws(MemoryError) {
+    public func acknowledge(through sequence: UInt64) throws(StoreError) {
         items.removeAll { $0.sequence <= sequence }
     }
 
-    public func count() throws(MemoryError) -> Int {
+    public func count() throws(StoreError) -> Int {
         items.count
     }
 }

@@ -6,13 +6,23 @@ public struct GenerationRequest: Sendable, Equatable {
     public var temperature: Double
     /// Identifies the request in traces, logs and fakes' deterministic output.
     public var requestID: String
+    /// Tried first when it is in the chain; the rest of the chain still backs it up.
+    public var preferredProvider: ProviderID?
 
-    public init(prompt: String, systemPrompt: String? = nil, maxTokens: Int = 1024, temperature: Double = 0.7, requestID: String = "") {
+    public init(
+        prompt: String,
+        systemPrompt: String? = nil,
+        maxTokens: Int = 1024,
+        temperature: Double = 0.7,
+        requestID: String = "",
+        preferredProvider: ProviderID? = nil
+    ) {
         self.prompt = prompt
         self.systemPrompt = systemPrompt
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.requestID = requestID
+        self.preferredProvider = preferredProvider
     }
 
     /// Prompt tokens estimated at four characters a token, as providers' own rough counters do.

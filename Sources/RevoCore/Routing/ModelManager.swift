@@ -359,6 +359,9 @@ public final class ModelManager: Sendable {
         var trace = DecisionTrace()
         var requiredContext = request.requiredContext
         var queue = chain
+        if let preferred = request.preferredProvider, let index = queue.firstIndex(of: preferred) {
+            queue.insert(queue.remove(at: index), at: 0)
+        }
         var forced: [ProviderID] = []
         var calledProviders: [ProviderID] = []
         var breakerSkips: [(id: ProviderID, reopensAt: Duration)] = []

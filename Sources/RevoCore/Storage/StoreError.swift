@@ -1,5 +1,5 @@
-/// Why a memory store, outbox or cache operation failed.
-public enum MemoryError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Why a store operation failed: memory backends, the outbox, the conversation store.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store cannot be reached or refuses service (connection refused, PostgreSQL `57P01 admin_shutdown`...).
     case unavailable(String)
     /// No answer in time.

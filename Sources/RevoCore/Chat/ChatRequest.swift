@@ -1,0 +1,65 @@
+/// A chat message from a client, in the original API's shape.
+public struct ChatRequest: Sendable, Equatable {
+    /// Largest accepted message, in UTF-8 bytes.
+    public static let maxContentBytes = 32 * 1024
+    public static let maxTokensRange = 1...8192
+    public static let temperatureRange = 0.0...2.0
+
+    public var content: String
+    public var systemPrompt: String?
+    public var maxTokens: Int
+    public var temperature: Double
+    /// A provider to try first; must be one the system knows.
+    public var provider: String?
+    /// Messages are stored under this conversation when given.
+    public var conversationID: String?
+    /// Recall related memories into the prompt, and remember the exchange.
+    public var useMemory: Bool
+    public var sessionID: String?
+
+    public init(
+        content: String,
+        systemPrompt: String? = nil,
+        maxTokens: Int = 1024,
+        temperature: Double = 0.7,
+        provider: String? = nil,
+        conversationID: String? = nil,
+        useMemory: Bool = false,
+        sessionID: String? = nil
+    ) {
+        self.content = content
+        self.systemPrompt = systemPrompt
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+        self.provider = provider
+        self.conversationID = conversationID
+        self.useMemory = useMemory
+        self.sessionID = sessionID
+    }
+
+    /// Checks every field; the first problem found is reported with the field's name and what is allowed.
+    public func validate(knownProviders: [ProviderID]) throws(ChatError) {
+        if content.allSatisfy(\.isWhitespace) {
+            throw .invalid(field: "content", message: "must not be empty")
+        }
+        if content.utf8.count > Self.maxContentBytes {
+            throw .invalid(field: "content", message: "must be at most \(Self.maxContentBytes) bytes, got \(content.utf8.count)")
+        }
+        if let systemPrompt, systemPrompt.utf8.count > Self.maxContentBytes {
+            throw .invalid(field: "system_prompt", message: "must be at most \(Self.maxContentBytes) bytes, got \(systemPrompt.utf8.count)")
+        }
+        if !Self.maxTokensRange.contains(maxTokens) {
+            throw .invalid(field: "max_tokens", message: "must be between 1 and 8192, got \(maxTokens)")
+        }
+        if !temperature.isFinite || !Self.temperatureRange.contains(temperature) {
+            throw .invalid(field: "temperature", message: "must be between 0 and 2, got \(temperature)")
+        }
+        if let provider, !knownProviders.contains(ProviderID(provider)) {
+            let allowed = knownProviders.map(\.rawValue).joined(separator: ", ")
+            throw .invalid(field: "provider", message: "unknown provider '\(provider)'; allowed: \(allowed)")
+        }
+        if let conversationID, conversationID.isEmpty || conversationID.utf8.count > 128 {
+            throw .invalid(field: "conversation_id", message: "must be 1 to 128 bytes")
+        }
+    }
+}

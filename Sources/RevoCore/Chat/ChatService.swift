@@ -1,0 +1,245 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The chat application layer the HTTP server, the WebSocket handler and the scenario runner all call.
+///
+/// A reply needs only a model: memory, conversation history, the reply cache and persistence each add to it when
+/// they work and are skipped (with the reply saying so) when they do not.
+public final class ChatService: Sendable {
+    public struct Settings: Sendable, Equatable {
+        /// How long an identical stateless request is answered from the cache (the hardened original's 300 s); nil
+        /// turns the reply cache off.
+        public var replyCacheTTL: Duration?
+        /// How long an answer is kept to stand in when every provider fails (the original's 1 h).
+        public var staleReplyTTL: Duration
+        public var memoryRecallLimit: Int
+        public var historyLimit: Int
+
+        public init(
+            replyCacheTTL: Duration? = .seconds(300),
+            staleReplyTTL: Duration = .seconds(3600),
+            memoryRecallLimit: Int = 3,
+            historyLimit: Int = 10
+        ) {
+            self.replyCacheTTL = replyCacheTTL
+            self.staleReplyTTL = staleReplyTTL
+            self.memoryRecallLimit = memoryRecallLimit
+            self.historyLimit = historyLimit
+        }
+    }
+
+    private struct CachedReply: Codable {
+        var content: String
+        var provider: ProviderID
+        var providerKind: ProviderKind
+        var tokensUsed: Int
+    }
+
+    public let models: ModelManager
+    public let settings: Settings
+    private let recall: PerfectRecallEngine?
+    private let conversations: any ConversationStore
+    private let conversationGuard: DependencyGuard
+    private let cache: GuardedCache?
+    private let ids: IDSource
+    private let clock: SystemClock
+
+    public init(
+        models: ModelManager,
+        recall: PerfectRecallEngine?,
+        conversations: any ConversationStore,
+        conversationGuard: DependencyGuard,
+        cache: GuardedCache?,
+        ids: IDSource,
+        clock: SystemClock,
+        settings: Settings = Settings()
+    ) {
+        self.models = models
+        self.recall = recall
+        self.conversations = conversations
+        self.conversationGuard = conversationGuard
+        self.cache = cache
+        self.ids = ids
+        self.clock = clock
+        self.settings = settings
+    }
+
+    /// Answers `request` in one piece.
+    public func chat(_ request: ChatRequest) async throws(ChatError) -> ChatReply {
+        try await respond(request, sink: nil)
+    }
+
+    /// Answers `request`, handing tokens to `onToken` as they come. A broken stream ends with
+    /// ``ChatError/interrupted(_:)`` carrying exactly what was delivered.
+    public func streamChat(_ request: ChatRequest, onToken: @escaping @Sendable (String) async throws -> Void) async throws(ChatError) -> ChatReply {
+        try await respond(request, sink: onToken)
+    }
+
+    private func respond(_ request: ChatRequest, sink: (@Sendable (String) async throws -> Void)?) async throws(ChatError) -> ChatReply {
+        try request.validate(knownProviders: models.statuses().map(\.id))
+        let requestID = ids.next("req")
+        let start = clock.now
+        // Only stateless requests are cached: with memory or history the same words can mean another answer.
+        let cacheKey = request.useMemory || request.conversationID != nil ? nil : Self.cacheKey(request)
+
+        if sink == nil, let cacheKey, settings.replyCacheTTL != nil, let cached = await cachedReply(cacheKey) {
+            return reply(from: cached, requestID: requestID, start: start, stale: false)
+        }
+
+        var memories: [ScoredMemory] = []
+        if request.useMemory, let recall {
+            memories =
+                (try? await recall.recall(request.content, filter: MemoryFilter(sessionID: request.sessionID), limit: settings.memoryRecallLimit))?
+                .memories ?? []
+        }
+        var history: [StoredMessage] = []
+        if let conversationID = request.conversationID {
+            let conversations = self.conversations
+            let limit = settings.historyLimit
+            history = await conversationGuard.call { try await conversations.messages(conversationID: conversationID, limit: limit) } ?? []
+        }
+
+        let generation = GenerationRequest(
+            prompt: Self.prompt(request.content, history: history, memories: memories),
+            systemPrompt: request.systemPrompt,
+            maxTokens: request.maxTokens,
+            temperature: request.temperature,
+            requestID: requestID,
+            preferredProvider: request.provider.map { ProviderID($0) }
+        )
+        let response: ModelResponse
+        do throws(ModelManagerError) {
+            if let sink {
+                response = try await models.stream(generation, onToken: sink)
+            } else {
+                response = try await models.generate(generation)
+            }
+        } catch {
+            if case .noModelAvailable = error, sink == nil, let cacheKey, let stale = await cachedReply("stale:" + cacheKey) {
+                return reply(from: stale, requestID: requestID, start: start, stale: true)
+            }
+            throw ChatError(error)
+        }
+
+        var persisted = false
+        if let conversationID = request.conversationID {
+            let now = clock.now
+            let messages = [
+                StoredMessage(id: requestID + ".user", conversationID: conversationID, role: .user, content: request.content, createdAt: now),
+                StoredMessage(
+                    id: requestID + ".assistant",
+                    conversationID: conversationID,
+                    role: .assistant,
+                    content: response.text,
+                    provider: response.provider.rawValue,
+                    createdAt: now
+                ),
+            ]
+            let conversations = self.conversations
+            let stored: Bool? = await conversationGuard.call {
+                for message in messages { try await conversations.append(message) }
+                return true
+            }
+            persisted = stored == true
+        }
+
+        var durability: MemoryManager.Durability?
+        if request.useMemory, let recall {
+            durability = try? await recall.store(
+                content: "Q: \(request.content)\nA: \(response.text)",
+                type: "conversation",
+                sessionID: request.sessionID,
+                metadata: ["provider": response.provider.rawValue, "request": requestID],
+                indexedBy: request.content
+            ).durability
+        }
+
+        if let cacheKey, let cache,
+            let data = try? Self.encoder.encode(
+                CachedReply(
+                    content: response.text,
+                    provider: response.provider,
+                    providerKind: response.providerKind,
+                    tokensUsed: response.usage.totalTokens
+                )
+            )
+        {
+            let value = String(decoding: data, as: UTF8.self)
+            if let ttl = settings.replyCacheTTL { await cache.set(cacheKey, value: value, ttl: ttl) }
+            await cache.set("stale:" + cacheKey, value: value, ttl: settings.staleReplyTTL)
+        }
+
+        return ChatReply(
+            requestID: requestID,
+            content: response.text,
+            provider: response.provider,
+            providerKind: response.providerKind,
+            tokensUsed: response.usage.totalTokens,
+            costUSD: response.costUSD,
+            generationTime: response.latency,
+            timeToFirstToken: response.timeToFirstToken,
+            trace: response.trace,
+            memoriesUsed: memories.count,
+            memoryDurability: durability,
+            conversationPersisted: persisted,
+            fromCache: false,
+            stale: false
+        )
+    }
+
+    private func cachedReply(_ key: String) async -> CachedReply? {
+        guard let cache, let text = await cache.get(key) else { return nil }
+        return try? JSONDecoder().decode(CachedReply.self, from: Data(text.utf8))
+    }
+
+    private func reply(from cached: CachedReply, requestID: String, start: Duration, stale: Bool) -> ChatReply {
+        ChatReply(
+            requestID: requestID,
+            content: cached.content,
+            provider: cached.provider,
+            providerKind: cached.providerKind,
+            tokensUsed: cached.tokensUsed,
+            costUSD: 0,
+            generationTime: clock.now - start,
+            timeToFirstToken: nil,
+            trace: DecisionTrace(),
+            memoriesUsed: 0,
+            memoryDurability: nil,
+            conversationPersisted: false,
+            fromCache: !stale,
+            stale: stale
+        )
+    }
+
+    /// The prompt: recent history, then relevant memories, then the message.
+    static func prompt(_ content: String, history: [StoredMessage], memories: [ScoredMemory]) -> String {
+        var parts: [String] = []
+        if !history.isEmpty {
+            parts.append("Conversation so far:\n" + history.map { "\($0.role.rawValue): \($0.content)" }.joined(separator: "\n"))
+        }
+        if !memories.isEmpty {
+            parts.append("Relevant memories:\n" + memories.map { "- \($0.entry.content)" }.joined(separator: "\n"))
+        }
+        parts.append(content)
+        return parts.joined(separator: "\n\n")
+    }
+
+    static func cacheKey(_ request: ChatRequest) -> String {
+        var hash = StableHash()
+        hash.combine(request.content)
+        hash.combine(request.systemPrompt ?? "\u{0}")
+        hash.combine(UInt64(request.maxTokens))
+        hash.combine(request.temperature.bitPattern)
+        hash.combine(request.provider ?? "\u{0}")
+        return "reply:" + hash.hex
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+}

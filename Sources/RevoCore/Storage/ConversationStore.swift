@@ -1,0 +1,62 @@
+/// One chat message as stored.
+public struct StoredMessage: Sendable, Equatable, Codable {
+    public enum Role: String, Sendable, Codable {
+        case user
+        case assistant
+        case system
+    }
+
+    public var id: String
+    public var conversationID: String
+    public var role: Role
+    public var content: String
+    /// The provider that wrote an assistant message.
+    public var provider: String?
+    public var createdAt: Duration
+
+    public init(id: String, conversationID: String, role: Role, content: String, provider: String? = nil, createdAt: Duration) {
+        self.id = id
+        self.conversationID = conversationID
+        self.role = role
+        self.content = content
+        self.provider = provider
+        self.createdAt = createdAt
+    }
+}
+
+/// Where conversations live (PostgreSQL in the original; SQLite by default here). Writes are upserts by message id.
+public protocol ConversationStore: Sendable {
+    /// A short name for health reports (`sqlite`, `postgres`, `in-process`).
+    var name: String { get }
+    /// A cheap round trip, for start-up and health.
+    func ping() async throws(StoreError)
+    func append(_ message: StoredMessage) async throws(StoreError)
+    /// The last `limit` messages of a conversation, oldest first.
+    func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage]
+}
+
+/// The embedded default for simulations and tests: conversations in process memory.
+public actor InMemoryConversationStore: ConversationStore {
+    public nonisolated let name: String
+    private var conversations: [String: [StoredMessage]] = [:]
+
+    public init(name: String = "in-process") {
+        self.name = name
+    }
+
+    public func ping() throws(StoreError) {}
+
+    public func append(_ message: StoredMessage) throws(StoreError) {
+        var messages = conversations[message.conversationID, default: []]
+        if let index = messages.firstIndex(where: { $0.id == message.id }) {
+            messages[index] = message
+        } else {
+            messages.append(message)
+        }
+        conversations[message.conversationID] = messages
+    }
+
+    public func messages(conversationID: String, limit: Int) throws(StoreError) -> [StoredMessage] {
+        Array((conversations[conversationID] ?? []).suffix(max(0, limit)))
+    }
+}

@@ -1,0 +1,114 @@
+import Testing
+
+@testable import RevoCore
+@testable import RevoSim
+
+@Suite("Chat service")
+struct ChatServiceTests {
+    @Test(
+        "invalid input is rejected naming the field and what is allowed",
+        arguments: [
+            (ChatRequest(content: "   "), "content", "must not be empty"),
+            (ChatRequest(content: String(repeating: "x", count: 32 * 1024 + 1)), "content", "must be at most 32768 bytes, got 32769"),
+            (ChatRequest(content: "hi", maxTokens: 0), "max_tokens", "must be between 1 and 8192, got 0"),
+            (ChatRequest(content: "hi", maxTokens: 8193), "max_tokens", "must be between 1 and 8192, got 8193"),
+            (ChatRequest(content: "hi", temperature: 2.5), "temperature", "must be between 0 and 2, got 2.5"),
+            (ChatRequest(content: "hi", temperature: .nan), "temperature", "must be between 0 and 2, got nan"),
+            (
+                ChatRequest(content: "hi", provider: "gpt-5"), "provider",
+                "unknown provider 'gpt-5'; allowed: deepseek_r1_0528, llama_local, openai, anthropic, mock"
+            ),
+        ]
+    )
+    func validation(request: ChatRequest, field: String, message: String) throws {
+        let fixture = SystemFixture()
+        let outcome = try fixture.run { await fixture.system.chat.result(request) }
+        #expect(outcome.failure == .invalid(field: field, message: message))
+        #expect(fixture.providers.deepseek.calls == 0, "nothing invalid reaches a model")
+    }
+
+    @Test("the boundaries themselves are accepted")
+    func boundaries() throws {
+        let fixture = SystemFixture()
+        let outcomes = try fixture.run {
+            [
+                await fixture.system.chat.result(ChatRequest(content: String(repeating: "x", count: 32 * 1024), maxTokens: 1, temperature: 0)),
+                await fixture.system.chat.result(ChatRequest(content: "hi", maxTokens: 8192, temperature: 2)),
+            ]
+        }
+        #expect(outcomes.allSatisfy { $0.failure == nil })
+    }
+
+    @Test("chat with memory recalls related memories into the prompt and remembers the exchange")
+    func memoryRoundTrip() throws {
+        let fixture = SystemFixture(configuration: .init(chat: .init(replyCacheTTL: nil)))
+        let (first, second) = try fixture.run {
+            let request = ChatRequest(content: "what port does the backend listen on", useMemory: true, sessionID: "s1")
+            return (try await fixture.system.chat.chat(request), try await fixture.system.chat.chat(request))
+        }
+        #expect(first.memoriesUsed == 0)
+        #expect(first.memoryDurability == .primary)
+        #expect(second.memoriesUsed == 1)
+    }
+
+    @Test("an identical stateless request is answered from the reply cache")
+    func replyCache() throws {
+        let fixture = SystemFixture()
+        let (first, second) = try fixture.run {
+            let request = ChatRequest(content: "hello")
+            return (try await fixture.system.chat.chat(request), try await fixture.system.chat.chat(request))
+        }
+        #expect(!first.fromCache && second.fromCache)
+        #expect(second.content == first.content)
+        #expect(fixture.providers.deepseek.calls == 1)
+    }
+
+    @Test("when every provider fails, an earlier answer to the same question stands in, marked stale")
+    func staleReply() throws {
+        let fixture = SystemFixture(configuration: .init(routing: RoutingPolicy(mockEnabled: false), chat: .init(replyCacheTTL: nil)))
+        let (fresh, stale, unknown) = try fixture.run {
+            let fresh = try await fixture.system.chat.chat(ChatRequest(content: "status?"))
+            for provider in fixture.providers.all { provider.setDefault(.fail(.connectionRefused(provider.descriptor.id.rawValue), after: .zero)) }
+            let stale = try await fixture.system.chat.chat(ChatRequest(content: "status?"))
+            return (fresh, stale, await fixture.system.chat.result(ChatRequest(content: "never asked")))
+        }
+        #expect(stale.stale && stale.content == fresh.content)
+        guard case .failure(.unavailable(.noModelAvailable)) = unknown else {
+            Issue.record("expected 503-class unavailable, got \(unknown)")
+            return
+        }
+    }
+
+    @Test("a conversation is stored; with the database down the chat still answers, unpersisted")
+    func conversationPersistence() throws {
+        let fixture = SystemFixture()
+        let (up, down, stored) = try fixture.run {
+            let up = try await fixture.system.chat.chat(ChatRequest(content: "first", conversationID: "c1"))
+            fixture.conversations.down.withLock { $0 = "connection refused" }
+            let down = try await fixture.system.chat.chat(ChatRequest(content: "second", conversationID: "c1"))
+            return (up, down, try await fixture.conversations.inner.messages(conversationID: "c1", limit: 10))
+        }
+        #expect(up.conversationPersisted)
+        #expect(!down.conversationPersisted)
+        #expect(down.provider == .deepseekR1)
+        #expect(stored.map(\.role) == [.user, .assistant])
+    }
+
+    @Test("a requested provider is tried first")
+    func preferredProvider() throws {
+        let fixture = SystemFixture()
+        let reply = try fixture.run { try await fixture.system.chat.chat(ChatRequest(content: "hi", provider: "anthropic")) }
+        #expect(reply.provider == .anthropic)
+    }
+
+    @Test("streaming chat delivers tokens as they come and returns the whole reply")
+    func streaming() throws {
+        let fixture = SystemFixture()
+        let tokens = StreamingTests.Received()
+        let reply = try fixture.run {
+            try await fixture.system.chat.streamChat(ChatRequest(content: "stream please")) { tokens.append($0) }
+        }
+        #expect(tokens.all.count == 3)
+        #expect(reply.content == tokens.all.joined())
+    }
+}
