@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 @main
 struct Revo: AsyncParsableCommand {
@@ -6,6 +7,27 @@ struct Revo: AsyncParsableCommand {
         commandName: "revo",
         abstract: "The reVoAgent backend rebuilt in Swift, and the proving ground that reproduces its deployment failures.",
         version: RevoVersion.current,
-        subcommands: [SelfTestCommand.self]
+        subcommands: [SelfTestCommand.self, BenchmarkCommand.self]
     )
+
+    /// Logs go to standard error, so standard output carries only results; `LOG_LEVEL` (trace ... critical) sets the
+    /// level, info by default.
+    static func main() async {
+        let level = ProcessEnvironment.value("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -39,6 +39,8 @@ public protocol ConversationStore: Sendable {
 public actor InMemoryConversationStore: ConversationStore {
     public nonisolated let name: String
     private var conversations: [String: [StoredMessage]] = [:]
+    /// Message id → position in its conversation, so upserts stay O(1) however long a conversation grows.
+    private var positions: [String: Int] = [:]
 
     public init(name: String = "in-process") {
         self.name = name
@@ -47,13 +49,14 @@ public actor InMemoryConversationStore: ConversationStore {
     public func ping() throws(StoreError) {}
 
     public func append(_ message: StoredMessage) throws(StoreError) {
-        var messages = conversations[message.conversationID, default: []]
-        if let index = messages.firstIndex(where: { $0.id == message.id }) {
-            messages[index] = message
+        if let position = positions[message.id], conversations[message.conversationID]?.indices.contains(position) == true,
+            conversations[message.conversationID]?[position].id == message.id
+        {
+            conversations[message.conversationID]?[position] = message
         } else {
-            messages.append(message)
+            positions[message.id] = conversations[message.conversationID, default: []].count
+            conversations[message.conversationID, default: []].append(message)
         }
-        conversations[message.conversationID] = messages
     }
 
     public func messages(conversationID: String, limit: Int) throws(StoreError) -> [StoredMessage] {
