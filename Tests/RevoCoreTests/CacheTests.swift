@@ -10,23 +10,23 @@ struct CacheTests {
     final class SwitchableCache: Cache {
         let name = "redis"
         let inner: InMemoryCache
-        let down = Mutex<CacheError?>(nil)
+        let down = Mutex<StoreError?>(nil)
 
         init(clock: SystemClock) {
             inner = InMemoryCache(clock: clock)
         }
 
-        func get(_ key: String) async throws(CacheError) -> String? {
+        func get(_ key: String) async throws(StoreError) -> String? {
             if let error = down.withLock({ $0 }) { throw error }
             return try inner.get(key)
         }
 
-        func set(_ key: String, value: String, ttl: Duration) async throws(CacheError) {
+        func set(_ key: String, value: String, ttl: Duration) async throws(StoreError) {
             if let error = down.withLock({ $0 }) { throw error }
             try inner.set(key, value: value, ttl: ttl)
         }
 
-        func delete(_ key: String) async throws(CacheError) {
+        func delete(_ key: String) async throws(StoreError) {
             if let error = down.withLock({ $0 }) { throw error }
             try inner.delete(key)
         }

@@ -26,7 +26,7 @@ public final class InMemoryCache: Cache {
         self.clock = clock
     }
 
-    public func get(_ key: String) throws(CacheError) -> String? {
+    public func get(_ key: String) throws(StoreError) -> String? {
         let now = clock.now
         return state.withLock { s in
             guard let stored = s.entries[key] else { return nil }
@@ -38,7 +38,7 @@ public final class InMemoryCache: Cache {
         }
     }
 
-    public func set(_ key: String, value: String, ttl: Duration) throws(CacheError) {
+    public func set(_ key: String, value: String, ttl: Duration) throws(StoreError) {
         let expiresAt = clock.now + ttl
         let capacity = self.capacity
         state.withLock { s in
@@ -55,7 +55,7 @@ public final class InMemoryCache: Cache {
         }
     }
 
-    public func delete(_ key: String) throws(CacheError) {
+    public func delete(_ key: String) throws(StoreError) {
         _ = state.withLock { $0.entries.removeValue(forKey: key) }
     }
 

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The creative engine: 3–5 distinct solutions to a problem, each from a different ideation technique, generated
 /// through the model manager and scored for novelty, feasibility and diversity from the solutions themselves.
 ///
@@ -47,7 +45,7 @@ public final class CreativeEngine: Sendable {
     private let random: RandomSource
     private let clock: SystemClock
     private let embedding: HashedEmbedding
-    private let machine = Mutex(EngineStateMachine())
+    private let lifecycle = EngineLifecycle()
 
     public init(generator: @escaping Generator, random: RandomSource, clock: SystemClock, embedding: HashedEmbedding = HashedEmbedding()) {
         self.generator = generator
@@ -57,15 +55,15 @@ public final class CreativeEngine: Sendable {
     }
 
     public func start() {
-        machine.withLock { _ = $0.move(to: .active) }
+        lifecycle.move(to: .active)
     }
 
     public func shutdown() {
-        machine.withLock { _ = $0.move(to: .shutdown) }
+        lifecycle.move(to: .shutdown)
     }
 
     public var engineState: EngineState {
-        machine.withLock { $0.state }
+        lifecycle.state
     }
 
     /// How many techniques an innovation level (clamped to 1...10) brings into play.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The three engines of the original system.
 public enum EngineKind: String, Sendable, Codable, CaseIterable, Comparable {
     case perfectRecall = "perfect_recall"
@@ -57,5 +59,33 @@ public struct EngineStateMachine: Sendable, Equatable {
         state = next
         self.reason = reason
         return true
+    }
+}
+
+/// A thread-safe ``EngineStateMachine`` for engines whose state changes from many tasks.
+public final class EngineLifecycle: Sendable {
+    private let machine = Mutex(EngineStateMachine())
+
+    public init() {}
+
+    public var state: EngineState {
+        machine.withLock { $0.state }
+    }
+
+    public var reason: String? {
+        machine.withLock { $0.reason }
+    }
+
+    /// Moves to `next` if the transition is allowed; returns whether it moved.
+    @discardableResult
+    public func move(to next: EngineState, reason: String? = nil) -> Bool {
+        machine.withLock { $0.move(to: next, reason: reason) }
+    }
+
+    /// Moves to `next` only from `current`, atomically.
+    public func move(from current: EngineState, to next: EngineState, reason: String? = nil) {
+        machine.withLock { m in
+            if m.state == current { m.move(to: next, reason: reason) }
+        }
     }
 }

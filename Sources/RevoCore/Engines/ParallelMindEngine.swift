@@ -148,15 +148,8 @@ public final class ParallelMindEngine: Sendable {
             return (0..<settings.minWorkers).map { _ in s.addWorker(at: now) }
         }
         for id in ids { launchWorker(id, with: starter) }
-        let scaler = starter.start("parallel-mind.scaler") { [self] in
-            while !Task.isCancelled {
-                do {
-                    try await clock.sleep(for: settings.checkInterval)
-                } catch {
-                    return
-                }
-                evaluateScaling()
-            }
+        let scaler = starter.startPeriodic("parallel-mind.scaler", every: settings.checkInterval, on: clock) { [self] in
+            evaluateScaling()
         }
         state.withLock { $0.scaler = scaler }
     }

@@ -63,7 +63,7 @@ public final class PerfectRecallEngine: Sendable {
     /// Bumped by every store so cached recalls never hide a newer memory.
     private let generation = Mutex<UInt64>(0)
     private let statistics = Mutex(Statistics())
-    private let machine = Mutex(EngineStateMachine())
+    private let lifecycle = EngineLifecycle()
 
     public init(
         memory: MemoryManager,
@@ -82,16 +82,16 @@ public final class PerfectRecallEngine: Sendable {
     }
 
     public func start() {
-        machine.withLock { _ = $0.move(to: .active) }
+        lifecycle.move(to: .active)
     }
 
     public func shutdown() {
-        machine.withLock { _ = $0.move(to: .shutdown) }
+        lifecycle.move(to: .shutdown)
     }
 
     /// Active, or degraded while recalls are served by the fallback store.
     public var engineState: EngineState {
-        machine.withLock { $0.state }
+        lifecycle.state
     }
 
     /// Stores `content`; it is found by text similar to `indexedBy` (default: the content itself), e.g. a chat
@@ -161,12 +161,9 @@ public final class PerfectRecallEngine: Sendable {
     private func finish(_ memories: [ScoredMemory], servedBy: MemoryManager.ServedBy, fromCache: Bool, start: Duration) -> RecallResult {
         let elapsed = clock.now - start
         if !fromCache {
-            machine.withLock { m in
-                switch (m.state, servedBy) {
-                case (.active, .fallback): m.move(to: .degraded, reason: "primary memory store down; recalls served by the fallback")
-                case (.degraded, .primary): m.move(to: .active)
-                default: break
-                }
+            switch servedBy {
+            case .fallback: lifecycle.move(from: .active, to: .degraded, reason: "primary memory store down; recalls served by the fallback")
+            case .primary: lifecycle.move(from: .degraded, to: .active)
             }
         }
         let within = elapsed <= settings.recallTarget

@@ -157,16 +157,9 @@ public final class MemoryManager: Sendable {
 
     /// Starts the loop that replays the outbox whenever it holds writes.
     public func startReplaying(with starter: any TaskStarter) {
-        let task = starter.start("memory.replay") { [self] in
-            while !Task.isCancelled {
-                do {
-                    try await clock.sleep(for: settings.replayInterval)
-                } catch {
-                    return
-                }
-                if let pending = try? await outbox.count(), pending > 0 {
-                    await replayOutbox()
-                }
+        let task = starter.startPeriodic("memory.replay", every: settings.replayInterval, on: clock) { [self] in
+            if let pending = try? await outbox.count(), pending > 0 {
+                await replayOutbox()
             }
         }
         let previous = state.withLock { s in

@@ -71,15 +71,8 @@ public final class ModelManager: Sendable {
     /// Starts the background loop that probes unavailable providers again (with backoff, or at once when the machine
     /// has more free memory than when they failed).
     public func startReprobing(with starter: any TaskStarter) {
-        let task = starter.start("models.reprobe") { [self] in
-            while !Task.isCancelled {
-                do {
-                    try await clock.sleep(for: policy.reprobeInterval)
-                } catch {
-                    return
-                }
-                await reconcile()
-            }
+        let task = starter.startPeriodic("models.reprobe", every: policy.reprobeInterval, on: clock) { [self] in
+            await reconcile()
         }
         let previous = state.withLock { s in
             defer { s.reprobeTask = task }

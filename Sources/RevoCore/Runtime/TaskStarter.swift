@@ -17,3 +17,25 @@ public struct ConcurrentTaskStarter: TaskStarter {
         Task(executorPreference: globalConcurrentExecutor, operation: operation)
     }
 }
+
+extension TaskStarter {
+    /// Starts a loop that waits `interval` on `clock`, runs `body`, and repeats until cancelled.
+    @discardableResult
+    public func startPeriodic(
+        _ name: String,
+        every interval: Duration,
+        on clock: SystemClock,
+        _ body: @escaping @Sendable () async -> Void
+    ) -> Task<Void, Never> {
+        start(name) {
+            while !Task.isCancelled {
+                do {
+                    try await clock.sleep(for: interval)
+                } catch {
+                    return
+                }
+                await body()
+            }
+        }
+    }
+}

@@ -1,4 +1,4 @@
-/// Why a store operation failed: memory backends, the outbox, the conversation store.
+/// Why a store operation failed: memory backends, the outbox, the conversation store, the cache.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store cannot be reached or refuses service (connection refused, PostgreSQL `57P01 admin_shutdown`...).
     case unavailable(String)

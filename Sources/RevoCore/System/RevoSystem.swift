@@ -199,15 +199,8 @@ public final class RevoSystem: Sendable {
         parallelMind.start(with: starter)
         models.startReprobing(with: starter)
         memory.startReplaying(with: starter)
-        let loop = starter.start("system.health") { [self] in
-            while !Task.isCancelled {
-                do {
-                    try await clock.sleep(for: configuration.healthInterval)
-                } catch {
-                    return
-                }
-                await probeDependencies()
-            }
+        let loop = starter.startPeriodic("system.health", every: configuration.healthInterval, on: clock) { [self] in
+            await probeDependencies()
         }
         state.withLock { s in
             s.phase = .running
