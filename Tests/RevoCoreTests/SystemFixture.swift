@@ -75,10 +75,6 @@ struct SystemFixture {
 
 extension ChatService {
     func result(_ request: ChatRequest) async -> Result<ChatReply, ChatError> {
-        do throws(ChatError) {
-            return .success(try await chat(request))
-        } catch {
-            return .failure(error)
-        }
+        await Result(catchingChat: { () async throws(ChatError) in try await chat(request) })
     }
 }

@@ -6,6 +6,8 @@ public enum ChatError: Error, Sendable, Equatable, CustomStringConvertible {
     case unavailable(ModelManagerError)
     /// The content was refused and no alternative provider was configured (422).
     case rejected(String)
+    /// A dependency the operation cannot do without is down (503), e.g. both memory stores for a query.
+    case dependencyUnavailable(service: String, reason: String)
     /// A stream broke after tokens were delivered (reported in-band on WebSockets).
     case interrupted(StreamInterruption)
     case cancelled
@@ -15,6 +17,7 @@ public enum ChatError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalid(let field, let message): "\(field): \(message)"
         case .unavailable(let error): "\(error)"
         case .rejected(let message): message
+        case .dependencyUnavailable(let service, let reason): "\(service) unavailable: \(reason)"
         case .interrupted(let interruption):
             "stream from \(interruption.provider) interrupted after \(interruption.deliveredTokens) tokens: \(interruption.error)"
         case .cancelled: "cancelled"
