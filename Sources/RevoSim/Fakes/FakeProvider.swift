@@ -1,0 +1,227 @@
+public import RevoCore
+import Synchronization
+
+/// A model provider with physics: it takes memory from the ``FakeMachine`` when it loads, answers after a time to
+/// first token, streams tokens at its inter-token latency (both with seeded spread), slows down when more requests
+/// run than it has slots, and fails the way declared faults say. Its text is derived from the prompt and the seed.
+///
+/// Tokens are streamed in chunks of ``tokensPerChunk`` (as servers flush), which keeps long scenarios cheap to
+/// simulate; usage still counts every token.
+public final class FakeProvider: ModelProvider {
+    public static let tokensPerChunk = 8
+
+    struct State {
+        var loaded: ResourceFootprint?
+        var inFlight = 0
+        var served = 0
+    }
+
+    public let profile: ProviderProfile
+    public var descriptor: ModelDescriptor { profile.descriptor }
+    private let machine: FakeMachine
+    private let faults: FaultInjector
+    private let clock: SystemClock
+    private let random: RandomSource
+    private let state = Mutex(State())
+
+    public init(profile: ProviderProfile, machine: FakeMachine, faults: FaultInjector, clock: SystemClock, random: RandomSource) {
+        self.profile = profile
+        self.machine = machine
+        self.faults = faults
+        self.clock = clock
+        self.random = random
+    }
+
+    private var target: FaultSpec.Target { .provider(descriptor.id) }
+
+    public var inFlight: Int { state.withLock { $0.inFlight } }
+    public var served: Int { state.withLock { $0.served } }
+
+    // MARK: Loading
+
+    public func load() async throws(ProviderError) {
+        guard descriptor.kind == .local else { return }
+        do { try await clock.sleep(for: profile.loadTime) } catch { throw .unavailable("load cancelled") }
+        for fault in faults.hits(target, operation: "load") {
+            switch fault.kind {
+            case .oomOnLoad:
+                throw .outOfMemory(
+                    "CUDA out of memory: tried to allocate \(descriptor.footprint.gpuMemory > .zero ? descriptor.footprint.gpuMemory : descriptor.footprint.ram)"
+                )
+            case .missingLibrary(let library): throw .missingLibrary(library)
+            case .outage: throw .unavailable("model server not responding")
+            default: continue
+            }
+        }
+        let machineNow = machine.current()
+        if let missing = descriptor.requiredLibraries.first(where: { !machineNow.hasLibrary($0) }) {
+            throw .missingLibrary(missing)
+        }
+        var lastMisfit = "does not fit"
+        for placement in descriptor.placements {
+            if let misfit = machine.allocate(placement) {
+                lastMisfit = misfit
+                continue
+            }
+            state.withLock { $0.loaded = placement }
+            return
+        }
+        throw .outOfMemory(lastMisfit)
+    }
+
+    public func unload() async {
+        let footprint = state.withLock { s in
+            defer { s.loaded = nil }
+            return s.loaded
+        }
+        if let footprint { machine.release(footprint) }
+    }
+
+    public func health() async -> ProviderHealth {
+        if let fault = faults.active(target).first(where: { if case .outage = $0.kind { true } else { false } }) {
+            return .unhealthy("\(fault.kind.name) (\(fault.id))")
+        }
+        return .healthy
+    }
+
+    // MARK: Generation
+
+    public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error> {
+        let plan: Result<Plan, ProviderError> = prepare(request)
+        // A successful plan took a slot; the cursor gives it back when the stream ends or is dropped.
+        let cursor = Cursor(provider: self, holding: (try? plan.get()) != nil)
+        let clock = self.clock
+        return AsyncThrowingStream {
+            let plan = try plan.get()
+            if cursor.emitted >= plan.tokens {
+                guard !cursor.finished else { return nil }
+                cursor.finish()
+                return .finished(TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: plan.tokens))
+            }
+            if plan.hangs {
+                try await clock.sleep(for: .seconds(86_400 * 365))
+            }
+            let chunk = min(Self.tokensPerChunk, plan.tokens - cursor.emitted)
+            let wait = cursor.emitted == 0 ? plan.firstToken : plan.interToken * chunk
+            try await clock.sleep(for: wait)
+            if let cut = plan.cutAfter, cursor.emitted >= cut {
+                throw ProviderError.serverError(status: 502, message: "stream disconnected after \(cut) tokens")
+            }
+            let text = (0..<chunk).map { plan.word(cursor.emitted + $0) }.joined()
+            cursor.advance(by: chunk)
+            return .token(text)
+        }
+    }
+
+    /// Everything decided when the request arrives: faults, timing, length, text.
+    struct Plan: Sendable {
+        var firstToken: Duration
+        var interToken: Duration
+        var tokens: Int
+        var cutAfter: Int?
+        var hangs: Bool
+        var seed: UInt64
+
+        func word(_ index: Int) -> String {
+            var hash = StableHash(basis: seed)
+            hash.combine(UInt64(index))
+            return FakeProvider.vocabulary[Int(hash.value % UInt64(FakeProvider.vocabulary.count))] + " "
+        }
+    }
+
+    private func prepare(_ request: GenerationRequest) -> Result<Plan, ProviderError> {
+        var extraLatency = Duration.zero
+        var cutAfter: Int?
+        var hangs = false
+        for fault in faults.hits(target, operation: "generate") {
+            switch fault.kind {
+            case .outage(let code): return .failure(.connectionRefused(code ?? "\(descriptor.id) endpoint"))
+            case .rateLimit(let retryAfter): return .failure(.rateLimited(retryAfter: retryAfter))
+            case .serverError(let status): return .failure(.serverError(status: status, message: "injected by \(fault.id)"))
+            case .errorRate(_, let code): return .failure(.serverError(status: Int(code ?? "") ?? 500, message: "injected by \(fault.id)"))
+            case .contentPolicy: return .failure(.contentPolicy("flagged by \(fault.id)"))
+            case .timeout: hangs = true
+            case .latency(let extra): extraLatency += extra
+            case .disconnect(let after): cutAfter = after
+            case .oomOnLoad, .missingLibrary, .gpuTaken, .ramTaken: continue
+            }
+        }
+        if descriptor.kind == .local {
+            guard let loaded = state.withLock({ $0.loaded }) else { return .failure(.unavailable("model not loaded")) }
+            let overcommit = machine.gpuOvercommit
+            if loaded.gpuMemory > .zero, overcommit > .zero {
+                return .failure(.outOfMemory("CUDA out of memory: another process holds \(overcommit) of the model's GPU memory"))
+            }
+        }
+        if request.requiredContext > descriptor.contextWindow {
+            return .failure(.contextTooLong(limit: descriptor.contextWindow, requested: request.requiredContext))
+        }
+        let inFlight = state.withLock { s in
+            s.inFlight += 1
+            s.served += 1
+            return s.inFlight
+        }
+        let slowdown = 1 + profile.slowdownPerExtra * Double(max(0, inFlight - profile.concurrencySlots))
+        let tokens = max(1, min(request.maxTokens, Int((Double(profile.outputTokens) * jitter()).rounded())))
+        var seed = StableHash(basis: random.seed)
+        seed.combine(request.prompt)
+        seed.combine(request.requestID)
+        return .success(
+            Plan(
+                firstToken: profile.timeToFirstToken * (jitter() * slowdown) + extraLatency,
+                interToken: profile.interTokenLatency * (jitter() * slowdown),
+                tokens: tokens,
+                cutAfter: cutAfter,
+                hangs: hangs,
+                seed: seed.value
+            )
+        )
+    }
+
+    private func jitter() -> Double {
+        1 + profile.spread * (random.unitInterval() * 2 - 1)
+    }
+
+    fileprivate func release() {
+        state.withLock { $0.inFlight -= 1 }
+    }
+
+    static let vocabulary = [
+        "the", "model", "answers", "with", "care", "and", "a", "plan", "for", "each", "request", "memory", "cache",
+        "database", "engine", "stream", "token", "latency", "budget", "fallback", "provider", "health", "ready",
+        "degraded", "recover", "retry", "circuit", "open", "closed", "probe", "deploy", "scale", "worker", "queue",
+    ]
+}
+
+/// Where one fake stream is; frees its provider slot exactly once, when it finishes or is dropped.
+private final class Cursor: Sendable {
+    private let state: Mutex<(emitted: Int, finished: Bool, holding: Bool)>
+    private let provider: FakeProvider
+
+    init(provider: FakeProvider, holding: Bool) {
+        self.provider = provider
+        self.state = Mutex((0, false, holding))
+    }
+
+    var emitted: Int { state.withLock { $0.emitted } }
+    var finished: Bool { state.withLock { $0.finished } }
+
+    func advance(by count: Int) {
+        state.withLock { $0.emitted += count }
+    }
+
+    func finish() {
+        let release = state.withLock { s in
+            defer {
+                s.finished = true
+                s.holding = false
+            }
+            return s.holding
+        }
+        if release { provider.release() }
+    }
+
+    deinit {
+        if state.withLock({ $0.holding }) { provider.release() }
+    }
+}
