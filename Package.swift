@@ -14,11 +14,14 @@ let package = Package(
         .executable(name: "revo", targets: ["revo"]),
         .library(name: "RevoCore", targets: ["RevoCore"]),
         .library(name: "RevoSim", targets: ["RevoSim"]),
+        .library(name: "RevoScenarios", targets: ["RevoScenarios"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
     ],
     targets: [
         .target(
@@ -38,11 +41,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RevoScenarios",
+            dependencies: [
+                "RevoCore",
+                "RevoSim",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "revo",
             dependencies: [
                 "RevoCore",
                 "RevoSim",
+                "RevoScenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -50,6 +65,7 @@ let package = Package(
         ),
         .testTarget(name: "RevoCoreTests", dependencies: ["RevoCore", "RevoSim"], swiftSettings: swiftSettings),
         .testTarget(name: "RevoSimTests", dependencies: ["RevoSim"], swiftSettings: swiftSettings),
+        .testTarget(name: "RevoScenariosTests", dependencies: ["RevoScenarios"], swiftSettings: swiftSettings),
         .testTarget(name: "revoTests", dependencies: ["revo"], swiftSettings: swiftSettings),
     ]
 )

@@ -9,10 +9,10 @@ struct ApplicationTests {
     func engines() throws {
         let fixture = SystemFixture()
         let (bad, timeout, good) = try fixture.run {
-            let bad = await Result(catchingChat: { () async throws(ChatError) in
+            let bad = await Result(awaiting: { () async throws(ChatError) in
                 try await fixture.system.executeEngines(CoordinationRequest(taskID: "t", description: "  "))
             })
-            let timeout = await Result(catchingChat: { () async throws(ChatError) in
+            let timeout = await Result(awaiting: { () async throws(ChatError) in
                 try await fixture.system.executeEngines(CoordinationRequest(taskID: "t", description: "x", timeout: .seconds(601)))
             })
             let good = try await fixture.system.executeEngines(CoordinationRequest(taskID: "t", description: "run a batch of checks"))
@@ -42,7 +42,7 @@ struct ApplicationTests {
         let fixture = SystemFixture()
         let (badLimit, found, report) = try fixture.run {
             _ = try await fixture.system.recall.store(content: "the cache runs on port 6379", type: "knowledge")
-            let badLimit = await Result(catchingChat: { () async throws(ChatError) in try await fixture.system.queryMemory("port", limit: 0) })
+            let badLimit = await Result(awaiting: { () async throws(ChatError) in try await fixture.system.queryMemory("port", limit: 0) })
             let found = try await fixture.system.queryMemory("the cache runs on port 6379")
             return (badLimit.failure, found, await fixture.system.memoryReport())
         }
@@ -51,15 +51,5 @@ struct ApplicationTests {
         #expect(report.store.primaryEntries == 1)
         #expect(report.recall.recalls == 1)
         #expect(report.health == .healthy)
-    }
-}
-
-extension Result where Failure == ChatError {
-    init(catchingChat body: () async throws(ChatError) -> Success) async {
-        do throws(ChatError) {
-            self = .success(try await body())
-        } catch {
-            self = .failure(error)
-        }
     }
 }

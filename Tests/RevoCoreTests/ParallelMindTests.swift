@@ -147,7 +147,7 @@ struct ParallelMindTests {
         let clock = SystemClock(sim.clock)
         let engine = ParallelMindEngine(settings: .init(minWorkers: 1, maxWorkers: 1), clock: clock, work: Self.sleeping(clock, .seconds(10)))
         let (before, queuedResult, after) = try runSimulation(sim) {
-            let before = await Result(catching: { () async throws(ParallelMindError) in
+            let before = await Result(awaiting: { () async throws(ParallelMindError) in
                 try await engine.submit(ParallelTask(id: "early", description: "x"))
             })
             engine.start(with: sim)
@@ -157,7 +157,7 @@ struct ParallelMindTests {
             engine.shutdown()
             let queuedResult = await queued.value
             _ = await running.value
-            let after = await Result(catching: { () async throws(ParallelMindError) in
+            let after = await Result(awaiting: { () async throws(ParallelMindError) in
                 try await engine.submit(ParallelTask(id: "late", description: "x"))
             })
             return (before.failure, queuedResult, after.failure)
@@ -223,15 +223,5 @@ struct ParallelMindTests {
         #expect(outcomes == steps.map(\.1))
         #expect(readiness == [false, true, true, true, false, false, false, false, false])
         #expect(machine.state == .shutdown)
-    }
-}
-
-extension Result where Failure == ParallelMindError {
-    init(catching body: () async throws(ParallelMindError) -> Success) async {
-        do throws(ParallelMindError) {
-            self = .success(try await body())
-        } catch {
-            self = .failure(error)
-        }
     }
 }

@@ -198,11 +198,7 @@ let chat = GenerationRequest(prompt: "hello there", maxTokens: 64, requestID: "r
 extension ModelManager {
     /// The outcome of one request as a typed `Result`, so tests can match the error's case.
     func result(_ request: GenerationRequest) async -> Result<ModelResponse, ModelManagerError> {
-        do throws(ModelManagerError) {
-            return .success(try await generate(request))
-        } catch {
-            return .failure(error)
-        }
+        await Result(awaiting: { () async throws(ModelManagerError) in try await generate(request) })
     }
 }
 

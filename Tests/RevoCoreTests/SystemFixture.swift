@@ -61,6 +61,7 @@ struct SystemFixture {
     func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         try runSimulation(sim) {
             await system.start()
+            await system.modelsLoaded()
             do {
                 let value = try await body()
                 await system.shutdown()
@@ -75,6 +76,6 @@ struct SystemFixture {
 
 extension ChatService {
     func result(_ request: ChatRequest) async -> Result<ChatReply, ChatError> {
-        await Result(catchingChat: { () async throws(ChatError) in try await chat(request) })
+        await Result(awaiting: { () async throws(ChatError) in try await chat(request) })
     }
 }

@@ -65,7 +65,10 @@ public final class ModelManager: Sendable {
     /// Decides, for every provider in chain order, whether it can be used on this machine, and loads the local ones
     /// that fit. Never throws: a provider that cannot be used is marked unavailable with the reason.
     public func start() async {
-        for id in chain { await prepare(id) }
+        // Providers with nothing to load first, so they answer while local models take their time.
+        let instant = state.withLock { s in chain.filter { s.entries[$0]?.provider.descriptor.kind != .local } }
+        for id in instant { await prepare(id) }
+        for id in chain where !instant.contains(id) { await prepare(id) }
     }
 
     /// Starts the background loop that probes unavailable providers again (with backoff, or at once when the machine

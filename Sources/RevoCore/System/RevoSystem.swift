@@ -111,7 +111,7 @@ public final class RevoSystem: Sendable {
     private let clock: SystemClock
     private let starter: any TaskStarter
     private let logger: Logger
-    private let state = Mutex((phase: Phase.created, healthLoop: Task<Void, Never>?.none))
+    private let state = Mutex((phase: Phase.created, healthLoop: Task<Void, Never>?.none, modelLoad: Task<Void, Never>?.none))
 
     public init(configuration: Configuration = Configuration(), dependencies: Dependencies) {
         let clock = dependencies.clock
@@ -183,8 +183,9 @@ public final class RevoSystem: Sendable {
 
     // MARK: Life cycle
 
-    /// Probes every dependency, loads the models that fit, starts the engines and the background loops. Never throws:
-    /// what fails is reported by ``health()`` and retried in the background.
+    /// Probes every dependency, starts the engines and the background loops, and starts loading the models that fit.
+    /// Returns without waiting for the loads (local models take tens of seconds): meanwhile the chain skips them and
+    /// API providers or the mock answer. Never throws: what fails is reported by ``health()`` and retried.
     public func start() async {
         let proceed = state.withLock { s in
             guard s.phase == .created else { return false }
@@ -193,7 +194,8 @@ public final class RevoSystem: Sendable {
         }
         guard proceed else { return }
         await probeDependencies()
-        await models.start()
+        let load = starter.start("models.load") { [models] in await models.start() }
+        state.withLock { $0.modelLoad = load }
         recall.start()
         creative.start()
         parallelMind.start(with: starter)
@@ -210,6 +212,12 @@ public final class RevoSystem: Sendable {
         logger.info("revo started", metadata: ["status": "\(report.status.rawValue)", "ready": "\(report.ready)"])
     }
 
+    /// Waits until the first round of model loading has finished (each load succeeded or failed).
+    public func modelsLoaded() async {
+        let load = state.withLock { $0.modelLoad }
+        await load?.value
+    }
+
     /// Stops taking work, lets the engines finish, unloads models and flushes the memory outbox.
     public func shutdown() async {
         let loop = state.withLock { s -> Task<Void, Never>?? in
@@ -219,6 +227,7 @@ public final class RevoSystem: Sendable {
         }
         guard let loop else { return }
         loop?.cancel()
+        await modelsLoaded()
         parallelMind.shutdown()
         creative.shutdown()
         recall.shutdown()

@@ -85,6 +85,7 @@ public struct CoreBenchmark: Sendable {
             )
         )
         await system.start()
+        await system.modelsLoaded()
         let perCaller = chatRequests / concurrency
         let start = wall.now
         let samples = try await withThrowingTaskGroup(of: [Duration].self) { group in

@@ -40,7 +40,7 @@ public struct ProviderProfile: Sendable, Equatable {
     ///
     /// | provider | load | TTFT | inter-token | slots | footprint | context | $/1k |
     /// |---|---|---|---|---|---|---|---|
-    /// | deepseek_r1_0528 | 20 s | 350 ms | 12 ms | 4 | 4 GB RAM | 32k | 0 |
+    /// | deepseek_r1_0528 | 20 s | 250 ms | 8 ms | 8 | 4 GB RAM | 32k | 0 |
     /// | llama_local | 45 s | 250 ms | 8 ms | 8 | 2 GB RAM + 16 GB GPU (CPU: 32 GB RAM) | 128k | 0 |
     /// | openai | — | 500 ms | 15 ms | 64 | — | 128k | 0.03 |
     /// | anthropic | — | 600 ms | 14 ms | 64 | — | 200k | 0.015 |
@@ -53,9 +53,9 @@ public struct ProviderProfile: Sendable, Equatable {
             ProviderProfile(
                 descriptor: .deepseekR1(),
                 loadTime: .seconds(20),
-                timeToFirstToken: .milliseconds(350),
-                interTokenLatency: .milliseconds(12),
-                concurrencySlots: 4
+                timeToFirstToken: .milliseconds(250),
+                interTokenLatency: .milliseconds(8),
+                concurrencySlots: 8
             )
         case .llamaLocal:
             ProviderProfile(

@@ -1,0 +1,216 @@
+public import RevoCore
+import RevoSim
+
+/// A check's verdict. No data is its own verdict, never a pass.
+public enum CheckVerdict: String, Sendable, Codable, Equatable {
+    case pass = "PASS"
+    case fail = "FAIL"
+    case noData = "NO_DATA"
+}
+
+/// One judged check.
+public struct CheckResult: Sendable, Codable, Equatable {
+    public var check: String
+    public var verdict: CheckVerdict
+    /// What was measured, e.g. `p(95)=812.4ms`.
+    public var observed: String
+    public var detail: String?
+}
+
+/// Judges a scenario's checks against what a run recorded.
+public struct CheckEvaluator: Sendable {
+    public init() {}
+
+    public func evaluate(_ run: SimRunner.Run) -> [CheckResult] {
+        let records = run.metrics.records
+        return run.scenario.checks.map { check in
+            switch check {
+            case .threshold(let threshold): return evaluate(threshold, records: records, run: run)
+            case .health(let service, let during, let within): return health(service, during: during, within: within, run: run, check: check)
+            case .reachable(let provider, let during): return reachable(provider, during: during, records: records, run: run, check: check)
+            case .noLostWrites:
+                let acknowledged = run.metrics.acknowledgedWrites.count
+                guard acknowledged > 0 else {
+                    return CheckResult(check: check.description, verdict: .noData, observed: "no memory write was acknowledged")
+                }
+                let lost = run.lostWrites
+                return CheckResult(
+                    check: check.description,
+                    verdict: lost.isEmpty ? .pass : .fail,
+                    observed: "\(acknowledged) acknowledged, \(lost.count) lost",
+                    detail: lost.isEmpty
+                        ? nil : "lost: " + lost.prefix(5).joined(separator: ", ") + (lost.count > 5 ? " and \(lost.count - 5) more" : "")
+                )
+            case .maxUpstreamCalls(let limit):
+                guard let worst = records.max(by: { ($0.upstreamCalls, $1.index) < ($1.upstreamCalls, $0.index) }) else {
+                    return CheckResult(check: check.description, verdict: .noData, observed: "no requests")
+                }
+                return CheckResult(
+                    check: check.description,
+                    verdict: worst.upstreamCalls <= limit ? .pass : .fail,
+                    observed: "max \(worst.upstreamCalls)",
+                    detail: worst.upstreamCalls <= limit ? nil : "request \(worst.index) made \(worst.upstreamCalls) upstream calls"
+                )
+            }
+        }
+    }
+
+    // MARK: Thresholds
+
+    func evaluate(_ threshold: Threshold, records: [RequestRecord], run: SimRunner.Run) -> CheckResult {
+        let filters = threshold.tags.filter { $0.key != "window" }
+        let selected = records.filter { record in filters.allSatisfy { record.matches($0.key, $0.value) } }
+        func result(_ value: Double?, _ unit: String = "", noData: String = "no matching requests") -> CheckResult {
+            guard let value else { return CheckResult(check: threshold.source, verdict: .noData, observed: noData) }
+            let holds = threshold.comparison.holds(value, threshold.value)
+            return CheckResult(
+                check: threshold.source,
+                verdict: holds ? .pass : .fail,
+                observed: "\(threshold.aggregate)=\(Self.format(value))\(unit)"
+            )
+        }
+        switch threshold.metric {
+        case .latency, .ttft:
+            let samples = threshold.metric == .latency ? selected.map(\.latency) : selected.compactMap(\.timeToFirstToken)
+            guard !samples.isEmpty else { return result(nil) }
+            let histogram = LatencyHistogram(samples)
+            switch threshold.aggregate.kind {
+            case .percentile: return result(histogram.milliseconds(at: threshold.aggregate.percentile), "ms")
+            case .avg: return result(histogram.meanMilliseconds, "ms")
+            case .min: return result(histogram.minMilliseconds, "ms")
+            case .max: return result(histogram.maxMilliseconds, "ms")
+            default: return result(Double(samples.count))
+            }
+        case .upstreamCalls:
+            let values = selected.map { Double($0.upstreamCalls) }.sorted()
+            guard !values.isEmpty else { return result(nil) }
+            switch threshold.aggregate.kind {
+            case .percentile: return result(values[Int((Double(values.count - 1) * threshold.aggregate.percentile / 100).rounded(.up))])
+            case .avg: return result(values.reduce(0, +) / Double(values.count))
+            case .min: return result(values.first)
+            case .max: return result(values.last)
+            default: return result(Double(values.count))
+            }
+        case .errors:
+            guard !selected.isEmpty else { return result(nil) }
+            let failed = selected.filter { !$0.succeeded }.count
+            return threshold.aggregate.kind == .count ? result(Double(failed)) : result(Double(failed) / Double(selected.count))
+        case .availability:
+            let window = YAMLNode.parseDuration(threshold.tag("window") ?? "") ?? .seconds(60)
+            let ratios = Self.windowedAvailability(selected, window: window, end: run.scenario.duration)
+            guard !ratios.isEmpty else { return result(nil) }
+            if threshold.aggregate.kind == .min { return result(ratios.min()) }
+            return result(Double(selected.filter(\.succeeded).count) / Double(selected.count))
+        case .costUSD:
+            guard !selected.isEmpty else { return result(nil) }
+            return threshold.aggregate.kind == .max ? result(selected.map(\.costUSD).max()) : result(selected.reduce(0) { $0 + $1.costUSD })
+        case .memoryGB:
+            let samples = run.metrics.memorySamples.map(\.gigabytes)
+            guard !samples.isEmpty else { return result(nil, noData: "no memory samples") }
+            return threshold.aggregate.kind == .max ? result(samples.max()) : result(samples.reduce(0, +) / Double(samples.count))
+        case .requests:
+            return result(Double(selected.count))
+        }
+    }
+
+    /// Success ratio over each window of `window` ending at every whole second (windows without requests skipped).
+    static func windowedAvailability(_ records: [RequestRecord], window: Duration, end: Duration) -> [Double] {
+        let seconds = max(1, Int(end.seconds.rounded(.up)))
+        var ok = [Int](repeating: 0, count: seconds + 1)
+        var total = [Int](repeating: 0, count: seconds + 1)
+        for record in records {
+            let second = min(seconds, max(0, Int(record.intendedAt.seconds)))
+            total[second] += 1
+            if record.succeeded { ok[second] += 1 }
+        }
+        let width = max(1, Int(window.seconds.rounded()))
+        var ratios: [Double] = []
+        var windowOK = 0
+        var windowTotal = 0
+        for second in 0...seconds {
+            windowOK += ok[second]
+            windowTotal += total[second]
+            if second >= width {
+                windowOK -= ok[second - width]
+                windowTotal -= total[second - width]
+            }
+            if second + 1 >= width, windowTotal > 0 { ratios.append(Double(windowOK) / Double(windowTotal)) }
+        }
+        return ratios
+    }
+
+    // MARK: State and reachability
+
+    func health(_ service: String, during faultID: String, within: Duration?, run: SimRunner.Run, check: CheckSpec) -> CheckResult {
+        guard let fault = run.scenario.faults.first(where: { $0.id == faultID }) else {
+            return CheckResult(check: check.description, verdict: .noData, observed: "no fault \(faultID)")
+        }
+        let samples = run.metrics.healthSamples.map { sample in (sample.at, sample.statuses.first { $0.service == service }?.status) }
+        var observations: [String] = []
+        for window in fault.windows(until: run.scenario.duration) {
+            let inside = samples.filter { window.contains($0.0) }.compactMap(\.1)
+            guard !inside.isEmpty else {
+                return CheckResult(check: check.description, verdict: .noData, observed: "no health sample during \(Self.describe(window))")
+            }
+            guard inside.contains(where: { $0 != .healthy }) else {
+                return CheckResult(
+                    check: check.description,
+                    verdict: .fail,
+                    observed: "\(service) stayed healthy during \(Self.describe(window))",
+                    detail: "the fault was not visible in health"
+                )
+            }
+            observations.append("degraded in \(Self.describe(window))")
+            guard let within, window.upperBound < run.scenario.duration else { continue }
+            let recovery = samples.first { $0.0 >= window.upperBound && $0.1 == .healthy }
+            guard let recovery else {
+                return CheckResult(
+                    check: check.description,
+                    verdict: .fail,
+                    observed: "\(service) never healthy again after t+\(window.upperBound.formattedSeconds)"
+                )
+            }
+            let took = recovery.0 - window.upperBound
+            if took > within {
+                return CheckResult(
+                    check: check.description,
+                    verdict: .fail,
+                    observed: "healthy \(took.formattedSeconds) after t+\(window.upperBound.formattedSeconds), limit \(within.formattedSeconds)"
+                )
+            }
+            observations.append("healthy \(took.formattedSeconds) after")
+        }
+        guard !observations.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "the fault was never active") }
+        return CheckResult(
+            check: check.description,
+            verdict: .pass,
+            observed: observations.prefix(4).joined(separator: "; ") + (observations.count > 4 ? "; ..." : "")
+        )
+    }
+
+    func reachable(_ provider: String, during faultID: String?, records: [RequestRecord], run: SimRunner.Run, check: CheckSpec) -> CheckResult {
+        var considered = records
+        if let faultID, let fault = run.scenario.faults.first(where: { $0.id == faultID }) {
+            let windows = fault.windows(until: run.scenario.duration)
+            considered = records.filter { record in windows.contains { $0.contains(record.intendedAt) } }
+        }
+        guard !considered.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no requests") }
+        let answered = considered.filter { $0.succeeded && $0.provider?.rawValue == provider }.count
+        return CheckResult(
+            check: check.description,
+            verdict: answered > 0 ? .pass : .fail,
+            observed: "\(provider) answered \(answered) of \(considered.count) requests"
+        )
+    }
+
+    static func describe(_ window: ClosedRange<Duration>) -> String {
+        "t+\(window.lowerBound.formattedSeconds)..t+\(window.upperBound.formattedSeconds)"
+    }
+
+    /// Fixed formatting for observed values: reports must not change with the platform's float printing.
+    static func format(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e12 { return String(Int64(value)) }
+        let scaled = (value * 10_000).rounded() / 10_000
+        return String(scaled)
+    }
+}

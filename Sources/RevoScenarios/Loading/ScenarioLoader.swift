@@ -1,0 +1,430 @@
+import Foundation
+public import RevoCore
+public import RevoSim
+import Yams
+
+/// Reads scenario files strictly: unknown keys, wrong types and impossible values are rejected with
+/// `file:line:column`, the field path and, for misspelt keys, the key that was probably meant.
+public enum ScenarioLoader {
+    /// Loads one file.
+    public static func load(file path: String) throws(ScenarioError) -> Scenario {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Every `.yaml` / `.yml` file under the given files and folders, sorted, so runs list them the same way everywhere.
+    public static func scenarioFiles(in paths: [String]) throws(ScenarioError) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ScenarioError(file: path, line: nil, column: nil, path: "", message: "no such file or folder")
+            }
+            if isDirectory.boolValue {
+                let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                files += entries.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
+                    (path as NSString).appendingPathComponent($0)
+                }
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    /// Parses scenario YAML; `file` is only used in messages.
+    public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
+        let node: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty")
+            }
+            node = composed
+        } catch let error as ScenarioError {
+            throw error
+        } catch let error as YamlError {
+            throw Self.describe(error, file: file)
+        } catch {
+            throw ScenarioError(file: file, line: nil, column: nil, path: "", message: "not valid YAML: \(error)")
+        }
+        let root = YAMLNode(node, path: "", file: file)
+        let scenario = try scenario(root, file: file)
+        try root.finish(allowed: ["name", "description", "seed", "duration", "machine", "system", "workload", "faults", "checks"])
+        return scenario
+    }
+
+    private static func describe(_ error: YamlError, file: String) -> ScenarioError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            return ScenarioError(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(detail)")
+        default:
+            return ScenarioError(file: file, line: nil, column: nil, path: "", message: "not valid YAML: \(error)")
+        }
+    }
+
+    // MARK: Sections
+
+    private static func scenario(_ root: YAMLNode, file: String) throws(ScenarioError) -> Scenario {
+        _ = try root.requireMapping()
+        let nameNode = try root.required("name")
+        let name = try nameNode.string()
+        guard name.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) else {
+            throw nameNode.error("must be lower-case letters, digits and dashes (it names the report), got '\(name)'")
+        }
+        let description = try root.required("description").string()
+        let seed = try root.optional("seed").map { node throws(ScenarioError) in UInt64(try node.int(in: 0...Int.max)) } ?? 1
+        let duration = try root.required("duration").duration()
+        guard duration > .zero else { throw try root.required("duration").error("must be more than 0") }
+        let machine = try root.optional("machine").map { node throws(ScenarioError) in try self.machine(node) } ?? Self.defaultMachine
+        let system = try self.system(try root.optional("system"))
+        let workload = try self.workload(try root.required("workload"))
+        let faults = try root.optional("faults").map { node throws(ScenarioError) in try self.faults(node, system: system, duration: duration) } ?? []
+        let checks = try root.optional("checks").map { node throws(ScenarioError) in try self.checks(node, faults: faults, system: system) } ?? []
+        return Scenario(
+            name: name,
+            description: description,
+            seed: seed,
+            duration: duration,
+            machine: machine,
+            system: system,
+            workload: workload,
+            faults: faults,
+            checks: checks,
+            file: file
+        )
+    }
+
+    /// 64 GB of RAM (48 available), one 24 GB GPU, 16 cores, every library: room for every model.
+    public static let defaultMachine = MachineResources(
+        totalRAM: .gigabytes(64),
+        availableRAM: .gigabytes(48),
+        gpus: [.init(name: "gpu0", totalMemory: .gigabytes(24), availableMemory: .gigabytes(24))],
+        cpuCores: 16,
+        nativeLibraries: ["cuda", "torch", "transformers"]
+    )
+
+    private static func machine(_ node: YAMLNode) throws(ScenarioError) -> MachineResources {
+        let ram = try node.optional("ram")?.bytes() ?? defaultMachine.totalRAM
+        let available = try node.optional("available_ram")?.bytes() ?? ram
+        guard available <= ram else { throw try node.required("available_ram").error("must not exceed ram (\(ram))") }
+        var gpus: [MachineResources.GPU] = []
+        if let gpuNode = try node.optional("gpu") {
+            let total = try gpuNode.bytes()
+            let free = try node.optional("gpu_available")?.bytes() ?? total
+            gpus = [.init(name: "gpu0", totalMemory: total, availableMemory: free)]
+        }
+        let cores = try node.optional("cpu_cores")?.int(in: 1...1024) ?? 16
+        let libraries =
+            try node.optional("libraries").map { list throws(ScenarioError) in
+                try list.sequence().map { item throws(ScenarioError) in try item.string() }
+            } ?? []
+        try node.finish()
+        return MachineResources(totalRAM: ram, availableRAM: available, gpus: gpus, cpuCores: cores, nativeLibraries: libraries)
+    }
+
+    static let knownProviders: [ProviderID] = [.deepseekR1, .llamaLocal, .openai, .anthropic, .mock]
+
+    private static func system(_ node: YAMLNode?) throws(ScenarioError) -> SystemSpec {
+        var keys: [ProviderID] = [.openai, .anthropic]
+        if let node, let keyNode = try node.optional("api_keys") {
+            keys = try keyNode.sequence().map { item throws(ScenarioError) in try providerID(item) }
+        }
+        var ids = knownProviders
+        if let node, let list = try node.optional("providers") {
+            ids = try list.sequence().map { item throws(ScenarioError) in try providerID(item) }
+        }
+        var profiles = ids.map { ProviderProfile.defaults(for: $0, hasKey: keys.contains($0))! }
+        var routing = RoutingPolicy()
+        var spec = SystemSpec(providers: [], routing: routing)
+        if let node {
+            if let chain = try node.optional("chain") {
+                routing.chain = try chain.sequence().map { item throws(ScenarioError) in
+                    let id = try providerID(item)
+                    guard ids.contains(id) else {
+                        throw item.error("'\(id)' is not among the registered providers: \(ids.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return id
+                }
+            }
+            routing.mockEnabled = try node.optional("mock_enabled")?.bool() ?? true
+            routing.mockLast = try node.optional("mock_last")?.bool() ?? true
+            routing.maxFallbacks = try node.optional("max_fallbacks")?.int(in: 0...10) ?? routing.maxFallbacks
+            routing.requestDeadline = try node.optional("request_deadline")?.duration(max: .seconds(600)) ?? routing.requestDeadline
+            routing.attemptTimeout = try node.optional("attempt_timeout")?.duration(max: .seconds(600)) ?? routing.attemptTimeout
+            if let retry = try node.optional("retry") {
+                routing.retry.serverErrorRetries = try retry.optional("server_errors")?.int(in: 0...10) ?? routing.retry.serverErrorRetries
+                routing.retry.rateLimitRetries = try retry.optional("rate_limits")?.int(in: 0...10) ?? routing.retry.rateLimitRetries
+                routing.retry.maxRetryAfter = try retry.optional("max_retry_after")?.duration(max: .seconds(3600)) ?? routing.retry.maxRetryAfter
+                routing.retry.maxTotalRetryAfterWait =
+                    try retry.optional("max_total_retry_after")?.duration(max: .seconds(3600)) ?? routing.retry.maxTotalRetryAfterWait
+                try retry.finish()
+            }
+            if let breaker = try node.optional("breaker") {
+                routing.breaker.enabled = try breaker.optional("enabled")?.bool() ?? true
+                routing.breaker.window = try breaker.optional("window")?.duration() ?? routing.breaker.window
+                routing.breaker.minimumRequests = try breaker.optional("minimum_requests")?.int(in: 1...10_000) ?? routing.breaker.minimumRequests
+                routing.breaker.failureRateThreshold =
+                    try breaker.optional("failure_rate")?.double(in: 0.01...1) ?? routing.breaker.failureRateThreshold
+                routing.breaker.cooldown = try breaker.optional("cooldown")?.duration() ?? routing.breaker.cooldown
+                try breaker.finish()
+            }
+            if let cap = try node.optional("daily_cost_cap") { routing.cost.dailyCapUSD = try cap.double(in: 0...1_000_000) }
+            spec.replyCache = try node.optional("reply_cache")?.bool() ?? false
+            spec.outboxEnabled = try node.optional("outbox")?.bool() ?? true
+            if let latencies = try node.optional("latency") {
+                spec.databaseLatency = try latencies.optional("database")?.duration(max: .seconds(60)) ?? spec.databaseLatency
+                spec.cacheLatency = try latencies.optional("cache")?.duration(max: .seconds(60)) ?? spec.cacheLatency
+                spec.memoryLatency = try latencies.optional("memory")?.duration(max: .seconds(60)) ?? spec.memoryLatency
+                try latencies.finish()
+            }
+            if let overrides = try node.optional("profiles") {
+                for (key, value, keyNode) in try overrides.entries() {
+                    guard let index = profiles.firstIndex(where: { $0.descriptor.id.rawValue == key }) else {
+                        throw keyNode.error("no registered provider '\(key)'; registered: \(ids.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    profiles[index] = try profile(value, base: profiles[index])
+                }
+            }
+            try node.finish()
+        }
+        spec.providers = profiles
+        spec.routing = routing
+        return spec
+    }
+
+    private static func profile(_ node: YAMLNode, base: ProviderProfile) throws(ScenarioError) -> ProviderProfile {
+        var profile = base
+        profile.timeToFirstToken = try node.optional("ttft")?.duration(max: .seconds(600)) ?? profile.timeToFirstToken
+        profile.interTokenLatency = try node.optional("inter_token")?.duration(max: .seconds(60)) ?? profile.interTokenLatency
+        profile.loadTime = try node.optional("load_time")?.duration() ?? profile.loadTime
+        profile.concurrencySlots = try node.optional("slots")?.int(in: 1...100_000) ?? profile.concurrencySlots
+        profile.outputTokens = try node.optional("output_tokens")?.int(in: 1...100_000) ?? profile.outputTokens
+        profile.spread = try node.optional("spread")?.double(in: 0...0.99) ?? profile.spread
+        if let window = try node.optional("context_window") { profile.descriptor.contextWindow = try window.int(in: 1...10_000_000) }
+        if let ram = try node.optional("ram") { profile.descriptor.footprint.ram = try ram.bytes() }
+        if let gpu = try node.optional("gpu") { profile.descriptor.footprint.gpuMemory = try gpu.bytes() }
+        try node.finish()
+        return profile
+    }
+
+    private static func providerID(_ node: YAMLNode) throws(ScenarioError) -> ProviderID {
+        let name = try node.string()
+        guard let id = knownProviders.first(where: { $0.rawValue == name }) else {
+            throw node.error(
+                "unknown provider '\(name)'; allowed: \(knownProviders.map(\.rawValue).joined(separator: ", "))",
+                suggestion: YAMLNode.closest(to: name, in: knownProviders.map(\.rawValue)).map { "did you mean '\($0)'?" }
+            )
+        }
+        return id
+    }
+
+    private static func workload(_ node: YAMLNode) throws(ScenarioError) -> Workload {
+        var workload = Workload(rate: try node.required("rate").rate())
+        workload.rampTo = try node.optional("ramp_to")?.rate()
+        if let arrival = try node.optional("arrival") {
+            let name = try arrival.string()
+            guard let value = Workload.Arrival(rawValue: name) else {
+                throw arrival.error("unknown arrival '\(name)'; allowed: \(Workload.Arrival.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            workload.arrival = value
+        }
+        if let mix = try node.optional("mix") {
+            var weights: [(operation: Workload.Operation, weight: Int)] = []
+            for (key, value, keyNode) in try mix.entries() {
+                guard let operation = Workload.Operation(rawValue: key) else {
+                    let allowed = Workload.Operation.allCases.map(\.rawValue)
+                    throw keyNode.error(
+                        "unknown operation '\(key)'; allowed: \(allowed.joined(separator: ", "))",
+                        suggestion: YAMLNode.closest(to: key, in: allowed).map { "did you mean '\($0)'?" }
+                    )
+                }
+                weights.append((operation, try value.int(in: 0...1_000_000)))
+            }
+            guard weights.contains(where: { $0.weight > 0 }) else { throw mix.error("at least one operation needs a weight above 0") }
+            workload.mix = weights.sorted { $0.operation < $1.operation }
+        }
+        if let bursts = try node.optional("bursts") {
+            workload.bursts = try bursts.sequence().map { item throws(ScenarioError) in
+                let burst = Workload.Burst(
+                    at: try item.required("at").duration(),
+                    requests: try item.required("requests").int(in: 1...1_000_000),
+                    over: try item.optional("over")?.duration() ?? .seconds(1),
+                    operation: try item.optional("operation").map { op throws(ScenarioError) in
+                        let name = try op.string()
+                        guard let value = Workload.Operation(rawValue: name) else { throw op.error("unknown operation '\(name)'") }
+                        return value
+                    }
+                )
+                try item.finish()
+                return burst
+            }
+        }
+        workload.promptWords = try node.optional("prompt_words")?.int(in: 1...8_000) ?? workload.promptWords
+        workload.maxTokens = try node.optional("max_tokens")?.int(in: ChatRequest.maxTokensRange) ?? workload.maxTokens
+        workload.sessions = try node.optional("sessions")?.int(in: 1...100_000) ?? workload.sessions
+        try node.finish()
+        return workload
+    }
+
+    private static let faultKinds = [
+        "outage", "latency", "timeout", "error_rate", "rate_limit", "server_error", "content_policy", "disconnect", "oom_on_load",
+        "missing_library", "gpu_taken", "ram_taken",
+    ]
+
+    private static func faults(_ node: YAMLNode, system: SystemSpec, duration: Duration) throws(ScenarioError) -> [FaultSpec] {
+        var faults: [FaultSpec] = []
+        for (index, item) in try node.sequence().enumerated() {
+            let id = try item.optional("id")?.string() ?? "fault-\(index + 1)"
+            if faults.contains(where: { $0.id == id }) { throw try item.required("id").error("duplicate fault id '\(id)'") }
+            let whatNode = try item.required("what")
+            let what = try whatNode.string()
+            let whereNode = try item.required("where")
+            let target = try self.target(whereNode, system: system)
+            let kind: FaultSpec.Kind
+            switch what {
+            case "outage": kind = .outage(code: try item.optional("code")?.string())
+            case "latency": kind = .latency(try item.required("latency").duration(max: .seconds(3600)))
+            case "timeout": kind = .timeout
+            case "error_rate": kind = .errorRate(try item.required("rate").double(in: 0...1), code: try item.optional("code")?.string())
+            case "rate_limit": kind = .rateLimit(retryAfter: try item.optional("retry_after")?.duration(max: .seconds(86_400)))
+            case "server_error": kind = .serverError(status: try item.optional("status")?.int(in: 500...599) ?? 503)
+            case "content_policy": kind = .contentPolicy
+            case "disconnect": kind = .disconnect(afterTokens: try item.required("after_tokens").int(in: 0...100_000))
+            case "oom_on_load": kind = .oomOnLoad
+            case "missing_library": kind = .missingLibrary(try item.required("library").string())
+            case "gpu_taken": kind = .gpuTaken(try item.required("amount").bytes())
+            case "ram_taken": kind = .ramTaken(try item.required("amount").bytes())
+            default:
+                throw whatNode.error(
+                    "unknown fault '\(what)'; allowed: \(faultKinds.joined(separator: ", "))",
+                    suggestion: YAMLNode.closest(to: what, in: faultKinds).map { "did you mean '\($0)'?" }
+                )
+            }
+            let machineKinds = ["missing_library", "gpu_taken", "ram_taken"]
+            let providerKinds = ["rate_limit", "server_error", "content_policy", "disconnect", "oom_on_load"]
+            if machineKinds.contains(what), target != .machine {
+                throw whereNode.error("a \(what) fault happens on the machine: use 'where: machine'")
+            }
+            if providerKinds.contains(what), case .provider = target {
+            } else if providerKinds.contains(what) {
+                throw whereNode.error("a \(what) fault happens at a model provider: use 'where: provider:<name>'")
+            }
+            let at = try item.optional("at")?.duration() ?? .zero
+            guard at < duration else {
+                throw try item.required("at").error("starts at \(at.formattedSeconds), after the scenario ends (\(duration.formattedSeconds))")
+            }
+            faults.append(
+                FaultSpec(
+                    id: id,
+                    kind: kind,
+                    target: target,
+                    at: at,
+                    duration: try item.optional("for")?.duration(),
+                    every: try item.optional("every")?.duration(),
+                    firstN: try item.optional("first")?.int(in: 1...10_000_000),
+                    probability: try item.optional("probability")?.double(in: 0...1) ?? 1,
+                    operations: try item.optional("operations").map { list throws(ScenarioError) in
+                        try list.sequence().map { op throws(ScenarioError) in try op.string() }
+                    } ?? []
+                )
+            )
+            try item.finish()
+        }
+        return faults
+    }
+
+    private static func target(_ node: YAMLNode, system: SystemSpec) throws(ScenarioError) -> FaultSpec.Target {
+        let text = try node.string()
+        switch text {
+        case "database": return .database
+        case "cache": return .cache
+        case "memory": return .memory
+        case "machine": return .machine
+        case "websocket": return .websocket
+        default:
+            if text.hasPrefix("provider:") {
+                let name = String(text.dropFirst("provider:".count))
+                guard let profile = system.providers.first(where: { $0.descriptor.id.rawValue == name }) else {
+                    throw node.error(
+                        "no registered provider '\(name)'; registered: \(system.providers.map(\.descriptor.id.rawValue).joined(separator: ", "))"
+                    )
+                }
+                return .provider(profile.descriptor.id)
+            }
+            let allowed = ["database", "cache", "memory", "machine", "websocket", "provider:<name>"]
+            throw node.error(
+                "unknown fault target '\(text)'; allowed: \(allowed.joined(separator: ", "))",
+                suggestion: YAMLNode.closest(to: text, in: allowed).map { "did you mean '\($0)'?" }
+            )
+        }
+    }
+
+    private static func checks(_ node: YAMLNode, faults: [FaultSpec], system: SystemSpec) throws(ScenarioError) -> [CheckSpec] {
+        func fault(_ node: YAMLNode) throws(ScenarioError) -> String {
+            let id = try node.string()
+            guard faults.contains(where: { $0.id == id }) else {
+                throw node.error(
+                    "no fault with id '\(id)'; declared: \(faults.map(\.id).joined(separator: ", "))",
+                    suggestion: YAMLNode.closest(to: id, in: faults.map(\.id)).map { "did you mean '\($0)'?" }
+                )
+            }
+            return id
+        }
+        return try node.sequence().map { item throws(ScenarioError) in
+            if case .scalar = item.node {
+                return .threshold(try ThresholdParser.parse(try item.string(), node: item))
+            }
+            let entries = try item.entries()
+            guard entries.count == 1, let (kind, body, keyNode) = entries.first else {
+                throw item.error("a check is a threshold string or one of: health, reachable, invariant")
+            }
+            switch kind {
+            case "health":
+                let service = try body.required("service").string()
+                guard Service(rawValue: service) != nil else {
+                    throw try body.required("service").error(
+                        "unknown service '\(service)'; allowed: \(Service.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                let check = CheckSpec.health(
+                    service: service,
+                    during: try fault(try body.required("degraded_during")),
+                    recoveredWithin: try body.optional("healthy_within")?.duration()
+                )
+                try body.finish()
+                return check
+            case "reachable":
+                let provider = try providerID(try body.required("provider"))
+                guard system.providers.contains(where: { $0.descriptor.id == provider }) else {
+                    throw try body.required("provider").error("'\(provider)' is not a registered provider")
+                }
+                let during = try body.optional("during").map { node throws(ScenarioError) in try fault(node) }
+                try body.finish()
+                return .reachable(provider: provider.rawValue, during: during)
+            case "invariant":
+                if case .scalar = body.node {
+                    let name = try body.string()
+                    guard name == "no_lost_writes" else {
+                        throw body.error("unknown invariant '\(name)'; allowed: no_lost_writes, max_upstream_calls_per_request: N")
+                    }
+                    return .noLostWrites
+                }
+                let limit = try body.required("max_upstream_calls_per_request").int(in: 1...100)
+                try body.finish()
+                return .maxUpstreamCalls(limit)
+            default:
+                let allowed = ["health", "reachable", "invariant"]
+                throw keyNode.error(
+                    "unknown check '\(kind)'; allowed: a threshold string, \(allowed.joined(separator: ", "))",
+                    suggestion: YAMLNode.closest(to: kind, in: allowed).map { "did you mean '\($0)'?" }
+                )
+            }
+        }
+    }
+}

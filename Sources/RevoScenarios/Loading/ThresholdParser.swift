@@ -1,0 +1,98 @@
+import Foundation
+
+/// Parses k6-style thresholds: `metric{tag:value,...}: aggregate op value`, e.g. `latency{route:chat}: p(95) < 2s`,
+/// `errors: rate < 0.01`, `availability{window:1m}: min > 0.99`, `cost_usd: sum < 10`, `memory_gb: max < 8`.
+enum ThresholdParser {
+    static let tagKeys = ["route", "provider", "outcome", "window"]
+
+    static func parse(_ text: String, node: YAMLNode) throws(ScenarioError) -> Threshold {
+        // The colon that ends the metric is the first one outside braces.
+        var depth = 0
+        var split = text.endIndex
+        for index in text.indices {
+            switch text[index] {
+            case "{": depth += 1
+            case "}": depth -= 1
+            case ":" where depth == 0:
+                split = index
+            default: break
+            }
+            if split != text.endIndex { break }
+        }
+        guard split != text.endIndex else {
+            throw node.error("a threshold reads 'metric{tags}: aggregate op value', e.g. 'latency{route:chat}: p(95) < 2s'; got '\(text)'")
+        }
+        let head = text[..<split].trimmingCharacters(in: .whitespaces)
+        let tail = text[text.index(after: split)...].trimmingCharacters(in: .whitespaces)
+
+        var metricName = head
+        var tags: [(key: String, value: String)] = []
+        if let open = head.firstIndex(of: "{") {
+            guard head.hasSuffix("}") else { throw node.error("unclosed '{' in '\(head)'") }
+            metricName = String(head[..<open])
+            let inside = head[head.index(after: open)..<head.index(before: head.endIndex)]
+            for pair in inside.split(separator: ",") {
+                let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[1].isEmpty else { throw node.error("a tag reads key:value, got '\(pair)'") }
+                guard tagKeys.contains(parts[0]) else {
+                    throw node.error(
+                        "unknown tag '\(parts[0])'; allowed: \(tagKeys.joined(separator: ", "))",
+                        suggestion: YAMLNode.closest(to: parts[0], in: tagKeys).map { "did you mean '\($0)'?" }
+                    )
+                }
+                tags.append((parts[0], parts[1]))
+            }
+        }
+        guard let metric = Threshold.Metric(rawValue: metricName) else {
+            let allowed = Threshold.Metric.allCases.map(\.rawValue)
+            throw node.error(
+                "unknown metric '\(metricName)'; allowed: \(allowed.joined(separator: ", "))",
+                suggestion: YAMLNode.closest(to: metricName, in: allowed).map { "did you mean '\($0)'?" }
+            )
+        }
+        if tags.contains(where: { $0.key == "window" }) != (metric == .availability) && tags.contains(where: { $0.key == "window" }) {
+            throw node.error("the window tag only applies to availability")
+        }
+
+        let comparisons = Threshold.Comparison.allCases.sorted { $0.rawValue.count > $1.rawValue.count }
+        guard let comparison = comparisons.first(where: { tail.contains($0.rawValue) }) else {
+            throw node.error("missing comparison in '\(tail)'; allowed: <, <=, >, >=, ==")
+        }
+        let sides = tail.components(separatedBy: comparison.rawValue)
+        guard sides.count == 2 else { throw node.error("expected one comparison in '\(tail)'") }
+        let aggregateText = sides[0].trimmingCharacters(in: .whitespaces)
+        let valueText = sides[1].trimmingCharacters(in: .whitespaces)
+
+        let aggregate: Threshold.Aggregate
+        if aggregateText.hasPrefix("p("), aggregateText.hasSuffix(")"), let p = Double(aggregateText.dropFirst(2).dropLast()), (0...100).contains(p) {
+            aggregate = .init(kind: .percentile, percentile: p)
+        } else if let kind = Threshold.Aggregate.Kind(rawValue: aggregateText), kind != .percentile {
+            aggregate = .init(kind: kind, percentile: 0)
+        } else {
+            throw node.error("unknown aggregate '\(aggregateText)'; allowed: p(N) with 0 <= N <= 100, avg, min, max, count, sum, rate")
+        }
+        guard metric.allowed.contains(aggregate.kind) else {
+            throw node.error("\(aggregate) does not apply to \(metric.rawValue); allowed: \(metric.allowed.map(\.rawValue).joined(separator: ", "))")
+        }
+
+        let value: Double
+        if metric == .latency || metric == .ttft {
+            guard let duration = YAMLNode.parseDuration(valueText) else {
+                throw node.error("\(metric.rawValue) compares with a duration such as 800ms or 2s, got '\(valueText)'")
+            }
+            value = Double(duration.nanoseconds) / 1_000_000
+        } else {
+            guard let number = Double(valueText), number.isFinite else {
+                throw node.error("expected a number after \(comparison.rawValue), got '\(valueText)'")
+            }
+            value = number
+        }
+        if metric == .availability {
+            guard let window = tags.first(where: { $0.key == "window" })?.value, let length = YAMLNode.parseDuration(window), length > .zero else {
+                throw node.error("availability needs a window tag, e.g. availability{window:1m}")
+            }
+            _ = length
+        }
+        return Threshold(metric: metric, tags: tags, aggregate: aggregate, comparison: comparison, value: value, source: text)
+    }
+}

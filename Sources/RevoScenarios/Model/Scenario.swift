@@ -1,0 +1,155 @@
+public import RevoCore
+public import RevoSim
+
+/// One reproducible situation: a machine, a system configuration, a workload, a fault timeline and the checks that
+/// say whether the system behaved.
+public struct Scenario: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    public var duration: Duration
+    public var machine: MachineResources
+    public var system: SystemSpec
+    public var workload: Workload
+    public var faults: [FaultSpec]
+    public var checks: [CheckSpec]
+    /// Where it was loaded from, for messages and the repro command.
+    public var file: String
+
+    public init(
+        name: String,
+        description: String,
+        seed: UInt64,
+        duration: Duration,
+        machine: MachineResources,
+        system: SystemSpec,
+        workload: Workload,
+        faults: [FaultSpec],
+        checks: [CheckSpec],
+        file: String
+    ) {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.duration = duration
+        self.machine = machine
+        self.system = system
+        self.workload = workload
+        self.faults = faults
+        self.checks = checks
+        self.file = file
+    }
+}
+
+/// The system under test, as configured for one deployment.
+public struct SystemSpec: Sendable, Equatable {
+    /// Registered providers with their physics, in registration order.
+    public var providers: [ProviderProfile]
+    public var routing: RoutingPolicy
+    public var replyCache: Bool
+    /// Latency of the fake dependencies.
+    public var databaseLatency: Duration
+    public var cacheLatency: Duration
+    public var memoryLatency: Duration
+    /// Test-only switch: acknowledge memory writes without the durable outbox (to prove `no_lost_writes` can fail).
+    public var outboxEnabled: Bool
+
+    public init(
+        providers: [ProviderProfile],
+        routing: RoutingPolicy,
+        replyCache: Bool = false,
+        databaseLatency: Duration = .milliseconds(2),
+        cacheLatency: Duration = .microseconds(500),
+        memoryLatency: Duration = .milliseconds(3),
+        outboxEnabled: Bool = true
+    ) {
+        self.providers = providers
+        self.routing = routing
+        self.replyCache = replyCache
+        self.databaseLatency = databaseLatency
+        self.cacheLatency = cacheLatency
+        self.memoryLatency = memoryLatency
+        self.outboxEnabled = outboxEnabled
+    }
+}
+
+/// The traffic: an open model (arrivals do not wait for answers), a mix of operations, sizes.
+public struct Workload: Sendable, Equatable {
+    public enum Arrival: String, Sendable, Equatable, CaseIterable {
+        /// Evenly spaced.
+        case constant
+        /// Exponential gaps drawn from the seed.
+        case poisson
+    }
+
+    public enum Operation: String, Sendable, Equatable, CaseIterable, Comparable {
+        case chat
+        case stream
+        case memoryStore = "memory_store"
+        case memoryRecall = "memory_recall"
+        case engine
+
+        public static func < (lhs: Operation, rhs: Operation) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    /// Extra requests at a moment, spread evenly over `over`.
+    public struct Burst: Sendable, Equatable {
+        public var at: Duration
+        public var requests: Int
+        public var over: Duration
+        public var operation: Operation?
+
+        public init(at: Duration, requests: Int, over: Duration, operation: Operation? = nil) {
+            self.at = at
+            self.requests = requests
+            self.over = over
+            self.operation = operation
+        }
+    }
+
+    /// Requests per second at the start...
+    public var rate: Double
+    /// ...and at the end (a linear ramp), when different.
+    public var rampTo: Double?
+    public var arrival: Arrival
+    public var bursts: [Burst]
+    /// Operation weights, in ``Operation`` order.
+    public var mix: [(operation: Operation, weight: Int)]
+    /// Prompt length in words: mean and relative spread.
+    public var promptWords: Int
+    public var promptSpread: Double
+    public var maxTokens: Int
+    /// Distinct memory sessions requests are spread over.
+    public var sessions: Int
+
+    public init(
+        rate: Double,
+        rampTo: Double? = nil,
+        arrival: Arrival = .poisson,
+        bursts: [Burst] = [],
+        mix: [(operation: Operation, weight: Int)] = [(.chat, 1)],
+        promptWords: Int = 30,
+        promptSpread: Double = 0.5,
+        maxTokens: Int = 256,
+        sessions: Int = 10
+    ) {
+        self.rate = rate
+        self.rampTo = rampTo
+        self.arrival = arrival
+        self.bursts = bursts
+        self.mix = mix
+        self.promptWords = promptWords
+        self.promptSpread = promptSpread
+        self.maxTokens = maxTokens
+        self.sessions = sessions
+    }
+
+    public static func == (lhs: Workload, rhs: Workload) -> Bool {
+        lhs.rate == rhs.rate && lhs.rampTo == rhs.rampTo && lhs.arrival == rhs.arrival && lhs.bursts == rhs.bursts
+            && lhs.mix.map(\.operation) == rhs.mix.map(\.operation) && lhs.mix.map(\.weight) == rhs.mix.map(\.weight)
+            && lhs.promptWords == rhs.promptWords && lhs.promptSpread == rhs.promptSpread && lhs.maxTokens == rhs.maxTokens
+            && lhs.sessions == rhs.sessions
+    }
+}

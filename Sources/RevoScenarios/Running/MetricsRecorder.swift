@@ -1,0 +1,94 @@
+import Histogram
+public import RevoCore
+import Synchronization
+
+/// Everything measured during one run: request records, health samples (kept as transitions), modelled memory.
+public final class MetricsRecorder: Sendable {
+    public struct HealthChange: Sendable, Equatable, Codable {
+        public var at: Double
+        public var service: String
+        public var status: HealthStatus
+        public var reason: String?
+    }
+
+    struct State {
+        var records: [RequestRecord] = []
+        var healthChanges: [HealthChange] = []
+        var lastStatus: [String: HealthStatus] = [:]
+        /// (time, services' statuses) per health sample, for state checks.
+        var healthSamples: [(at: Duration, statuses: [(service: String, status: HealthStatus)])] = []
+        var memorySamples: [(at: Duration, gigabytes: Double)] = []
+        var acknowledgedWrites: [String] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    func record(_ record: RequestRecord) {
+        state.withLock { $0.records.append(record) }
+    }
+
+    func acknowledged(_ id: String) {
+        state.withLock { $0.acknowledgedWrites.append(id) }
+    }
+
+    func sample(_ report: HealthReport, memoryGB: Double) {
+        state.withLock { s in
+            var statuses: [(String, HealthStatus)] = []
+            for entry in report.services {
+                let name = entry.service.rawValue
+                statuses.append((name, entry.health.status))
+                if s.lastStatus[name] != entry.health.status {
+                    s.lastStatus[name] = entry.health.status
+                    s.healthChanges.append(
+                        HealthChange(at: report.checkedAt.seconds, service: name, status: entry.health.status, reason: entry.health.reasons.first)
+                    )
+                }
+            }
+            let overall = "overall"
+            statuses.append((overall, report.status))
+            if s.lastStatus[overall] != report.status {
+                s.lastStatus[overall] = report.status
+                s.healthChanges.append(HealthChange(at: report.checkedAt.seconds, service: overall, status: report.status, reason: nil))
+            }
+            s.healthSamples.append((report.checkedAt, statuses))
+            s.memorySamples.append((report.checkedAt, memoryGB))
+        }
+    }
+
+    var records: [RequestRecord] { state.withLock { $0.records } }
+    var healthChanges: [HealthChange] { state.withLock { $0.healthChanges } }
+    var healthSamples: [(at: Duration, statuses: [(service: String, status: HealthStatus)])] { state.withLock { $0.healthSamples } }
+    var memorySamples: [(at: Duration, gigabytes: Double)] { state.withLock { $0.memorySamples } }
+    var acknowledgedWrites: [String] { state.withLock { $0.acknowledgedWrites } }
+}
+
+/// An HdrHistogram of durations in microseconds (1 µs to 1 h, three significant digits).
+struct LatencyHistogram {
+    private(set) var histogram = Histogram<UInt64>(
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: 3_600_000_000,
+        numberOfSignificantValueDigits: .three
+    )
+
+    init<S: Sequence<Duration>>(_ samples: S) {
+        for sample in samples { record(sample) }
+    }
+
+    mutating func record(_ duration: Duration) {
+        let micros = UInt64(max(1, min(3_600_000_000, duration.nanoseconds / 1_000)))
+        _ = histogram.record(micros)
+    }
+
+    var count: Int { Int(histogram.totalCount) }
+
+    /// Milliseconds at the percentile (0...100).
+    func milliseconds(at percentile: Double) -> Double {
+        Double(histogram.valueAtPercentile(percentile)) / 1_000
+    }
+
+    var meanMilliseconds: Double { histogram.mean / 1_000 }
+    var maxMilliseconds: Double { Double(histogram.max) / 1_000 }
+    var minMilliseconds: Double { Double(histogram.min) / 1_000 }
+}

@@ -1,0 +1,41 @@
+public import RevoCore
+
+/// What happened to one request of the workload.
+public struct RequestRecord: Sendable, Equatable {
+    public enum Outcome: String, Sendable, Codable, CaseIterable {
+        case ok
+        /// 503-class: no model, a dependency down.
+        case unavailable
+        /// A stream broke after tokens were delivered.
+        case interrupted
+        /// 4xx-class: refused content, invalid input.
+        case rejected
+    }
+
+    public var index: Int
+    public var operation: Workload.Operation
+    /// The intended send time: latency is measured from here (no coordinated omission).
+    public var intendedAt: Duration
+    public var latency: Duration
+    public var timeToFirstToken: Duration?
+    public var outcome: Outcome
+    /// The provider that answered, when a model answered.
+    public var provider: ProviderID?
+    public var providerKind: ProviderKind?
+    public var upstreamCalls: Int
+    public var retries: Int
+    public var costUSD: Double
+    public var detail: String?
+
+    public var succeeded: Bool { outcome == .ok }
+
+    /// Whether the record carries the tag `key:value` (`provider` matches an id or a kind: local, api, mock).
+    func matches(_ key: String, _ value: String) -> Bool {
+        switch key {
+        case "route": operation.rawValue == value || (value == "chat" && operation == .stream)
+        case "provider": provider?.rawValue == value || providerKind?.rawValue == value
+        case "outcome": outcome.rawValue == value || (value == "error" && outcome != .ok)
+        default: true
+        }
+    }
+}

@@ -1,0 +1,259 @@
+import Foundation
+import Logging
+public import RevoCore
+public import RevoSim
+import Synchronization
+
+/// Runs a scenario in sim mode: the real ``RevoSystem`` on a ``SimulationExecutor``, every dependency a fake with
+/// physics, the fault timeline applied on the virtual clock, the workload driven as an open model.
+public struct SimRunner: Sendable {
+    /// Everything a run produced, before judging.
+    public struct Run: Sendable {
+        public var scenario: Scenario
+        public var seed: UInt64
+        public var metrics: MetricsRecorder
+        public var faults: [FaultInjector.Tally]
+        public var digest: String
+        public var statistics: SimulationStatistics
+        /// Acknowledged memory writes found neither in the primary store nor in the outbox at the end.
+        public var lostWrites: [String]
+        public var endedAt: Duration
+    }
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case stalled(SimulationError)
+
+        public var description: String {
+            switch self {
+            case .stalled(let error): "\(error)"
+            }
+        }
+    }
+
+    public init() {}
+
+    /// The system's own logs would drown a scenario run; only errors get through.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "revo.sim")
+        logger.logLevel = .error
+        return logger
+    }
+
+    public func run(_ scenario: Scenario, seed: UInt64? = nil) throws(Failure) -> Run {
+        let seed = seed ?? scenario.seed
+        let random = SeededRandom(seed: seed)
+        let sim = SimulationExecutor(traceCapacity: 0)
+        let clock = SystemClock(sim.clock)
+        let faults = FaultInjector(faults: scenario.faults, random: random.split("faults"), clock: clock)
+        let machine = FakeMachine(scenario.machine, faults: faults)
+        let providers = scenario.system.providers.map { profile in
+            FakeProvider(
+                profile: profile,
+                machine: machine,
+                faults: faults,
+                clock: clock,
+                random: RandomSource(random.split("provider." + profile.descriptor.id.rawValue))
+            )
+        }
+        func gate(_ target: FaultSpec.Target, _ latency: Duration) -> FaultGate {
+            FaultGate(target: target, latency: latency, faults: faults, clock: clock, random: RandomSource(random.split("gate.\(target)")))
+        }
+        let memoryPrimary = FakeMemoryBackend(gate: gate(.memory, scenario.system.memoryLatency))
+        let outbox: any MemoryOutbox = scenario.system.outboxEnabled ? InMemoryOutbox() : LossyOutbox()
+        let system = RevoSystem(
+            configuration: RevoSystem.Configuration(
+                routing: scenario.system.routing,
+                chat: ChatService.Settings(replyCacheTTL: scenario.system.replyCache ? .seconds(300) : nil),
+                seed: seed
+            ),
+            dependencies: RevoSystem.Dependencies(
+                providers: providers,
+                probe: machine,
+                conversations: FakeConversationStore(gate: gate(.database, scenario.system.databaseLatency)),
+                memoryPrimary: memoryPrimary,
+                outbox: outbox,
+                cache: FakeCache(gate: gate(.cache, scenario.system.cacheLatency), clock: clock),
+                clock: clock,
+                starter: sim,
+                logger: SimRunner.quietLogger
+            )
+        )
+        let metrics = MetricsRecorder()
+        let arrivals = WorkloadPlan.arrivals(scenario.workload, duration: scenario.duration, random: random)
+        let lost = Mutex<[String]>([])
+
+        sim.spawn("scenario") {
+            await system.start()
+            let sampler = sim.spawn("health-sampler") {
+                while !Task.isCancelled {
+                    let report = await system.health()
+                    let memoryGB = machine.modelledMemory.gigabytes + 0.064 + Double((try? await memoryPrimary.inner.count()) ?? 0) * 4e-6
+                    metrics.sample(report, memoryGB: memoryGB)
+                    do { try await clock.sleep(for: .seconds(1)) } catch { return }
+                }
+            }
+            let inFlight = InFlightCounter()
+            var prompts = random.split("workload.prompts")
+            for (index, arrival) in arrivals.enumerated() {
+                do { try await clock.sleep(until: arrival.at) } catch { break }
+                let prompt = WorkloadPlan.prompt(index: index, workload: scenario.workload, random: &prompts)
+                inFlight.add(1)
+                // One unstructured task per arrival: a task group with thousands of live children is quadratic.
+                sim.spawn("request-\(index)") {
+                    let record = await Self.perform(
+                        arrival,
+                        index: index,
+                        prompt: prompt,
+                        scenario: scenario,
+                        system: system,
+                        clock: clock,
+                        metrics: metrics
+                    )
+                    metrics.record(record)
+                    sim.record(
+                        "request \(index) \(record.operation.rawValue) \(record.outcome.rawValue) \(record.provider?.rawValue ?? "-") \(record.latency.nanoseconds)"
+                    )
+                    inFlight.add(-1)
+                }
+            }
+            try? await clock.sleep(until: scenario.duration)
+            // Let the requests still running finish (each is bounded by its deadline), then stop the system.
+            let drainLimit = scenario.duration + scenario.system.routing.requestDeadline + .seconds(10)
+            while inFlight.value > 0, clock.now < drainLimit {
+                try? await clock.sleep(for: .milliseconds(100))
+            }
+            sampler.cancel()
+            await system.shutdown()
+            var missing: [String] = []
+            let pending = Set(((try? await outbox.pending(limit: Int.max)) ?? []).map(\.entry.id))
+            for id in metrics.acknowledgedWrites where !pending.contains(id) {
+                if (try? await memoryPrimary.inner.entry(id: id)) == nil { missing.append(id) }
+            }
+            lost.withLock { $0 = missing }
+        }
+        do {
+            try sim.run()
+        } catch {
+            throw .stalled(error)
+        }
+        return Run(
+            scenario: scenario,
+            seed: seed,
+            metrics: metrics,
+            faults: faults.tallies,
+            digest: sim.trace.digest,
+            statistics: sim.statistics,
+            lostWrites: lost.withLock { $0 },
+            endedAt: sim.now.offset
+        )
+    }
+
+    static func perform(
+        _ arrival: WorkloadPlan.Arrival,
+        index: Int,
+        prompt: (text: String, topic: String, session: String),
+        scenario: Scenario,
+        system: RevoSystem,
+        clock: SystemClock,
+        metrics: MetricsRecorder
+    ) async -> RequestRecord {
+        var record = RequestRecord(
+            index: index,
+            operation: arrival.operation,
+            intendedAt: arrival.at,
+            latency: .zero,
+            outcome: .ok,
+            upstreamCalls: 0,
+            retries: 0,
+            costUSD: 0
+        )
+        func fill(_ reply: ChatReply) {
+            record.provider = reply.provider
+            record.providerKind = reply.providerKind
+            record.upstreamCalls = reply.trace.upstreamCalls
+            record.retries = reply.trace.retries
+            record.costUSD = reply.costUSD
+        }
+        func fail(_ error: ChatError) {
+            switch error {
+            case .invalid, .rejected: record.outcome = .rejected
+            case .interrupted(let interruption):
+                record.outcome = .interrupted
+                record.provider = interruption.provider
+                record.upstreamCalls = interruption.trace.upstreamCalls
+            case .unavailable(let cause):
+                record.outcome = .unavailable
+                record.upstreamCalls = cause.trace?.upstreamCalls ?? 0
+            case .dependencyUnavailable, .cancelled: record.outcome = .unavailable
+            }
+            record.detail = "\(error)"
+        }
+        let workload = scenario.workload
+        switch arrival.operation {
+        case .chat:
+            let request = ChatRequest(content: prompt.text, maxTokens: workload.maxTokens, conversationID: prompt.session)
+            switch await Result(awaiting: { () async throws(ChatError) in try await system.chat.chat(request) }) {
+            case .success(let reply):
+                fill(reply)
+                record.timeToFirstToken = reply.timeToFirstToken
+            case .failure(let error): fail(error)
+            }
+        case .stream:
+            let first = Mutex<Duration?>(nil)
+            let request = ChatRequest(content: prompt.text, maxTokens: workload.maxTokens, conversationID: prompt.session)
+            let outcome = await Result(awaiting: { () async throws(ChatError) in
+                try await system.chat.streamChat(request) { _ in
+                    let now = clock.now
+                    first.withLock { if $0 == nil { $0 = now } }
+                }
+            })
+            switch outcome {
+            case .success(let reply): fill(reply)
+            case .failure(let error): fail(error)
+            }
+            record.timeToFirstToken = first.withLock { $0 }.map { $0 - arrival.at }
+        case .memoryStore:
+            do throws(StoreError) {
+                let receipt = try await system.recall.store(
+                    content: "\(prompt.topic) notes: \(prompt.text)",
+                    type: "conversation",
+                    sessionID: prompt.session,
+                    indexedBy: "\(prompt.topic) notes"
+                )
+                metrics.acknowledged(receipt.id)
+            } catch {
+                record.outcome = .unavailable
+                record.detail = "\(error)"
+            }
+        case .memoryRecall:
+            switch await Result(awaiting: { () async throws(ChatError) in try await system.queryMemory("\(prompt.topic) notes") }) {
+            case .success: break
+            case .failure(let error): fail(error)
+            }
+        case .engine:
+            let description = WorkloadPlan.engineTasks[index % WorkloadPlan.engineTasks.count]
+            let request = CoordinationRequest(taskID: "task-\(index)", description: description, input: prompt.text)
+            switch await Result(awaiting: { () async throws(ChatError) in try await system.executeEngines(request) }) {
+            case .success(let response):
+                if !response.success {
+                    record.outcome = .unavailable
+                    record.detail = response.engineResponses.compactMap(\.error).joined(separator: "; ")
+                }
+            case .failure(let error): fail(error)
+            }
+        }
+        record.latency = clock.now - arrival.at
+        return record
+    }
+}
+
+/// Requests started and not yet finished.
+final class InFlightCounter: Sendable {
+    private let count = Mutex(0)
+
+    func add(_ delta: Int) {
+        count.withLock { $0 += delta }
+    }
+
+    var value: Int { count.withLock { $0 } }
+}

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import RevoCore
+import RevoScenarios
+import Synchronization
+
+/// `revo run`: runs scenarios in sim mode, judges them, writes the reports, exits with the verdict.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenarios on the deterministic simulation and write reports.",
+        discussion: """
+            Exit codes: 0 all passed, 1 a check failed, 2 unknown (a fault never fired or a check had no data), \
+            3 nondeterminism detected (--check-determinism), 64 invalid scenario or usage, 70 internal error.
+            """
+    )
+
+    @Argument(help: "Scenario files or folders of them.")
+    var paths: [String] = ["Scenarios"]
+
+    @Option(help: "Run every scenario with this seed instead of its own.")
+    var seed: UInt64?
+
+    @Option(help: "Scenarios run at once, each on its own simulation (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Run only shard i of n (1-based), e.g. 2/4: scenarios are dealt round-robin in file order.")
+    var shard: String?
+
+    @Option(help: "Where to write the reports (default: Reports/<date>-<time>).")
+    var out: String?
+
+    @Flag(help: "Run each scenario twice and compare the digests and reports (exit 3 when they differ).")
+    var checkDeterminism = false
+
+    func validate() throws {
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
+        if let shard { _ = try Shard(parsing: shard) }
+    }
+
+    func run() throws {
+        let scenarios = try loadScenarios(paths)
+        let selected = try shard.map { try Shard(parsing: $0).select(scenarios) } ?? scenarios
+        guard !selected.isEmpty else {
+            printError("revo run: no scenario in this shard")
+            throw ExitCode.unknown
+        }
+        let started = Date()
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let progress = Progress(total: selected.count)
+        let outcomes = Mutex<[Int: ScenarioOutcome]>([:])
+        let next = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: min(jobs, selected.count)) { _ in
+            while true {
+                let index = next.withLock { n in
+                    defer { n += 1 }
+                    return n
+                }
+                guard index < selected.count else { return }
+                let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism)
+                outcomes.withLock { $0[index] = outcome }
+                progress.finished(outcome)
+            }
+        }
+        let results = outcomes.withLock { all in selected.indices.map { all[$0]! } }
+        let wall = begin.duration(to: clock.now)
+
+        let reports = results.compactMap(\.report)
+        let directory = out ?? "Reports/" + Self.folderName(started)
+        let runReport = RunReport(
+            revo: RevoVersion.current,
+            mode: "sim",
+            scenarios: reports,
+            run: .init(
+                startedAt: ISO8601DateFormatter().string(from: started),
+                wallSeconds: wall.seconds,
+                jobs: jobs,
+                shard: shard,
+                scenarios: results.compactMap { result in
+                    result.report.map {
+                        .init(scenario: $0.scenario, seed: $0.seed, wallSeconds: result.wall.seconds, compression: result.compression)
+                    }
+                }
+            )
+        )
+        do {
+            try ReportWriter.write(runReport, to: directory)
+        } catch {
+            printError("revo run: cannot write reports to \(directory): \(error)")
+            throw ExitCode.internalError
+        }
+        print(
+            "\(reports.count) scenario(s): \(runReport.verdict.rawValue) in \(wall.formattedSeconds) wall; reports in \(directory)/ (open \(directory)/report.html)"
+        )
+        for result in results where result.failure != nil || result.report?.verdict != .pass {
+            if let failure = result.failure { print("  \(result.scenario.name): \(failure)") }
+            if let report = result.report {
+                for reason in report.reasons { print("  \(report.scenario): \(reason)") }
+                print("  reproduce: \(report.reproduce)")
+            }
+        }
+        if results.contains(where: { $0.failure != nil && !$0.nondeterministic }) { throw ExitCode.internalError }
+        if results.contains(where: \.nondeterministic) { throw ExitCode.nondeterminism }
+        switch runReport.verdict {
+        case .pass: return
+        case .fail: throw ExitCode.checkFailed
+        case .unknown: throw ExitCode.unknown
+        }
+    }
+
+    static func folderName(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: date)
+    }
+}
+
+/// Loads every scenario, reporting every broken file before giving up (exit 64).
+func loadScenarios(_ paths: [String]) throws -> [Scenario] {
+    let files: [String]
+    do {
+        files = try ScenarioLoader.scenarioFiles(in: paths)
+    } catch {
+        printError("\(error)")
+        throw ExitCode.usage
+    }
+    guard !files.isEmpty else {
+        printError("revo: no scenario files (*.yaml) in \(paths.joined(separator: ", "))")
+        throw ExitCode.usage
+    }
+    var scenarios: [Scenario] = []
+    var broken = 0
+    for file in files {
+        do {
+            scenarios.append(try ScenarioLoader.load(file: file))
+        } catch {
+            printError("\(error)")
+            broken += 1
+        }
+    }
+    if broken > 0 {
+        printError("revo: \(broken) invalid scenario file(s)")
+        throw ExitCode.usage
+    }
+    return scenarios
+}
+
+/// `i/n`: which slice of a suite this machine runs.
+struct Shard {
+    var index: Int
+    var count: Int
+
+    init(parsing text: String) throws {
+        let parts = text.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+            throw ValidationError("--shard must be i/n with 1 <= i <= n, got '\(text)'")
+        }
+        index = parts[0]
+        count = parts[1]
+    }
+
+    func select<T>(_ items: [T]) -> [T] {
+        items.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
+    }
+}
