@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import revo
+
+@Suite("revo run and revo validate")
+struct RunCommandTests {
+    static func scenario(_ name: String, checks: String, faults: String = "") -> String {
+        """
+        name: \(name)
+        description: command-line test
+        duration: 1m
+        workload:
+          rate: 2/s
+          mix: {chat: 1}
+        \(faults)
+        checks:
+        \(checks)
+        """
+    }
+
+    /// A fresh folder with the given scenario files.
+    static func folder(_ files: [String: String]) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revo-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return directory
+    }
+
+    @Test("exit 0 on pass, 1 on a failed check with the repro command, 2 on unknown; reports are written")
+    func exitCodes() throws {
+        let pass = try Self.folder(["a.yaml": Self.scenario("pass", checks: "  - \"errors: rate < 0.01\"")])
+        let out = pass.appendingPathComponent("out").path
+        let passed = try RevoProcess.run(["run", pass.path, "--out", out])
+        #expect(passed.status == 0, "\(passed.standardOutput)\(passed.standardError)")
+        for file in ["report.json", "junit.xml", "summary.md", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + file), "missing \(file)")
+        }
+
+        let fail = try Self.folder(["b.yaml": Self.scenario("fail", checks: "  - \"latency: p(50) < 1ms\"")])
+        let failed = try RevoProcess.run(["run", fail.path, "--out", fail.appendingPathComponent("out").path])
+        #expect(failed.status == 1)
+        #expect(failed.standardOutput.contains("reproduce: swift run revo run \(fail.path)/b.yaml --seed 1"))
+
+        let unknown = try Self.folder(["c.yaml": Self.scenario("unknown", checks: "  - \"latency{route:engine}: p(95) < 1s\"")])
+        #expect(try RevoProcess.run(["run", unknown.path, "--out", unknown.appendingPathComponent("out").path]).status == 2)
+    }
+
+    @Test("a malformed scenario exits 64 with a precise message, and nothing runs")
+    func malformed() throws {
+        let folder = try Self.folder([
+            "good.yaml": Self.scenario("good", checks: "  - \"errors: rate < 0.01\""),
+            "bad.yaml": Self.scenario("bad", checks: "  - \"errors: rate < 0.01\"").replacingOccurrences(of: "rate: 2/s", with: "rate: fast"),
+        ])
+        let validated = try RevoProcess.run(["validate", folder.path])
+        #expect(validated.status == 64)
+        #expect(validated.standardError.contains("bad.yaml:5:9: error: workload.rate: expected a rate such as 20/s, got 'fast'"))
+        let run = try RevoProcess.run(["run", folder.path, "--out", folder.appendingPathComponent("out").path])
+        #expect(run.status == 64)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
+    @Test("--check-determinism runs twice and passes on a deterministic scenario")
+    func determinism() throws {
+        let folder = try Self.folder(["a.yaml": Self.scenario("twice", checks: "  - \"errors: rate < 0.01\"")])
+        let result = try RevoProcess.run(["run", folder.path, "--check-determinism", "--out", folder.appendingPathComponent("out").path])
+        #expect(result.status == 0, "\(result.standardOutput)")
+    }
+
+    @Test("shards deal scenarios round-robin and together cover the suite exactly once")
+    func sharding() throws {
+        let items = Array(0..<7)
+        let shards = try (1...3).map { try Shard(parsing: "\($0)/3").select(items) }
+        #expect(shards == [[0, 3, 6], [1, 4], [2, 5]])
+        #expect(shards.flatMap { $0 }.sorted() == items)
+        #expect(throws: (any Error).self) { try Shard(parsing: "4/3") }
+        #expect(throws: (any Error).self) { try Shard(parsing: "0/3") }
+        let bad = try RevoProcess.run(["run", "--shard", "5/2"])
+        #expect(bad.status == 64)
+    }
+}
