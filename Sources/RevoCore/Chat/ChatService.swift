@@ -108,7 +108,8 @@ public final class ChatService: Sendable {
             maxTokens: request.maxTokens,
             temperature: request.temperature,
             requestID: requestID,
-            preferredProvider: request.provider.map { ProviderID($0) }
+            preferredProvider: request.provider.map { ProviderID($0) },
+            deadline: start + models.policy.requestDeadline
         )
         let response: ModelResponse
         do throws(ModelManagerError) {

@@ -8,6 +8,9 @@ public struct GenerationRequest: Sendable, Equatable {
     public var requestID: String
     /// Tried first when it is in the chain; the rest of the chain still backs it up.
     public var preferredProvider: ProviderID?
+    /// An absolute deadline (clock time) set by the caller, so work done before generation counts against the same
+    /// budget; the manager uses the earlier of this and its own request deadline.
+    public var deadline: Duration?
 
     public init(
         prompt: String,
@@ -15,7 +18,8 @@ public struct GenerationRequest: Sendable, Equatable {
         maxTokens: Int = 1024,
         temperature: Double = 0.7,
         requestID: String = "",
-        preferredProvider: ProviderID? = nil
+        preferredProvider: ProviderID? = nil,
+        deadline: Duration? = nil
     ) {
         self.prompt = prompt
         self.systemPrompt = systemPrompt
@@ -23,6 +27,7 @@ public struct GenerationRequest: Sendable, Equatable {
         self.temperature = temperature
         self.requestID = requestID
         self.preferredProvider = preferredProvider
+        self.deadline = deadline
     }
 
     /// Prompt tokens estimated at four characters a token, as providers' own rough counters do.

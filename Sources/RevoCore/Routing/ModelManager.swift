@@ -351,7 +351,7 @@ public final class ModelManager: Sendable {
         sink: (@Sendable (String) async throws -> Void)?
     ) async throws(ModelManagerError) -> ModelResponse {
         let start = clock.now
-        let deadline = start + policy.requestDeadline
+        let deadline = min(start + policy.requestDeadline, request.deadline ?? .seconds(Int64.max / 2))
         var trace = DecisionTrace()
         var requiredContext = request.requiredContext
         var queue = chain

@@ -77,8 +77,9 @@ public struct CheckEvaluator: Sendable {
             switch threshold.aggregate.kind {
             case .percentile: return result(histogram.milliseconds(at: threshold.aggregate.percentile), "ms")
             case .avg: return result(histogram.meanMilliseconds, "ms")
-            case .min: return result(histogram.minMilliseconds, "ms")
-            case .max: return result(histogram.maxMilliseconds, "ms")
+            // Extremes are exact: the histogram rounds to three significant digits.
+            case .min: return result(samples.min().map { Double($0.nanoseconds) / 1_000_000 }, "ms")
+            case .max: return result(samples.max().map { Double($0.nanoseconds) / 1_000_000 }, "ms")
             default: return result(Double(samples.count))
             }
         case .upstreamCalls:

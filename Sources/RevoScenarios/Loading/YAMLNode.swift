@@ -177,15 +177,27 @@ struct YAMLNode {
         return perSecond
     }
 
+    /// `250ms`, `30s`, `5m`, `2h`, `1.5s`, compounds such as `3m30s` or `1h15m`, and `0`.
     static func parseDuration(_ text: String) -> Duration? {
         if text == "0" { return .zero }
-        for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)] where text.hasSuffix(suffix) {
-            let number = text.dropLast(suffix.count)
-            // "ms" also ends in "s": only take "s" when what is left is a number.
-            guard let value = Double(number), value.isFinite else { continue }
-            return .nanoseconds(Int64((value * scale * 1_000_000_000).rounded()))
+        var total = 0.0
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            switch unit {
+            case "ms": total += value / 1_000
+            case "s": total += value
+            case "m": total += value * 60
+            case "h": total += value * 3_600
+            default: return nil
+            }
         }
-        return nil
+        return .nanoseconds(Int64((total * 1_000_000_000).rounded()))
     }
 
     /// The known name closest to `name` by edit distance, if it is close enough to be a typo.

@@ -114,7 +114,8 @@ extension ScenarioReport {
                 if !keys.contains(where: { $0 == key }) { keys.append(key) }
             }
             return keys.sorted { $0 < $1 }.map { key in
-                let histogram = LatencyHistogram(samples.filter { ($0.0.operation.rawValue, $0.0.provider?.rawValue ?? "none") == key }.map(\.1))
+                let values = samples.filter { ($0.0.operation.rawValue, $0.0.provider?.rawValue ?? "none") == key }.map(\.1)
+                let histogram = LatencyHistogram(values)
                 return Series(
                     route: key.0,
                     provider: key.1,
@@ -122,7 +123,7 @@ extension ScenarioReport {
                     p50Milliseconds: histogram.milliseconds(at: 50),
                     p95Milliseconds: histogram.milliseconds(at: 95),
                     p99Milliseconds: histogram.milliseconds(at: 99),
-                    maxMilliseconds: histogram.maxMilliseconds
+                    maxMilliseconds: CheckEvaluator.round(Double(values.max()?.nanoseconds ?? 0) / 1_000_000)
                 )
             }
         }

@@ -89,6 +89,4 @@ struct LatencyHistogram {
     }
 
     var meanMilliseconds: Double { histogram.mean / 1_000 }
-    var maxMilliseconds: Double { Double(histogram.max) / 1_000 }
-    var minMilliseconds: Double { Double(histogram.min) / 1_000 }
 }
