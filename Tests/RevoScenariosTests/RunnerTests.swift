@@ -152,7 +152,10 @@ struct RunnerTests {
 
     @Test("the same seed gives the same report, a different seed a different digest")
     func determinism() throws {
-        let scenario = try Self.scenario("checks:\n  - \"errors: rate < 0.05\"", mix: "{chat: 5, stream: 2, memory_store: 1, memory_recall: 1, engine: 1}")
+        let scenario = try Self.scenario(
+            "checks:\n  - \"errors: rate < 0.05\"",
+            mix: "{chat: 5, stream: 2, memory_store: 1, memory_recall: 1, engine: 1}"
+        )
         let first = try Self.report(scenario)
         let second = try Self.report(scenario)
         #expect(first == second)

@@ -38,19 +38,55 @@ struct ScenarioLoaderTests {
     @Test(
         "bad input is rejected with file:line:column, the field path and a suggestion",
         arguments: [
-            (minimal + "\nseeed: 3", "test.yaml:6:1: error: seeed: unknown key 'seeed'; allowed: checks, description, duration, faults, machine, name, seed, system, workload (did you mean 'seed'?)"),
-            (minimal.replacingOccurrences(of: "duration: 1m", with: "duration: 1 minute"), "test.yaml:3:11: error: duration: expected a duration such as 250ms, 30s, 5m or 2h, got '1 minute'"),
-            (minimal.replacingOccurrences(of: "rate: 2/s", with: "rate: 2/d"), "test.yaml:5:9: error: workload.rate: unknown rate unit '/d'; allowed: /s, /m, /h"),
+            (
+                minimal + "\nseeed: 3",
+                "test.yaml:6:1: error: seeed: unknown key 'seeed'; allowed: checks, description, duration, faults, machine, name, seed, system, workload (did you mean 'seed'?)"
+            ),
+            (
+                minimal.replacingOccurrences(of: "duration: 1m", with: "duration: 1 minute"),
+                "test.yaml:3:11: error: duration: expected a duration such as 250ms, 30s, 5m or 2h, got '1 minute'"
+            ),
+            (
+                minimal.replacingOccurrences(of: "rate: 2/s", with: "rate: 2/d"),
+                "test.yaml:5:9: error: workload.rate: unknown rate unit '/d'; allowed: /s, /m, /h"
+            ),
             (minimal + "\nmachine:\n  ram: 8GB\n  available_ram: 16GB", "test.yaml:8:18: error: machine.available_ram: must not exceed ram (8.0 GB)"),
-            (minimal + "\nfaults:\n  - what: outage\n    where: databse", "test.yaml:8:12: error: faults[0].where: unknown fault target 'databse'; allowed: database, cache, memory, machine, websocket, provider:<name> (did you mean 'database'?)"),
-            (minimal + "\nfaults:\n  - what: gpu_taken\n    where: database\n    amount: 4GB", "test.yaml:8:12: error: faults[0].where: a gpu_taken fault happens on the machine: use 'where: machine'"),
-            (minimal + "\nfaults:\n  - what: outage\n    where: cache\n    at: 5m", "test.yaml:9:9: error: faults[0].at: starts at 300.000s, after the scenario ends (60.000s)"),
-            (minimal + "\nchecks:\n  - \"latncy: p(95) < 2s\"", "test.yaml:7:5: error: checks[0]: unknown metric 'latncy'; allowed: latency, ttft, errors, availability, upstream_calls, cost_usd, memory_gb, requests (did you mean 'latency'?)"),
-            (minimal + "\nchecks:\n  - \"errors: p(95) < 2\"", "test.yaml:7:5: error: checks[0]: p(95) does not apply to errors; allowed: rate, count"),
-            (minimal + "\nchecks:\n  - \"availability: min > 0.99\"", "test.yaml:7:5: error: checks[0]: availability needs a window tag, e.g. availability{window:1m}"),
-            (minimal + "\nchecks:\n  - health: {service: database, degraded_during: db}", "test.yaml:7:50: error: checks[0].health.degraded_during: no fault with id 'db'; declared: "),
-            (minimal + "\nsystem:\n  chain: [openai, gpt5]", "test.yaml:7:19: error: system.chain[1]: unknown provider 'gpt5'; allowed: deepseek_r1_0528, llama_local, openai, anthropic, mock"),
-            ("name: x\ndescription: y\nduration: 1m\nworkload: [1, 2", "test.yaml:5:1: error: not valid YAML: while parsing a flow sequence did not find expected ',' or ']'"),
+            (
+                minimal + "\nfaults:\n  - what: outage\n    where: databse",
+                "test.yaml:8:12: error: faults[0].where: unknown fault target 'databse'; allowed: database, cache, memory, machine, websocket, provider:<name> (did you mean 'database'?)"
+            ),
+            (
+                minimal + "\nfaults:\n  - what: gpu_taken\n    where: database\n    amount: 4GB",
+                "test.yaml:8:12: error: faults[0].where: a gpu_taken fault happens on the machine: use 'where: machine'"
+            ),
+            (
+                minimal + "\nfaults:\n  - what: outage\n    where: cache\n    at: 5m",
+                "test.yaml:9:9: error: faults[0].at: starts at 300.000s, after the scenario ends (60.000s)"
+            ),
+            (
+                minimal + "\nchecks:\n  - \"latncy: p(95) < 2s\"",
+                "test.yaml:7:5: error: checks[0]: unknown metric 'latncy'; allowed: latency, ttft, errors, availability, upstream_calls, cost_usd, memory_gb, requests (did you mean 'latency'?)"
+            ),
+            (
+                minimal + "\nchecks:\n  - \"errors: p(95) < 2\"",
+                "test.yaml:7:5: error: checks[0]: p(95) does not apply to errors; allowed: rate, count"
+            ),
+            (
+                minimal + "\nchecks:\n  - \"availability: min > 0.99\"",
+                "test.yaml:7:5: error: checks[0]: availability needs a window tag, e.g. availability{window:1m}"
+            ),
+            (
+                minimal + "\nchecks:\n  - health: {service: database, degraded_during: db}",
+                "test.yaml:7:50: error: checks[0].health.degraded_during: no fault with id 'db'; declared: "
+            ),
+            (
+                minimal + "\nsystem:\n  chain: [openai, gpt5]",
+                "test.yaml:7:19: error: system.chain[1]: unknown provider 'gpt5'; allowed: deepseek_r1_0528, llama_local, openai, anthropic, mock"
+            ),
+            (
+                "name: x\ndescription: y\nduration: 1m\nworkload: [1, 2",
+                "test.yaml:5:1: error: not valid YAML: while parsing a flow sequence did not find expected ',' or ']'"
+            ),
         ]
     )
     func rejected(yaml: String, expected: String) {
@@ -60,19 +96,22 @@ struct ScenarioLoaderTests {
     @Test("a misspelt required key is pointed at, not just reported missing")
     func misspeltRequired() {
         let text = Self.minimal.replacingOccurrences(of: "duration:", with: "duraton:")
-        #expect(error(text)?.description == "test.yaml:3:1: error: duraton: missing required field 'duration' (found 'duraton': did you mean 'duration'?)")
+        #expect(
+            error(text)?.description == "test.yaml:3:1: error: duraton: missing required field 'duration' (found 'duraton': did you mean 'duration'?)"
+        )
     }
 
     @Test("thresholds parse into metric, tags, aggregate, comparison and value in the metric's unit")
     func thresholds() throws {
-        let text = Self.minimal + """
+        let text =
+            Self.minimal + """
 
-            checks:
-              - "latency{route:chat,provider:local}: p(99.9) <= 800ms"
-              - "errors: rate < 0.01"
-              - "availability{window:5m}: min > 0.99"
-              - "cost_usd: sum < 10"
-            """
+                checks:
+                  - "latency{route:chat,provider:local}: p(99.9) <= 800ms"
+                  - "errors: rate < 0.01"
+                  - "availability{window:5m}: min > 0.99"
+                  - "cost_usd: sum < 10"
+                """
         let checks = try ScenarioLoader.parse(text, file: "t.yaml").checks
         guard case .threshold(let latency) = checks[0] else {
             Issue.record("not a threshold")

@@ -177,7 +177,7 @@ struct YAMLNode {
         return perSecond
     }
 
-    /// `250ms`, `30s`, `5m`, `2h`, `1.5s`, compounds such as `3m30s` or `1h15m`, and `0`.
+    /// `500us`, `250ms`, `30s`, `5m`, `2h`, `1.5s`, compounds such as `3m30s` or `1h15m`, and `0`.
     static func parseDuration(_ text: String) -> Duration? {
         if text == "0" { return .zero }
         var total = 0.0
@@ -190,6 +190,7 @@ struct YAMLNode {
             let unit = rest.prefix { $0.isLetter }
             rest = rest.dropFirst(unit.count)
             switch unit {
+            case "us": total += value / 1_000_000
             case "ms": total += value / 1_000
             case "s": total += value
             case "m": total += value * 60

@@ -92,7 +92,8 @@ enum HTMLReport {
         let values = scenario.timeline.compactMap(\.p95Milliseconds)
         let budget = scenario.checks.compactMap { check -> Double? in
             guard check.check.hasPrefix("latency"), let range = check.check.range(of: "<") else { return nil }
-            return parseMilliseconds(String(check.check[range.upperBound...]).trimmingCharacters(in: .whitespaces))
+            let bound = check.check[range.upperBound...].drop { $0 == "=" }
+            return parseMilliseconds(bound.trimmingCharacters(in: .whitespaces))
         }.first
         let top = max(1, (values.max() ?? 1), budget ?? 0) * 1.1
         var svg = "<svg width=\"\(f(width))\" height=\"\(f(height + 20))\" role=\"img\" aria-label=\"p95 latency over time\">"

@@ -1,0 +1,108 @@
+/// Compares a run's report with a baseline. Sim metrics are deterministic, so by default any worsening is a
+/// regression; a tolerance allows deliberate, small changes.
+public struct BaselineComparison: Sendable {
+    public struct Difference: Sendable, Equatable, CustomStringConvertible {
+        public enum Kind: String, Sendable {
+            case regression = "REGRESSION"
+            case improvement = "improvement"
+            case changed = "changed"
+        }
+
+        public var kind: Kind
+        public var scenario: String
+        public var metric: String
+        public var baseline: String
+        public var current: String
+
+        public var description: String {
+            "\(kind.rawValue): \(scenario): \(metric) \(baseline) → \(current)"
+        }
+    }
+
+    /// Relative worsening allowed before it counts as a regression (0.05 = 5%).
+    public var tolerance: Double
+
+    public init(tolerance: Double = 0) {
+        self.tolerance = tolerance
+    }
+
+    public func compare(baseline: RunReport, current: RunReport) -> [Difference] {
+        var differences: [Difference] = []
+        for old in baseline.scenarios {
+            guard let new = current.scenarios.first(where: { $0.scenario == old.scenario && $0.seed == old.seed }) else {
+                differences.append(.init(kind: .regression, scenario: old.scenario, metric: "scenario", baseline: "present", current: "missing"))
+                continue
+            }
+            if new.verdict > old.verdict {
+                differences.append(
+                    .init(kind: .regression, scenario: old.scenario, metric: "verdict", baseline: old.verdict.rawValue, current: new.verdict.rawValue)
+                )
+            } else if new.verdict < old.verdict {
+                differences.append(
+                    .init(
+                        kind: .improvement,
+                        scenario: old.scenario,
+                        metric: "verdict",
+                        baseline: old.verdict.rawValue,
+                        current: new.verdict.rawValue
+                    )
+                )
+            }
+            // Lower is better for every compared metric.
+            var pairs: [(String, Double, Double)] = [
+                ("error rate", old.metrics.errorRate, new.metrics.errorRate),
+                ("cost USD", old.metrics.costUSD, new.metrics.costUSD),
+                ("max memory GB", old.metrics.maxMemoryGB, new.metrics.maxMemoryGB),
+                ("max upstream calls", Double(old.metrics.maxUpstreamCalls), Double(new.metrics.maxUpstreamCalls)),
+            ]
+            for series in old.metrics.latency {
+                guard let match = new.metrics.latency.first(where: { $0.route == series.route && $0.provider == series.provider }) else { continue }
+                pairs.append(("p95 \(series.route)/\(series.provider) ms", series.p95Milliseconds, match.p95Milliseconds))
+                pairs.append(("p99 \(series.route)/\(series.provider) ms", series.p99Milliseconds, match.p99Milliseconds))
+            }
+            for (metric, before, after) in pairs where before != after {
+                // Relative tolerance: from a zero baseline any rise is a regression.
+                let limit = before * (1 + tolerance)
+                let kind: Difference.Kind = after > limit ? .regression : (after < before ? .improvement : .changed)
+                differences.append(
+                    .init(
+                        kind: kind,
+                        scenario: old.scenario,
+                        metric: metric,
+                        baseline: CheckEvaluator.format(before),
+                        current: CheckEvaluator.format(after)
+                    )
+                )
+            }
+            if old.simulation.digest != new.simulation.digest {
+                differences.append(
+                    .init(
+                        kind: .changed,
+                        scenario: old.scenario,
+                        metric: "behaviour digest",
+                        baseline: old.simulation.digest,
+                        current: new.simulation.digest
+                    )
+                )
+            }
+        }
+        return differences
+    }
+
+    /// Joins shard reports: every scenario once, in file order, with the wall-clock facts added up.
+    public static func merge(_ reports: [RunReport]) -> RunReport {
+        let scenarios = reports.flatMap(\.scenarios).sorted { ($0.file, $0.seed) < ($1.file, $1.seed) }
+        let runs = reports.compactMap(\.run)
+        let wall =
+            runs.isEmpty
+            ? nil
+            : RunReport.WallClock(
+                startedAt: runs.map(\.startedAt).min() ?? "",
+                wallSeconds: runs.map(\.wallSeconds).max() ?? 0,
+                jobs: runs.reduce(0) { $0 + $1.jobs },
+                shard: "merged from \(runs.count) shard(s)",
+                scenarios: runs.flatMap(\.scenarios)
+            )
+        return RunReport(revo: reports.first?.revo ?? "", mode: reports.first?.mode ?? "sim", scenarios: scenarios, run: wall)
+    }
+}
