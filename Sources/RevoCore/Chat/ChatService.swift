@@ -79,7 +79,7 @@ public final class ChatService: Sendable {
     }
 
     private func respond(_ request: ChatRequest, sink: (@Sendable (String) async throws -> Void)?) async throws(ChatError) -> ChatReply {
-        try request.validate(knownProviders: models.statuses().map(\.id))
+        try request.validate(knownProviders: models.registeredProviders)
         let requestID = ids.next("req")
         let start = clock.now
         // Only stateless requests are cached: with memory or history the same words can mean another answer.

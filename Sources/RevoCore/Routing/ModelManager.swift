@@ -30,6 +30,9 @@ public final class ModelManager: Sendable {
     /// Providers in the order they are tried.
     public let chain: [ProviderID]
     private let registrationOrder: [ProviderID]
+
+    /// Every registered provider: the names a request may ask for.
+    public var registeredProviders: [ProviderID] { registrationOrder }
     private let probe: any ResourceProbe
     private let clock: SystemClock
     private let random: RandomSource
