@@ -63,17 +63,7 @@ struct FaultAndFakeTests {
         }
 
         func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-            let result = Mutex<Result<T, any Error>?>(nil)
-            sim.spawn("test") {
-                do {
-                    let value = try await body()
-                    result.withLock { $0 = .success(value) }
-                } catch {
-                    result.withLock { $0 = .failure(error) }
-                }
-            }
-            try sim.run()
-            return try result.withLock { $0 }!.get()
+            try sim.runToCompletion("test", body)
         }
     }
 

@@ -21,17 +21,5 @@ func simulate<T: Sendable>(
     operation: @escaping @Sendable (SimulationExecutor) async throws -> T
 ) throws -> T {
     let sim = SimulationExecutor()
-    let result = Recorder<Result<T, any Error>>()
-    sim.spawn(name) {
-        do {
-            result.append(.success(try await operation(sim)))
-        } catch {
-            result.append(.failure(error))
-        }
-    }
-    try sim.run()
-    guard let outcome = result.all.first else {
-        throw SimulationError.stalled(at: sim.now, parked: [])
-    }
-    return try outcome.get()
+    return try sim.runToCompletion(name) { try await operation(sim) }
 }

@@ -5,7 +5,7 @@
 /// Scores: novelty = 1 − the highest cosine similarity to another solution; feasibility = how developed the solution
 /// is (words / 40, capped at 1) discounted by its novelty (× (1 − 0.3·novelty)); diversity = mean pairwise
 /// (1 − cosine). A solution too close to an earlier one (cosine > 0.9) is regenerated with another technique.
-public final class CreativeEngine: Sendable {
+public final class CreativeEngine: ManagedEngine {
     /// Turns a prompt into text: the model manager in the system, anything in tests.
     public typealias Generator = @Sendable (String) async throws -> String
 
@@ -45,25 +45,13 @@ public final class CreativeEngine: Sendable {
     private let random: RandomSource
     private let clock: SystemClock
     private let embedding: HashedEmbedding
-    private let lifecycle = EngineLifecycle()
+    public let lifecycle = EngineLifecycle()
 
     public init(generator: @escaping Generator, random: RandomSource, clock: SystemClock, embedding: HashedEmbedding = HashedEmbedding()) {
         self.generator = generator
         self.random = random
         self.clock = clock
         self.embedding = embedding
-    }
-
-    public func start() {
-        lifecycle.move(to: .active)
-    }
-
-    public func shutdown() {
-        lifecycle.move(to: .shutdown)
-    }
-
-    public var engineState: EngineState {
-        lifecycle.state
     }
 
     /// How many techniques an innovation level (clamped to 1...10) brings into play.

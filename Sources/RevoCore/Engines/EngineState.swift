@@ -89,3 +89,22 @@ public final class EngineLifecycle: Sendable {
         }
     }
 }
+
+/// An engine whose life is an ``EngineLifecycle``: start and shutdown move it, its state gates readiness.
+public protocol ManagedEngine: Sendable {
+    var lifecycle: EngineLifecycle { get }
+}
+
+extension ManagedEngine {
+    public func start() {
+        lifecycle.move(to: .active)
+    }
+
+    public func shutdown() {
+        lifecycle.move(to: .shutdown)
+    }
+
+    public var engineState: EngineState {
+        lifecycle.state
+    }
+}

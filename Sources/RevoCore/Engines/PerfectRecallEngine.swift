@@ -8,7 +8,7 @@ import Foundation
 
 /// The memory engine: stores what the system learns and recalls the most relevant of it, ranked by
 /// 0.7·similarity + 0.2·success + 0.1·usage among matches with cosine similarity ≥ 0.7, in under 100 ms.
-public final class PerfectRecallEngine: Sendable {
+public final class PerfectRecallEngine: ManagedEngine {
     public struct Settings: Sendable, Equatable {
         public var minimumSimilarity: Double
         /// The original's target per recall; recalls over it are counted.
@@ -63,7 +63,7 @@ public final class PerfectRecallEngine: Sendable {
     /// Bumped by every store so cached recalls never hide a newer memory.
     private let generation = Mutex<UInt64>(0)
     private let statistics = Mutex(Statistics())
-    private let lifecycle = EngineLifecycle()
+    public let lifecycle = EngineLifecycle()
 
     public init(
         memory: MemoryManager,
@@ -79,19 +79,6 @@ public final class PerfectRecallEngine: Sendable {
         self.ids = ids
         self.clock = clock
         self.settings = settings
-    }
-
-    public func start() {
-        lifecycle.move(to: .active)
-    }
-
-    public func shutdown() {
-        lifecycle.move(to: .shutdown)
-    }
-
-    /// Active, or degraded while recalls are served by the fallback store.
-    public var engineState: EngineState {
-        lifecycle.state
     }
 
     /// Stores `content`; it is found by text similar to `indexedBy` (default: the content itself), e.g. a chat
