@@ -50,14 +50,17 @@ struct RunCommand: ParsableCommand {
         let begin = clock.now
         let progress = Progress(total: selected.count)
         let outcomes = Mutex<[Int: ScenarioOutcome]>([:])
+        // Longest first (by expected requests), so a day-long soak does not start last and run alone.
+        let order = selected.indices.sorted { (-Self.cost(selected[$0]), $0) < (-Self.cost(selected[$1]), $1) }
         let next = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: min(jobs, selected.count)) { _ in
             while true {
-                let index = next.withLock { n in
+                let position = next.withLock { n in
                     defer { n += 1 }
                     return n
                 }
-                guard index < selected.count else { return }
+                guard position < order.count else { return }
+                let index = order[position]
                 let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism)
                 outcomes.withLock { $0[index] = outcome }
                 progress.finished(outcome)
@@ -107,6 +110,13 @@ struct RunCommand: ParsableCommand {
         case .fail: throw ExitCode.checkFailed
         case .unknown: throw ExitCode.unknown
         }
+    }
+
+    /// Expected work of a scenario: its requests, plus a second's worth of background work per simulated second.
+    static func cost(_ scenario: Scenario) -> Double {
+        let seconds = scenario.duration.seconds
+        let rate = (scenario.workload.rate + (scenario.workload.rampTo ?? scenario.workload.rate)) / 2
+        return seconds * (rate + 1) + Double(scenario.workload.bursts.reduce(0) { $0 + $1.requests })
     }
 
     static func folderName(_ date: Date) -> String {

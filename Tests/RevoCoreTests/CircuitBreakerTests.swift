@@ -48,6 +48,19 @@ struct CircuitBreakerTests {
         #expect(breaker.state == .closed, "1 of 5 recent calls failed")
     }
 
+    @Test("a sudden run of failures opens the circuit even when the window is full of old successes")
+    func consecutiveFailures() {
+        var breaker = CircuitBreaker(settings: BreakerSettings(minimumRequests: 5, consecutiveFailures: 5))
+        for second in 0..<60 { breaker.recordSuccess(at: .seconds(second)) }
+        for offset in 0..<4 { breaker.recordFailure(failure, at: .seconds(60 + offset)) }
+        #expect(breaker.state == .closed, "4 of 64 is far below the rate threshold")
+        breaker.recordSuccess(at: .seconds(64))
+        for offset in 0..<4 { breaker.recordFailure(failure, at: .seconds(65 + offset)) }
+        #expect(breaker.state == .closed, "a success in between resets the run")
+        breaker.recordFailure(failure, at: .seconds(69))
+        #expect(breaker.reopensAt == .seconds(99))
+    }
+
     @Test("a disabled breaker never rejects")
     func disabled() {
         var breaker = CircuitBreaker(settings: BreakerSettings(enabled: false, minimumRequests: 1))

@@ -21,6 +21,7 @@ public struct CircuitBreaker: Sendable {
     public private(set) var state = State.closed
     private var outcomes = Deque<(time: Duration, failed: Bool)>()
     private var failuresInWindow = 0
+    private var failuresInARow = 0
     /// How many times the circuit opened; reported in provider status.
     public private(set) var openings = 0
 
@@ -67,11 +68,13 @@ public struct CircuitBreaker: Sendable {
         guard settings.enabled else { return }
         switch state {
         case .closed:
+            failuresInARow = 0
             append(failed: false, at: now)
         case .halfOpen:
             state = .closed
             outcomes.removeAll()
             failuresInWindow = 0
+            failuresInARow = 0
         case .open:
             // A call admitted before the circuit opened came back fine; the cooldown still stands.
             break
@@ -83,7 +86,12 @@ public struct CircuitBreaker: Sendable {
         switch state {
         case .closed:
             append(failed: true, at: now)
+            failuresInARow += 1
             let calls = outcomes.count
+            if settings.consecutiveFailures > 0, failuresInARow >= settings.consecutiveFailures {
+                open(until: now + settings.cooldown, reason: "circuit open: \(failuresInARow) calls in a row failed, last: \(error)")
+                return
+            }
             guard calls >= settings.minimumRequests,
                 Double(failuresInWindow) / Double(calls) >= settings.failureRateThreshold
             else { return }
@@ -117,6 +125,7 @@ public struct CircuitBreaker: Sendable {
         openings += 1
         outcomes.removeAll()
         failuresInWindow = 0
+        failuresInARow = 0
     }
 
     private mutating func append(failed: Bool, at now: Duration) {

@@ -172,6 +172,8 @@ public enum ScenarioLoader {
                 routing.breaker.failureRateThreshold =
                     try breaker.optional("failure_rate")?.double(in: 0.01...1) ?? routing.breaker.failureRateThreshold
                 routing.breaker.cooldown = try breaker.optional("cooldown")?.duration() ?? routing.breaker.cooldown
+                routing.breaker.consecutiveFailures =
+                    try breaker.optional("consecutive_failures")?.int(in: 0...10_000) ?? routing.breaker.consecutiveFailures
                 try breaker.finish()
             }
             if let cap = try node.optional("daily_cost_cap") { routing.cost.dailyCapUSD = try cap.double(in: 0...1_000_000) }
@@ -387,9 +389,11 @@ public enum ScenarioLoader {
             switch kind {
             case "health":
                 let service = try body.required("service").string()
-                guard Service(rawValue: service) != nil else {
+                let services = ["overall", "ready"] + Service.allCases.map(\.rawValue)
+                guard services.contains(service) else {
                     throw try body.required("service").error(
-                        "unknown service '\(service)'; allowed: \(Service.allCases.map(\.rawValue).joined(separator: ", "))"
+                        "unknown service '\(service)'; allowed: \(services.joined(separator: ", "))",
+                        suggestion: YAMLNode.closest(to: service, in: services).map { "did you mean '\($0)'?" }
                     )
                 }
                 let check = CheckSpec.health(

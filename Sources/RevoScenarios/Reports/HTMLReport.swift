@@ -143,7 +143,7 @@ enum HTMLReport {
     }
 
     private static func healthChart(_ scenario: ScenarioReport) -> String {
-        let services = ["overall", "backend", "database", "cache", "models", "memory", "engines"]
+        let services = ["overall", "ready", "backend", "database", "cache", "models", "memory", "engines"]
         let row = 18.0
         let height = row * Double(services.count)
         var svg = "<svg width=\"\(f(width))\" height=\"\(f(height + 20))\" role=\"img\" aria-label=\"health timeline\">"

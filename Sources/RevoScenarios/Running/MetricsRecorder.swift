@@ -46,11 +46,14 @@ public final class MetricsRecorder: Sendable {
                     )
                 }
             }
-            let overall = "overall"
-            statuses.append((overall, report.status))
-            if s.lastStatus[overall] != report.status {
-                s.lastStatus[overall] = report.status
-                s.healthChanges.append(HealthChange(at: report.checkedAt.seconds, service: overall, status: report.status, reason: nil))
+            // The overall status and readiness are sampled like services, so checks and charts can use them.
+            let ready: HealthStatus = report.ready ? .healthy : .unhealthy
+            for (name, status, reason) in [("overall", report.status, nil), ("ready", ready, report.notReadyBecause.first)] {
+                statuses.append((name, status))
+                if s.lastStatus[name] != status {
+                    s.lastStatus[name] = status
+                    s.healthChanges.append(HealthChange(at: report.checkedAt.seconds, service: name, status: status, reason: reason))
+                }
             }
             s.healthSamples.append((report.checkedAt, statuses))
             s.memorySamples.append((report.checkedAt, memoryGB))

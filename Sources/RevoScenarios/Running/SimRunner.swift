@@ -84,12 +84,14 @@ public struct SimRunner: Sendable {
 
         sim.spawn("scenario") {
             await system.start()
+            // Every second for runs up to an hour; every 5 s beyond (a day has 86,400 seconds to sample).
+            let sampleEvery: Duration = scenario.duration <= .seconds(3600) ? .seconds(1) : .seconds(5)
             let sampler = sim.spawn("health-sampler") {
                 while !Task.isCancelled {
                     let report = await system.health()
                     let memoryGB = machine.modelledMemory.gigabytes + 0.064 + Double((try? await memoryPrimary.inner.count()) ?? 0) * 4e-6
                     metrics.sample(report, memoryGB: memoryGB)
-                    do { try await clock.sleep(for: .seconds(1)) } catch { return }
+                    do { try await clock.sleep(for: sampleEvery) } catch { return }
                 }
             }
             let inFlight = InFlightCounter()
