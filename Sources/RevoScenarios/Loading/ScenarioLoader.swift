@@ -185,6 +185,11 @@ public enum ScenarioLoader {
                 spec.memoryLatency = try latencies.optional("memory")?.duration(max: .seconds(60)) ?? spec.memoryLatency
                 try latencies.finish()
             }
+            if let timeouts = try node.optional("timeouts") {
+                spec.databaseTimeout = try timeouts.optional("database")?.duration(max: .seconds(600)) ?? spec.databaseTimeout
+                spec.cacheTimeout = try timeouts.optional("cache")?.duration(max: .seconds(600)) ?? spec.cacheTimeout
+                try timeouts.finish()
+            }
             if let overrides = try node.optional("profiles") {
                 for (key, value, keyNode) in try overrides.entries() {
                     guard let index = profiles.firstIndex(where: { $0.descriptor.id.rawValue == key }) else {

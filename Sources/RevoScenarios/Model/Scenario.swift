@@ -53,6 +53,9 @@ public struct SystemSpec: Sendable, Equatable {
     public var memoryLatency: Duration
     /// Test-only switch: acknowledge memory writes without the durable outbox (to prove `no_lost_writes` can fail).
     public var outboxEnabled: Bool
+    /// How long one call to the database or the cache may take before it counts as failed.
+    public var databaseTimeout: Duration
+    public var cacheTimeout: Duration
 
     public init(
         providers: [ProviderProfile],
@@ -61,7 +64,9 @@ public struct SystemSpec: Sendable, Equatable {
         databaseLatency: Duration = .milliseconds(2),
         cacheLatency: Duration = .microseconds(500),
         memoryLatency: Duration = .milliseconds(3),
-        outboxEnabled: Bool = true
+        outboxEnabled: Bool = true,
+        databaseTimeout: Duration = .seconds(2),
+        cacheTimeout: Duration = .milliseconds(250)
     ) {
         self.providers = providers
         self.routing = routing
@@ -70,6 +75,8 @@ public struct SystemSpec: Sendable, Equatable {
         self.cacheLatency = cacheLatency
         self.memoryLatency = memoryLatency
         self.outboxEnabled = outboxEnabled
+        self.databaseTimeout = databaseTimeout
+        self.cacheTimeout = cacheTimeout
     }
 }
 

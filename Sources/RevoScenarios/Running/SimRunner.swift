@@ -64,6 +64,8 @@ public struct SimRunner: Sendable {
             configuration: RevoSystem.Configuration(
                 routing: scenario.system.routing,
                 chat: ChatService.Settings(replyCacheTTL: scenario.system.replyCache ? .seconds(300) : nil),
+                databaseTimeout: scenario.system.databaseTimeout,
+                cacheTimeout: scenario.system.cacheTimeout,
                 seed: seed
             ),
             dependencies: RevoSystem.Dependencies(
