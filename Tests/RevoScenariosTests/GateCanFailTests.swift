@@ -61,6 +61,9 @@ struct GateCanFailTests {
             $0.system.outboxEnabled = false
             $0.duration = .seconds(600)
         },
+        Breakage(scenario: "engine-failure", broken: "a Parallel Mind pool that cannot grow", failingCheck: "parallel mind reaches 16 workers") {
+            $0.system.parallelMind.maxWorkers = 4
+        },
         Breakage(
             scenario: "soak-24h",
             broken: "a request deadline shorter than the models need",

@@ -41,6 +41,27 @@ public struct CheckEvaluator: Sendable {
                     detail: lost.isEmpty
                         ? nil : "lost: " + lost.prefix(5).joined(separator: ", ") + (lost.count > 5 ? " and \(lost.count - 5) more" : "")
                 )
+            case .scaling(let workers, let within, let after):
+                let events = run.metrics.scaleEvents
+                // The pool's size is always known: never growing is a measured failure, not missing data.
+                guard !events.isEmpty else {
+                    return CheckResult(
+                        check: check.description,
+                        verdict: .fail,
+                        observed: "the pool never changed size (\(run.scenario.system.parallelMind.minWorkers) workers)"
+                    )
+                }
+                let reached = events.first { $0.at >= after && $0.to >= workers }
+                let peak = events.map(\.to).max() ?? 0
+                guard let reached else {
+                    return CheckResult(check: check.description, verdict: .fail, observed: "peak \(peak) workers")
+                }
+                let took = reached.at - after
+                return CheckResult(
+                    check: check.description,
+                    verdict: took <= within ? .pass : .fail,
+                    observed: "\(reached.to) workers at t+\(reached.at.formattedSeconds) (\(took.formattedSeconds) after), \(reached.reason)"
+                )
             case .maxUpstreamCalls(let limit):
                 guard let worst = records.max(by: { ($0.upstreamCalls, $1.index) < ($1.upstreamCalls, $0.index) }) else {
                     return CheckResult(check: check.description, verdict: .noData, observed: "no requests")

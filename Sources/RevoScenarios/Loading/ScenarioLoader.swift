@@ -185,6 +185,14 @@ public enum ScenarioLoader {
                 spec.memoryLatency = try latencies.optional("memory")?.duration(max: .seconds(60)) ?? spec.memoryLatency
                 try latencies.finish()
             }
+            if let pool = try node.optional("parallel_mind") {
+                let minimum = try pool.optional("min_workers")?.int(in: 1...1_000) ?? spec.parallelMind.minWorkers
+                let maximum = try pool.optional("max_workers")?.int(in: 1...1_000) ?? spec.parallelMind.maxWorkers
+                guard minimum <= maximum else { throw try pool.required("max_workers").error("must be at least min_workers (\(minimum))") }
+                spec.parallelMind.minWorkers = minimum
+                spec.parallelMind.maxWorkers = maximum
+                try pool.finish()
+            }
             if let timeouts = try node.optional("timeouts") {
                 spec.databaseTimeout = try timeouts.optional("database")?.duration(max: .seconds(600)) ?? spec.databaseTimeout
                 spec.cacheTimeout = try timeouts.optional("cache")?.duration(max: .seconds(600)) ?? spec.cacheTimeout
@@ -275,6 +283,13 @@ public enum ScenarioLoader {
         workload.promptWords = try node.optional("prompt_words")?.int(in: 1...8_000) ?? workload.promptWords
         workload.maxTokens = try node.optional("max_tokens")?.int(in: ChatRequest.maxTokensRange) ?? workload.maxTokens
         workload.sessions = try node.optional("sessions")?.int(in: 1...100_000) ?? workload.sessions
+        if let tasks = try node.optional("engine_tasks") {
+            switch try tasks.string() {
+            case "mixed": workload.enterpriseEngineTasksOnly = false
+            case "enterprise": workload.enterpriseEngineTasksOnly = true
+            case let other: throw tasks.error("unknown engine task kind '\(other)'; allowed: mixed, enterprise")
+            }
+        }
         try node.finish()
         return workload
     }
@@ -389,7 +404,7 @@ public enum ScenarioLoader {
             }
             let entries = try item.entries()
             guard entries.count == 1, let (kind, body, keyNode) = entries.first else {
-                throw item.error("a check is a threshold string or one of: health, reachable, invariant")
+                throw item.error("a check is a threshold string or one of: health, reachable, invariant, scaling")
             }
             switch kind {
             case "health":
@@ -416,6 +431,15 @@ public enum ScenarioLoader {
                 let during = try body.optional("during").map { node throws(ScenarioError) in try fault(node) }
                 try body.finish()
                 return .reachable(provider: provider.rawValue, during: during)
+            case "scaling":
+                let workers = try body.required("workers").int(in: 1...10_000)
+                let check = CheckSpec.scaling(
+                    workers: workers,
+                    within: try body.required("within").duration(),
+                    after: try body.optional("after")?.duration() ?? .zero
+                )
+                try body.finish()
+                return check
             case "invariant":
                 if case .scalar = body.node {
                     let name = try body.string()
@@ -428,7 +452,7 @@ public enum ScenarioLoader {
                 try body.finish()
                 return .maxUpstreamCalls(limit)
             default:
-                let allowed = ["health", "reachable", "invariant"]
+                let allowed = ["health", "reachable", "invariant", "scaling"]
                 throw keyNode.error(
                     "unknown check '\(kind)'; allowed: a threshold string, \(allowed.joined(separator: ", "))",
                     suggestion: YAMLNode.closest(to: kind, in: allowed).map { "did you mean '\($0)'?" }

@@ -11,6 +11,8 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     case noLostWrites
     /// No request made more than this many upstream model calls.
     case maxUpstreamCalls(Int)
+    /// Parallel Mind's pool reached `workers` within `within` of `after`.
+    case scaling(workers: Int, within: Duration, after: Duration)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
         case .reachable(let provider, let during): "\(provider) answered" + (during.map { " during \($0)" } ?? "")
         case .noLostWrites: "no acknowledged memory write lost"
         case .maxUpstreamCalls(let limit): "upstream calls per request <= \(limit)"
+        case .scaling(let workers, let within, let after):
+            "parallel mind reaches \(workers) workers within \(within.formattedSeconds) of t+\(after.formattedSeconds)"
         }
     }
 }

@@ -56,6 +56,7 @@ public struct SystemSpec: Sendable, Equatable {
     /// How long one call to the database or the cache may take before it counts as failed.
     public var databaseTimeout: Duration
     public var cacheTimeout: Duration
+    public var parallelMind: ParallelMindEngine.Settings
 
     public init(
         providers: [ProviderProfile],
@@ -66,7 +67,8 @@ public struct SystemSpec: Sendable, Equatable {
         memoryLatency: Duration = .milliseconds(3),
         outboxEnabled: Bool = true,
         databaseTimeout: Duration = .seconds(2),
-        cacheTimeout: Duration = .milliseconds(250)
+        cacheTimeout: Duration = .milliseconds(250),
+        parallelMind: ParallelMindEngine.Settings = ParallelMindEngine.Settings()
     ) {
         self.providers = providers
         self.routing = routing
@@ -77,6 +79,7 @@ public struct SystemSpec: Sendable, Equatable {
         self.outboxEnabled = outboxEnabled
         self.databaseTimeout = databaseTimeout
         self.cacheTimeout = cacheTimeout
+        self.parallelMind = parallelMind
     }
 }
 
@@ -130,6 +133,8 @@ public struct Workload: Sendable, Equatable {
     public var maxTokens: Int
     /// Distinct memory sessions requests are spread over.
     public var sessions: Int
+    /// Engine tasks: a rotation of single-engine and all-engine tasks, or only all-engine (enterprise) ones.
+    public var enterpriseEngineTasksOnly: Bool
 
     public init(
         rate: Double,
@@ -140,7 +145,8 @@ public struct Workload: Sendable, Equatable {
         promptWords: Int = 30,
         promptSpread: Double = 0.5,
         maxTokens: Int = 256,
-        sessions: Int = 10
+        sessions: Int = 10,
+        enterpriseEngineTasksOnly: Bool = false
     ) {
         self.rate = rate
         self.rampTo = rampTo
@@ -151,12 +157,13 @@ public struct Workload: Sendable, Equatable {
         self.promptSpread = promptSpread
         self.maxTokens = maxTokens
         self.sessions = sessions
+        self.enterpriseEngineTasksOnly = enterpriseEngineTasksOnly
     }
 
     public static func == (lhs: Workload, rhs: Workload) -> Bool {
         lhs.rate == rhs.rate && lhs.rampTo == rhs.rampTo && lhs.arrival == rhs.arrival && lhs.bursts == rhs.bursts
             && lhs.mix.map(\.operation) == rhs.mix.map(\.operation) && lhs.mix.map(\.weight) == rhs.mix.map(\.weight)
             && lhs.promptWords == rhs.promptWords && lhs.promptSpread == rhs.promptSpread && lhs.maxTokens == rhs.maxTokens
-            && lhs.sessions == rhs.sessions
+            && lhs.sessions == rhs.sessions && lhs.enterpriseEngineTasksOnly == rhs.enterpriseEngineTasksOnly
     }
 }

@@ -49,6 +49,10 @@ enum HTMLReport {
             html +=
                 "<tr><td><code>\(esc(check.check))</code></td><td class=\"\(check.verdict.rawValue)\">\(check.verdict.rawValue)</td><td>\(esc(check.observed))\(check.detail.map { "<br>" + esc($0) } ?? "")</td></tr>\n"
         }
+        if !scenario.metrics.topErrors.isEmpty {
+            html += "</table>\n<h3>Most frequent errors</h3>\n<table><tr><th>count</th><th>error</th></tr>\n"
+            for error in scenario.metrics.topErrors { html += "<tr><td>\(error.count)</td><td>\(esc(error.error))</td></tr>\n" }
+        }
         html += "</table>\n<h3>Faults</h3>\n<table><tr><th>fault</th><th>what</th><th>fired</th></tr>\n"
         for fault in scenario.faults {
             html +=

@@ -69,6 +69,10 @@ public enum ReportWriter {
             for scenario in notPassed {
                 text += "\n**\(scenario.scenario)** (\(scenario.verdict.rawValue))\n\n"
                 for reason in scenario.reasons { text += "- \(reason)\n" }
+                if !scenario.metrics.topErrors.isEmpty {
+                    text += "\nMost frequent errors:\n\n"
+                    for error in scenario.metrics.topErrors.prefix(5) { text += "- \(error.count)× \(error.error)\n" }
+                }
                 text += "\nReproduce: `\(scenario.reproduce)`\n"
             }
         }

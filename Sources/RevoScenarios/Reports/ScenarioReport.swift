@@ -29,6 +29,11 @@ public struct ScenarioReport: Sendable, Codable, Equatable {
         public var windows: [[Double]]
     }
 
+    public struct ErrorCount: Sendable, Codable, Equatable {
+        public var error: String
+        public var count: Int
+    }
+
     public struct Series: Sendable, Codable, Equatable {
         public var route: String
         public var provider: String
@@ -44,6 +49,8 @@ public struct ScenarioReport: Sendable, Codable, Equatable {
         public var succeeded: Int
         public var errorRate: Double
         public var outcomes: [String: Int]
+        /// The most frequent error messages (route: message), at most ten, with their counts.
+        public var topErrors: [ErrorCount]
         public var providers: [String: Int]
         public var costUSD: Double
         public var maxMemoryGB: Double
@@ -134,6 +141,11 @@ extension ScenarioReport {
             if record.succeeded, let provider = record.provider { providers[provider.rawValue, default: 0] += 1 }
         }
         let succeeded = records.filter(\.succeeded).count
+        var errorCounts: [String: Int] = [:]
+        for record in records where !record.succeeded {
+            errorCounts["\(record.operation.rawValue): \(String((record.detail ?? record.outcome.rawValue).prefix(160)))", default: 0] += 1
+        }
+        let topErrors = errorCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(10).map { ErrorCount(error: $0.key, count: $0.value) }
 
         let bucketSeconds = max(1, (scenario.duration.seconds / 120).rounded(.up))
         let bucketCount = Int((scenario.duration.seconds / bucketSeconds).rounded(.up))
@@ -175,6 +187,7 @@ extension ScenarioReport {
                 succeeded: succeeded,
                 errorRate: records.isEmpty ? 0 : CheckEvaluator.round(Double(records.count - succeeded) / Double(records.count)),
                 outcomes: outcomes,
+                topErrors: topErrors,
                 providers: providers,
                 costUSD: CheckEvaluator.round(records.reduce(0) { $0 + $1.costUSD }),
                 maxMemoryGB: CheckEvaluator.round(run.metrics.memorySamples.map(\.gigabytes).max() ?? 0),

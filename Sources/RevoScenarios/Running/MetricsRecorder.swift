@@ -19,6 +19,7 @@ public final class MetricsRecorder: Sendable {
         var healthSamples: [(at: Duration, statuses: [(service: String, status: HealthStatus)])] = []
         var memorySamples: [(at: Duration, gigabytes: Double)] = []
         var acknowledgedWrites: [String] = []
+        var scaleEvents: [ParallelMindEngine.ScaleEvent] = []
     }
 
     private let state = Mutex(State())
@@ -27,6 +28,10 @@ public final class MetricsRecorder: Sendable {
 
     func record(_ record: RequestRecord) {
         state.withLock { $0.records.append(record) }
+    }
+
+    func scaled(_ events: [ParallelMindEngine.ScaleEvent]) {
+        state.withLock { $0.scaleEvents = events }
     }
 
     func acknowledged(_ id: String) {
@@ -65,6 +70,7 @@ public final class MetricsRecorder: Sendable {
     var healthSamples: [(at: Duration, statuses: [(service: String, status: HealthStatus)])] { state.withLock { $0.healthSamples } }
     var memorySamples: [(at: Duration, gigabytes: Double)] { state.withLock { $0.memorySamples } }
     var acknowledgedWrites: [String] { state.withLock { $0.acknowledgedWrites } }
+    var scaleEvents: [ParallelMindEngine.ScaleEvent] { state.withLock { $0.scaleEvents } }
 }
 
 /// An HdrHistogram of durations in microseconds (1 µs to 1 h, three significant digits).

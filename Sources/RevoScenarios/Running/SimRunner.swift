@@ -63,6 +63,7 @@ public struct SimRunner: Sendable {
         let system = RevoSystem(
             configuration: RevoSystem.Configuration(
                 routing: scenario.system.routing,
+                parallelMind: scenario.system.parallelMind,
                 chat: ChatService.Settings(replyCacheTTL: scenario.system.replyCache ? .seconds(300) : nil),
                 databaseTimeout: scenario.system.databaseTimeout,
                 cacheTimeout: scenario.system.cacheTimeout,
@@ -127,6 +128,7 @@ public struct SimRunner: Sendable {
                 try? await clock.sleep(for: .milliseconds(100))
             }
             sampler.cancel()
+            metrics.scaled(system.parallelMind.snapshot().scaleEvents)
             await system.shutdown()
             var missing: [String] = []
             let pending = Set(((try? await outbox.pending(limit: Int.max)) ?? []).map(\.entry.id))
@@ -235,8 +237,16 @@ public struct SimRunner: Sendable {
             case .failure(let error): fail(error)
             }
         case .engine:
-            let description = WorkloadPlan.engineTasks[index % WorkloadPlan.engineTasks.count]
-            let request = CoordinationRequest(taskID: "task-\(index)", description: description, input: prompt.text)
+            let tasks =
+                workload.enterpriseEngineTasksOnly ? WorkloadPlan.engineTasks.filter { $0.complexity == .enterprise } : WorkloadPlan.engineTasks
+            let task = tasks[index % tasks.count]
+            let request = CoordinationRequest(
+                taskID: "task-\(index)",
+                description: task.description,
+                input: prompt.text,
+                complexity: task.complexity,
+                strategy: task.complexity == .enterprise ? .parallel : .adaptive
+            )
             switch await Result(awaiting: { () async throws(ChatError) in try await system.executeEngines(request) }) {
             case .success(let response):
                 if !response.success {

@@ -69,8 +69,12 @@ struct WorkloadPlan {
         return ("[\(index)] about \(topic): \(body)", topic, session)
     }
 
-    static let engineTasks = [
-        "run a batch of parallel checks on the deploy", "recall the history of database failovers", "design a novel cache warmup",
-        "summarise the latency budget",
+    /// Engine tasks in rotation: adaptive ones pick engines by keyword; the enterprise one runs all three at once.
+    static let engineTasks: [(description: String, complexity: CoordinationRequest.Complexity)] = [
+        ("run a batch of parallel checks on the deploy", .moderate),
+        ("recall the history of database failovers", .moderate),
+        ("design a novel cache warmup", .moderate),
+        ("summarise the latency budget", .moderate),
+        ("plan the migration of the model fleet", .enterprise),
     ]
 }
