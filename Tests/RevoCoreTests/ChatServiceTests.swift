@@ -94,6 +94,20 @@ struct ChatServiceTests {
         #expect(stored.map(\.role) == [.user, .assistant])
     }
 
+    @Test("a message resent with the same client id is stored once")
+    func idempotentResend() throws {
+        let fixture = SystemFixture()
+        let stored = try fixture.run {
+            let request = ChatRequest(content: "hello again", conversationID: "c9", messageID: "m1")
+            _ = try await fixture.system.chat.chat(request)
+            _ = try await fixture.system.chat.chat(request)
+            _ = try await fixture.system.chat.chat(ChatRequest(content: "next", conversationID: "c9", messageID: "m2"))
+            return try await fixture.conversations.inner.messages(conversationID: "c9", limit: 10)
+        }
+        #expect(stored.map(\.role) == [.user, .assistant, .user, .assistant])
+        #expect(stored.map(\.content).first == "hello again")
+    }
+
     @Test("a requested provider is tried first")
     func preferredProvider() throws {
         let fixture = SystemFixture()

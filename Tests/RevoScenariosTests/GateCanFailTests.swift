@@ -64,6 +64,9 @@ struct GateCanFailTests {
         Breakage(scenario: "engine-failure", broken: "a Parallel Mind pool that cannot grow", failingCheck: "parallel mind reaches 16 workers") {
             $0.system.parallelMind.maxWorkers = 4
         },
+        Breakage(scenario: "websocket-drops", broken: "clients that send no message ids", failingCheck: "no duplicated message") {
+            $0.workload.websocketMessageIDs = false
+        },
         Breakage(
             scenario: "soak-24h",
             broken: "a request deadline shorter than the models need",

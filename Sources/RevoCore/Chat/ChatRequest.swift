@@ -16,6 +16,9 @@ public struct ChatRequest: Sendable, Equatable {
     /// Recall related memories into the prompt, and remember the exchange.
     public var useMemory: Bool
     public var sessionID: String?
+    /// The client's id for this message. A client that resends after a dropped connection sends the same id, and the
+    /// stored conversation keeps the message once.
+    public var messageID: String?
 
     public init(
         content: String,
@@ -25,7 +28,8 @@ public struct ChatRequest: Sendable, Equatable {
         provider: String? = nil,
         conversationID: String? = nil,
         useMemory: Bool = false,
-        sessionID: String? = nil
+        sessionID: String? = nil,
+        messageID: String? = nil
     ) {
         self.content = content
         self.systemPrompt = systemPrompt
@@ -35,6 +39,7 @@ public struct ChatRequest: Sendable, Equatable {
         self.conversationID = conversationID
         self.useMemory = useMemory
         self.sessionID = sessionID
+        self.messageID = messageID
     }
 
     /// Checks every field; the first problem found is reported with the field's name and what is allowed.
@@ -60,6 +65,9 @@ public struct ChatRequest: Sendable, Equatable {
         }
         if let conversationID, conversationID.isEmpty || conversationID.utf8.count > 128 {
             throw .invalid(field: "conversation_id", message: "must be 1 to 128 bytes")
+        }
+        if let messageID, messageID.isEmpty || messageID.utf8.count > 128 {
+            throw .invalid(field: "message_id", message: "must be 1 to 128 bytes")
         }
     }
 }

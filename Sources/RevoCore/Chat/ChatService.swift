@@ -128,10 +128,12 @@ public final class ChatService: Sendable {
         var persisted = false
         if let conversationID = request.conversationID {
             let now = clock.now
+            // The client's message id makes a resent message an update, not a duplicate.
+            let key = request.messageID.map { "\(conversationID)/\($0)" } ?? requestID
             let messages = [
-                StoredMessage(id: requestID + ".user", conversationID: conversationID, role: .user, content: request.content, createdAt: now),
+                StoredMessage(id: key + ".user", conversationID: conversationID, role: .user, content: request.content, createdAt: now),
                 StoredMessage(
-                    id: requestID + ".assistant",
+                    id: key + ".assistant",
                     conversationID: conversationID,
                     role: .assistant,
                     content: response.text,

@@ -62,6 +62,29 @@ public struct CheckEvaluator: Sendable {
                     verdict: took <= within ? .pass : .fail,
                     observed: "\(reached.to) workers at t+\(reached.at.formattedSeconds) (\(took.formattedSeconds) after), \(reached.reason)"
                 )
+            case .noDuplicateMessages:
+                let sessions = run.metrics.sessions
+                guard !sessions.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no WebSocket session") }
+                let duplicated = run.duplicatedMessages
+                return CheckResult(
+                    check: check.description,
+                    verdict: duplicated.isEmpty ? .pass : .fail,
+                    observed: "\(duplicated.count) of \(sessions.count) conversations hold duplicated messages",
+                    detail: duplicated.isEmpty ? nil : "e.g. " + duplicated.prefix(3).joined(separator: ", ")
+                )
+            case .streamsConsistent:
+                let sessions = run.metrics.sessions
+                guard !sessions.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no WebSocket session") }
+                let inconsistent = sessions.reduce(0) { $0 + $1.inconsistencies }
+                let messages = sessions.reduce(0) { $0 + $1.messages }
+                let accounted = sessions.reduce(0) { $0 + $1.answered + $1.reportedErrors }
+                let reconnects = sessions.reduce(0) { $0 + $1.reconnects }
+                return CheckResult(
+                    check: check.description,
+                    verdict: inconsistent == 0 && accounted == messages ? .pass : .fail,
+                    observed:
+                        "\(messages) messages, \(accounted) answered or reported, \(reconnects) reconnects, \(inconsistent) inconsistent interruptions"
+                )
             case .maxUpstreamCalls(let limit):
                 guard let worst = records.max(by: { ($0.upstreamCalls, $1.index) < ($1.upstreamCalls, $0.index) }) else {
                     return CheckResult(check: check.description, verdict: .noData, observed: "no requests")

@@ -283,6 +283,11 @@ public enum ScenarioLoader {
         workload.promptWords = try node.optional("prompt_words")?.int(in: 1...8_000) ?? workload.promptWords
         workload.maxTokens = try node.optional("max_tokens")?.int(in: ChatRequest.maxTokensRange) ?? workload.maxTokens
         workload.sessions = try node.optional("sessions")?.int(in: 1...100_000) ?? workload.sessions
+        if let websocket = try node.optional("websocket") {
+            workload.websocketMessages = try websocket.optional("messages")?.int(in: 1...1_000) ?? workload.websocketMessages
+            workload.websocketMessageIDs = try websocket.optional("message_ids")?.bool() ?? workload.websocketMessageIDs
+            try websocket.finish()
+        }
         if let tasks = try node.optional("engine_tasks") {
             switch try tasks.string() {
             case "mixed": workload.enterpriseEngineTasksOnly = false
@@ -329,7 +334,11 @@ public enum ScenarioLoader {
                 )
             }
             let machineKinds = ["missing_library", "gpu_taken", "ram_taken"]
-            let providerKinds = ["rate_limit", "server_error", "content_policy", "disconnect", "oom_on_load"]
+            let providerKinds = ["rate_limit", "server_error", "content_policy", "oom_on_load"]
+            if what == "disconnect", target != .websocket, case .provider = target {
+            } else if what == "disconnect", target != .websocket {
+                throw whereNode.error("a disconnect cuts a stream: use 'where: websocket' or 'where: provider:<name>'")
+            }
             if machineKinds.contains(what), target != .machine {
                 throw whereNode.error("a \(what) fault happens on the machine: use 'where: machine'")
             }
@@ -443,10 +452,17 @@ public enum ScenarioLoader {
             case "invariant":
                 if case .scalar = body.node {
                     let name = try body.string()
-                    guard name == "no_lost_writes" else {
-                        throw body.error("unknown invariant '\(name)'; allowed: no_lost_writes, max_upstream_calls_per_request: N")
+                    switch name {
+                    case "no_lost_writes": return .noLostWrites
+                    case "no_duplicate_messages": return .noDuplicateMessages
+                    case "streams_consistent": return .streamsConsistent
+                    default:
+                        let allowed = ["no_lost_writes", "no_duplicate_messages", "streams_consistent"]
+                        throw body.error(
+                            "unknown invariant '\(name)'; allowed: \(allowed.joined(separator: ", ")), max_upstream_calls_per_request: N",
+                            suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }
+                        )
                     }
-                    return .noLostWrites
                 }
                 let limit = try body.required("max_upstream_calls_per_request").int(in: 1...100)
                 try body.finish()

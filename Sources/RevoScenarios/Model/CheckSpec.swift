@@ -11,6 +11,11 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     case noLostWrites
     /// No request made more than this many upstream model calls.
     case maxUpstreamCalls(Int)
+    /// Every message a WebSocket client sent (and resent) is stored once in its conversation.
+    case noDuplicateMessages
+    /// Every broken stream was reported to the client with exactly the tokens it had received, and every message
+    /// ended answered or with a reported error: nothing duplicated, nothing silently lost.
+    case streamsConsistent
     /// Parallel Mind's pool reached `workers` within `within` of `after`.
     case scaling(workers: Int, within: Duration, after: Duration)
 
@@ -22,6 +27,8 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
         case .reachable(let provider, let during): "\(provider) answered" + (during.map { " during \($0)" } ?? "")
         case .noLostWrites: "no acknowledged memory write lost"
         case .maxUpstreamCalls(let limit): "upstream calls per request <= \(limit)"
+        case .noDuplicateMessages: "no duplicated message in any conversation"
+        case .streamsConsistent: "streams report what they delivered; no message silently lost"
         case .scaling(let workers, let within, let after):
             "parallel mind reaches \(workers) workers within \(within.formattedSeconds) of t+\(after.formattedSeconds)"
         }

@@ -98,6 +98,8 @@ public struct Workload: Sendable, Equatable {
         case memoryStore = "memory_store"
         case memoryRecall = "memory_recall"
         case engine
+        /// A WebSocket session: several streamed messages in a row; reconnects and resends after a drop.
+        case websocket
 
         public static func < (lhs: Operation, rhs: Operation) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -135,6 +137,11 @@ public struct Workload: Sendable, Equatable {
     public var sessions: Int
     /// Engine tasks: a rotation of single-engine and all-engine tasks, or only all-engine (enterprise) ones.
     public var enterpriseEngineTasksOnly: Bool
+    /// Messages per WebSocket session.
+    public var websocketMessages: Int
+    /// Whether WebSocket clients send message ids (resends are then idempotent). false reproduces a client that does
+    /// not, to prove `no_duplicate_messages` can fail.
+    public var websocketMessageIDs: Bool
 
     public init(
         rate: Double,
@@ -146,7 +153,9 @@ public struct Workload: Sendable, Equatable {
         promptSpread: Double = 0.5,
         maxTokens: Int = 256,
         sessions: Int = 10,
-        enterpriseEngineTasksOnly: Bool = false
+        enterpriseEngineTasksOnly: Bool = false,
+        websocketMessages: Int = 3,
+        websocketMessageIDs: Bool = true
     ) {
         self.rate = rate
         self.rampTo = rampTo
@@ -158,6 +167,8 @@ public struct Workload: Sendable, Equatable {
         self.maxTokens = maxTokens
         self.sessions = sessions
         self.enterpriseEngineTasksOnly = enterpriseEngineTasksOnly
+        self.websocketMessages = websocketMessages
+        self.websocketMessageIDs = websocketMessageIDs
     }
 
     public static func == (lhs: Workload, rhs: Workload) -> Bool {
@@ -165,5 +176,6 @@ public struct Workload: Sendable, Equatable {
             && lhs.mix.map(\.operation) == rhs.mix.map(\.operation) && lhs.mix.map(\.weight) == rhs.mix.map(\.weight)
             && lhs.promptWords == rhs.promptWords && lhs.promptSpread == rhs.promptSpread && lhs.maxTokens == rhs.maxTokens
             && lhs.sessions == rhs.sessions && lhs.enterpriseEngineTasksOnly == rhs.enterpriseEngineTasksOnly
+            && lhs.websocketMessages == rhs.websocketMessages && lhs.websocketMessageIDs == rhs.websocketMessageIDs
     }
 }

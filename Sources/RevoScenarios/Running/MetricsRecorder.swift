@@ -20,6 +20,19 @@ public final class MetricsRecorder: Sendable {
         var memorySamples: [(at: Duration, gigabytes: Double)] = []
         var acknowledgedWrites: [String] = []
         var scaleEvents: [ParallelMindEngine.ScaleEvent] = []
+        var sessions: [WebSocketSession] = []
+    }
+
+    /// What one simulated WebSocket client went through.
+    public struct WebSocketSession: Sendable, Equatable {
+        public var conversation: String
+        public var messages: Int
+        public var answered: Int
+        /// Messages that ended with an error the client was told about.
+        public var reportedErrors: Int
+        public var reconnects: Int
+        /// Interruptions whose reported delivered tokens differ from what the client received.
+        public var inconsistencies: Int
     }
 
     private let state = Mutex(State())
@@ -28,6 +41,10 @@ public final class MetricsRecorder: Sendable {
 
     func record(_ record: RequestRecord) {
         state.withLock { $0.records.append(record) }
+    }
+
+    func session(_ session: WebSocketSession) {
+        state.withLock { $0.sessions.append(session) }
     }
 
     func scaled(_ events: [ParallelMindEngine.ScaleEvent]) {
@@ -71,6 +88,7 @@ public final class MetricsRecorder: Sendable {
     var memorySamples: [(at: Duration, gigabytes: Double)] { state.withLock { $0.memorySamples } }
     var acknowledgedWrites: [String] { state.withLock { $0.acknowledgedWrites } }
     var scaleEvents: [ParallelMindEngine.ScaleEvent] { state.withLock { $0.scaleEvents } }
+    var sessions: [WebSocketSession] { state.withLock { $0.sessions } }
 }
 
 /// An HdrHistogram of durations in microseconds (1 µs to 1 h, three significant digits).

@@ -17,6 +17,8 @@ public struct SimRunner: Sendable {
         public var statistics: SimulationStatistics
         /// Acknowledged memory writes found neither in the primary store nor in the outbox at the end.
         public var lostWrites: [String]
+        /// WebSocket conversations holding more user messages than their client had answered.
+        public var duplicatedMessages: [String]
         public var endedAt: Duration
     }
 
@@ -59,6 +61,7 @@ public struct SimRunner: Sendable {
             FaultGate(target: target, latency: latency, faults: faults, clock: clock, random: RandomSource(random.split("gate.\(target)")))
         }
         let memoryPrimary = FakeMemoryBackend(gate: gate(.memory, scenario.system.memoryLatency))
+        let conversations = FakeConversationStore(gate: gate(.database, scenario.system.databaseLatency))
         let outbox: any MemoryOutbox = scenario.system.outboxEnabled ? InMemoryOutbox() : LossyOutbox()
         let system = RevoSystem(
             configuration: RevoSystem.Configuration(
@@ -72,7 +75,7 @@ public struct SimRunner: Sendable {
             dependencies: RevoSystem.Dependencies(
                 providers: providers,
                 probe: machine,
-                conversations: FakeConversationStore(gate: gate(.database, scenario.system.databaseLatency)),
+                conversations: conversations,
                 memoryPrimary: memoryPrimary,
                 outbox: outbox,
                 cache: FakeCache(gate: gate(.cache, scenario.system.cacheLatency), clock: clock),
@@ -84,6 +87,7 @@ public struct SimRunner: Sendable {
         let metrics = MetricsRecorder()
         let arrivals = WorkloadPlan.arrivals(scenario.workload, duration: scenario.duration, random: random)
         let lost = Mutex<[String]>([])
+        let duplicated = Mutex<[String]>([])
 
         sim.spawn("scenario") {
             await system.start()
@@ -112,7 +116,8 @@ public struct SimRunner: Sendable {
                         scenario: scenario,
                         system: system,
                         clock: clock,
-                        metrics: metrics
+                        metrics: metrics,
+                        client: WebSocketClient(sim: sim, faults: faults)
                     )
                     metrics.record(record)
                     sim.record(
@@ -136,6 +141,12 @@ public struct SimRunner: Sendable {
                 if (try? await memoryPrimary.inner.entry(id: id)) == nil { missing.append(id) }
             }
             lost.withLock { $0 = missing }
+            var doubled: [String] = []
+            for session in metrics.sessions {
+                let stored = (try? await conversations.inner.messages(conversationID: session.conversation, limit: Int.max)) ?? []
+                if stored.filter({ $0.role == .user }).count > session.answered { doubled.append(session.conversation) }
+            }
+            duplicated.withLock { $0 = doubled }
         }
         do {
             try sim.run()
@@ -150,6 +161,7 @@ public struct SimRunner: Sendable {
             digest: sim.trace.digest,
             statistics: sim.statistics,
             lostWrites: lost.withLock { $0 },
+            duplicatedMessages: duplicated.withLock { $0 },
             endedAt: sim.now.offset
         )
     }
@@ -161,7 +173,8 @@ public struct SimRunner: Sendable {
         scenario: Scenario,
         system: RevoSystem,
         clock: SystemClock,
-        metrics: MetricsRecorder
+        metrics: MetricsRecorder,
+        client: WebSocketClient
     ) async -> RequestRecord {
         var record = RequestRecord(
             index: index,
@@ -235,6 +248,19 @@ public struct SimRunner: Sendable {
             switch await Result(awaiting: { () async throws(ChatError) in try await system.queryMemory("\(prompt.topic) notes") }) {
             case .success: break
             case .failure(let error): fail(error)
+            }
+        case .websocket:
+            let session = await client.session(
+                conversation: "ws-\(index)",
+                prompt: prompt.text,
+                workload: workload,
+                system: system,
+                clock: clock
+            )
+            metrics.session(session)
+            if session.answered < session.messages {
+                record.outcome = session.reportedErrors > 0 ? .unavailable : .interrupted
+                record.detail = "\(session.messages - session.answered) of \(session.messages) messages unanswered"
             }
         case .engine:
             let tasks =

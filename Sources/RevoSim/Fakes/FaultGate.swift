@@ -60,7 +60,8 @@ public struct FaultGate: Sendable {
 /// A conversation store with a database's latency and faults.
 public struct FakeConversationStore: ConversationStore {
     public let name = "postgres"
-    private let inner = InMemoryConversationStore()
+    /// The data, readable by invariant checks without going through faults.
+    public let inner = InMemoryConversationStore()
     private let gate: FaultGate
 
     public init(gate: FaultGate) {
