@@ -33,6 +33,22 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run each scenario twice and compare the digests and reports (exit 3 when they differ).")
     var checkDeterminism = false
 
+    @Flag(help: "Start no further scenario once one has failed (k6's abort on fail); the others are reported as not run.")
+    var failFast = false
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text
+        case json
+        case markdown
+        case junit
+    }
+
+    @Option(
+        help:
+            "What standard output carries at the end: text, json (report.json), markdown (summary.md) or junit (junit.xml). Progress goes to standard error unless text."
+    )
+    var format = Format.text
+
     func validate() throws {
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
         if let shard { _ = try Shard(parsing: shard) }
@@ -48,7 +64,8 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         let clock = ContinuousClock()
         let begin = clock.now
-        let progress = Progress(total: selected.count)
+        let progress = Progress(total: selected.count, toStandardError: format != .text)
+        let failed = Mutex(false)
         let outcomes = Mutex<[Int: ScenarioOutcome]>([:])
         // Longest first (by expected requests), so a day-long soak does not start last and run alone.
         let order = selected.indices.sorted { (-Self.cost(selected[$0]), $0) < (-Self.cost(selected[$1]), $1) }
@@ -61,12 +78,15 @@ struct RunCommand: ParsableCommand {
                 }
                 guard position < order.count else { return }
                 let index = order[position]
+                if failFast, failed.withLock({ $0 }) { continue }
                 let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism)
+                if outcome.failure != nil || outcome.report?.verdict == .fail { failed.withLock { $0 = true } }
                 outcomes.withLock { $0[index] = outcome }
                 progress.finished(outcome)
             }
         }
-        let results = outcomes.withLock { all in selected.indices.map { all[$0]! } }
+        let results = outcomes.withLock { all in selected.indices.compactMap { all[$0] } }
+        let notRun = selected.indices.filter { index in outcomes.withLock { $0[index] == nil } }.map { selected[$0].name }
         let wall = begin.duration(to: clock.now)
 
         let reports = results.compactMap(\.report)
@@ -93,16 +113,31 @@ struct RunCommand: ParsableCommand {
             printError("revo run: cannot write reports to \(directory): \(error)")
             throw ExitCode.internalError
         }
-        print(
+        var summary = [
             "\(reports.count) scenario(s): \(runReport.verdict.rawValue) in \(wall.formattedSeconds) wall; reports in \(directory)/ (open \(directory)/report.html)"
-        )
+        ]
+        if !notRun.isEmpty { summary.append("  not run (--fail-fast): \(notRun.joined(separator: ", "))") }
         for result in results where result.failure != nil || result.report?.verdict != .pass {
-            if let failure = result.failure { print("  \(result.scenario.name): \(failure)") }
+            if let failure = result.failure { summary.append("  \(result.scenario.name): \(failure)") }
             if let report = result.report {
-                for reason in report.reasons { print("  \(report.scenario): \(reason)") }
-                print("  reproduce: \(report.reproduce)")
+                for reason in report.reasons { summary.append("  \(report.scenario): \(reason)") }
+                summary.append("  reproduce: \(report.reproduce)")
             }
         }
+        switch format {
+        case .text:
+            print(summary.joined(separator: "\n"))
+        case .json:
+            printError(summary.joined(separator: "\n"))
+            print(try ReportWriter.json(runReport), terminator: "")
+        case .markdown:
+            printError(summary.joined(separator: "\n"))
+            print(ReportWriter.markdown(runReport), terminator: "")
+        case .junit:
+            printError(summary.joined(separator: "\n"))
+            print(ReportWriter.junit(runReport), terminator: "")
+        }
+        if !notRun.isEmpty { throw ExitCode.checkFailed }
         if results.contains(where: { $0.failure != nil && !$0.nondeterministic }) { throw ExitCode.internalError }
         if results.contains(where: \.nondeterministic) { throw ExitCode.nondeterminism }
         switch runReport.verdict {

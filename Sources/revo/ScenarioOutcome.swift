@@ -53,11 +53,13 @@ final class Progress: Sendable {
     private let state: Mutex<Int>
     private let total: Int
     private let terminal: Bool
+    private let toStandardError: Bool
 
-    init(total: Int) {
+    init(total: Int, toStandardError: Bool) {
         self.total = total
         self.state = Mutex(0)
-        self.terminal = isatty(STDOUT_FILENO) == 1 && ProcessEnvironment.value("CI") == nil
+        self.toStandardError = toStandardError
+        self.terminal = !toStandardError && isatty(STDOUT_FILENO) == 1 && ProcessEnvironment.value("CI") == nil
     }
 
     func finished(_ outcome: ScenarioOutcome) {
@@ -66,7 +68,9 @@ final class Progress: Sendable {
             let verdict = outcome.failure.map { _ in "ERROR" } ?? outcome.report?.verdict.rawValue ?? "?"
             let line =
                 "[\(done)/\(total)] \(outcome.scenario.name): \(verdict) (\(outcome.scenario.duration.formattedSeconds) simulated in \(outcome.wall.formattedSeconds), \(Int(outcome.compression))x)"
-            if terminal {
+            if toStandardError {
+                printError(line)
+            } else if terminal {
                 let width = 30
                 let filled = width * done / total
                 print("\r\u{1B}[2K" + line)

@@ -67,6 +67,27 @@ struct RunCommandTests {
         #expect(result.status == 0, "\(result.standardOutput)")
     }
 
+    @Test("--format json puts the report on standard output; --fail-fast starts nothing after a failure")
+    func formatAndFailFast() throws {
+        let folder = try Self.folder([
+            "a.yaml": Self.scenario("short-fail", checks: "  - \"latency: p(50) < 1ms\"").replacingOccurrences(
+                of: "duration: 1m",
+                with: "duration: 5m"
+            ),
+            "b.yaml": Self.scenario("later", checks: "  - \"errors: rate < 0.01\""),
+        ])
+        let json = try RevoProcess.run([
+            "run", folder.appendingPathComponent("b.yaml").path, "--format", "json", "--out", folder.appendingPathComponent("o1").path,
+        ])
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        #expect(decoded?["verdict"] as? String == "PASS")
+        #expect(json.standardError.contains("1 scenario(s): PASS"))
+
+        let fast = try RevoProcess.run(["run", folder.path, "--fail-fast", "--jobs", "1", "--out", folder.appendingPathComponent("o2").path])
+        #expect(fast.status == 1)
+        #expect(fast.standardOutput.contains("not run (--fail-fast): later"))
+    }
+
     @Test("shards deal scenarios round-robin and together cover the suite exactly once")
     func sharding() throws {
         let items = Array(0..<7)

@@ -114,8 +114,13 @@ public struct CheckEvaluator: Sendable {
             )
         }
         switch threshold.metric {
-        case .latency, .ttft:
-            let samples = threshold.metric == .latency ? selected.map(\.latency) : selected.compactMap(\.timeToFirstToken)
+        case .latency, .ttft, .itl:
+            let samples: [Duration]
+            switch threshold.metric {
+            case .latency: samples = selected.map(\.latency)
+            case .ttft: samples = selected.compactMap(\.timeToFirstToken)
+            default: samples = selected.compactMap(\.interTokenLatency)
+            }
             guard !samples.isEmpty else { return result(nil) }
             let histogram = LatencyHistogram(samples)
             switch threshold.aggregate.kind {

@@ -76,7 +76,7 @@ enum ThresholdParser {
         }
 
         let value: Double
-        if metric == .latency || metric == .ttft {
+        if metric == .latency || metric == .ttft || metric == .itl {
             guard let duration = YAMLNode.parseDuration(valueText) else {
                 throw node.error("\(metric.rawValue) compares with a duration such as 800ms or 2s, got '\(valueText)'")
             }

@@ -42,6 +42,8 @@ public struct Threshold: Sendable, Equatable {
         case latency
         /// Time to first token (ms).
         case ttft
+        /// Mean time between streamed chunks of a request (ms).
+        case itl
         /// Share of requests that failed.
         case errors
         /// Share of requests that succeeded, over sliding windows (`window:` tag).
@@ -58,7 +60,7 @@ public struct Threshold: Sendable, Equatable {
         /// Aggregates that make sense for this metric.
         var allowed: [Aggregate.Kind] {
             switch self {
-            case .latency, .ttft, .upstreamCalls: [.percentile, .avg, .min, .max, .count]
+            case .latency, .ttft, .itl, .upstreamCalls: [.percentile, .avg, .min, .max, .count]
             case .errors: [.rate, .count]
             case .availability: [.rate, .min]
             case .costUSD: [.sum, .max]

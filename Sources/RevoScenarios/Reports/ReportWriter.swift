@@ -55,13 +55,16 @@ public enum ReportWriter {
     /// A summary for CI step summaries: one row per scenario, then what failed and how to reproduce it.
     public static func markdown(_ report: RunReport) -> String {
         var text = "## revo run (\(report.mode)): \(report.verdict.rawValue)\n\n"
-        text += "| scenario | verdict | requests | errors | p95 | providers | checks |\n|---|---|---|---|---|---|---|\n"
+        text += "| scenario | verdict | requests | errors | p95 | providers | checks | simulated / wall |\n|---|---|---|---|---|---|---|---|\n"
         for scenario in report.scenarios {
             let p95 = scenario.metrics.latency.map(\.p95Milliseconds).max().map { "\(format($0)) ms" } ?? "–"
             let providers = scenario.metrics.providers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let passed = scenario.checks.filter { $0.verdict == .pass }.count
             text += "| \(scenario.scenario) | \(icon(scenario.verdict)) \(scenario.verdict.rawValue) | \(scenario.metrics.requests) | "
-            text += "\(format(scenario.metrics.errorRate * 100))% | \(p95) | \(providers) | \(passed)/\(scenario.checks.count) |\n"
+            let compression =
+                report.run?.scenarios.first { $0.scenario == scenario.scenario && $0.seed == scenario.seed }
+                .map { "\(format(scenario.durationSeconds)) s / \(format($0.wallSeconds)) s (\(Int($0.compression))×)" } ?? "–"
+            text += "\(format(scenario.metrics.errorRate * 100))% | \(p95) | \(providers) | \(passed)/\(scenario.checks.count) | \(compression) |\n"
         }
         let notPassed = report.scenarios.filter { $0.verdict != .pass }
         if !notPassed.isEmpty {

@@ -58,6 +58,7 @@ public struct ScenarioReport: Sendable, Codable, Equatable {
         public var retries: Int
         public var latency: [Series]
         public var timeToFirstToken: [Series]
+        public var interTokenLatency: [Series]
     }
 
     public struct Bucket: Sendable, Codable, Equatable {
@@ -194,7 +195,8 @@ extension ScenarioReport {
                 maxUpstreamCalls: records.map(\.upstreamCalls).max() ?? 0,
                 retries: records.reduce(0) { $0 + $1.retries },
                 latency: series(records.map { ($0, $0.latency) }),
-                timeToFirstToken: series(records.compactMap { record in record.timeToFirstToken.map { (record, $0) } })
+                timeToFirstToken: series(records.compactMap { record in record.timeToFirstToken.map { (record, $0) } }),
+                interTokenLatency: series(records.compactMap { record in record.interTokenLatency.map { (record, $0) } })
             ),
             bucketSeconds: bucketSeconds,
             timeline: buckets,

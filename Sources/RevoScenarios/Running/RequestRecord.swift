@@ -18,6 +18,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var intendedAt: Duration
     public var latency: Duration
     public var timeToFirstToken: Duration?
+    /// Mean time between streamed chunks, for streaming requests that received more than one.
+    public var interTokenLatency: Duration?
     public var outcome: Outcome
     /// The provider that answered, when a model answered.
     public var provider: ProviderID?

@@ -218,19 +218,28 @@ public struct SimRunner: Sendable {
             case .failure(let error): fail(error)
             }
         case .stream:
-            let first = Mutex<Duration?>(nil)
+            // First and last chunk times and the chunk count give TTFT and the mean inter-token gap.
+            let seen = Mutex((first: Duration?.none, last: Duration.zero, chunks: 0))
             let request = ChatRequest(content: prompt.text, maxTokens: workload.maxTokens, conversationID: prompt.session)
             let outcome = await Result(awaiting: { () async throws(ChatError) in
                 try await system.chat.streamChat(request) { _ in
                     let now = clock.now
-                    first.withLock { if $0 == nil { $0 = now } }
+                    seen.withLock { s in
+                        if s.first == nil { s.first = now }
+                        s.last = now
+                        s.chunks += 1
+                    }
                 }
             })
             switch outcome {
             case .success(let reply): fill(reply)
             case .failure(let error): fail(error)
             }
-            record.timeToFirstToken = first.withLock { $0 }.map { $0 - arrival.at }
+            let stream = seen.withLock { $0 }
+            record.timeToFirstToken = stream.first.map { $0 - arrival.at }
+            if let first = stream.first, stream.chunks > 1 {
+                record.interTokenLatency = (stream.last - first) / (stream.chunks - 1)
+            }
         case .memoryStore:
             do throws(StoreError) {
                 let receipt = try await system.recall.store(
