@@ -59,6 +59,8 @@ public struct ScenarioReport: Sendable, Codable, Equatable {
         public var latency: [Series]
         public var timeToFirstToken: [Series]
         public var interTokenLatency: [Series]
+        /// Execution time of each engine inside coordinated tasks (route: the engine; provider: ok or failed).
+        public var engines: [Series]
     }
 
     public struct Bucket: Sendable, Codable, Equatable {
@@ -196,7 +198,8 @@ extension ScenarioReport {
                 retries: records.reduce(0) { $0 + $1.retries },
                 latency: series(records.map { ($0, $0.latency) }),
                 timeToFirstToken: series(records.compactMap { record in record.timeToFirstToken.map { (record, $0) } }),
-                interTokenLatency: series(records.compactMap { record in record.interTokenLatency.map { (record, $0) } })
+                interTokenLatency: series(records.compactMap { record in record.interTokenLatency.map { (record, $0) } }),
+                engines: Self.engineSeries(records)
             ),
             bucketSeconds: bucketSeconds,
             timeline: buckets,
@@ -210,6 +213,27 @@ extension ScenarioReport {
                 simulatedSeconds: run.endedAt.seconds
             )
         )
+    }
+}
+
+extension ScenarioReport {
+    static func engineSeries(_ records: [RequestRecord]) -> [Series] {
+        let times = records.flatMap(\.engineTimes)
+        var keys: [(EngineKind, Bool)] = []
+        for time in times where !keys.contains(where: { $0 == (time.engine, time.succeeded) }) { keys.append((time.engine, time.succeeded)) }
+        return keys.sorted { ($0.0, $0.1 ? 0 : 1) < ($1.0, $1.1 ? 0 : 1) }.map { key in
+            let durations = times.filter { ($0.engine, $0.succeeded) == key }.map(\.duration)
+            let histogram = LatencyHistogram(durations)
+            return Series(
+                route: key.0.rawValue,
+                provider: key.1 ? "ok" : "failed",
+                count: histogram.count,
+                p50Milliseconds: histogram.milliseconds(at: 50),
+                p95Milliseconds: histogram.milliseconds(at: 95),
+                p99Milliseconds: histogram.milliseconds(at: 99),
+                maxMilliseconds: CheckEvaluator.round(Double(durations.max()?.nanoseconds ?? 0) / 1_000_000)
+            )
+        }
     }
 }
 

@@ -20,6 +20,14 @@ public struct RequestRecord: Sendable, Equatable {
     public var timeToFirstToken: Duration?
     /// Mean time between streamed chunks, for streaming requests that received more than one.
     public var interTokenLatency: Duration?
+    /// For engine tasks: each engine's execution time and whether it succeeded.
+    public var engineTimes: [EngineTime] = []
+
+    public struct EngineTime: Sendable, Equatable {
+        public var engine: EngineKind
+        public var duration: Duration
+        public var succeeded: Bool
+    }
     public var outcome: Outcome
     /// The provider that answered, when a model answered.
     public var provider: ProviderID?

@@ -284,6 +284,7 @@ public struct SimRunner: Sendable {
             )
             switch await Result(awaiting: { () async throws(ChatError) in try await system.executeEngines(request) }) {
             case .success(let response):
+                record.engineTimes = response.engineResponses.map { .init(engine: $0.engine, duration: $0.executionTime, succeeded: $0.success) }
                 if !response.success {
                     record.outcome = .unavailable
                     record.detail = response.engineResponses.compactMap(\.error).joined(separator: "; ")
