@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RevoCore", targets: ["RevoCore"]),
         .library(name: "RevoSim", targets: ["RevoSim"]),
         .library(name: "RevoScenarios", targets: ["RevoScenarios"]),
+        .library(name: "RevoServer", targets: ["RevoServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         .target(
@@ -52,13 +55,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RevoServer",
+            dependencies: [
+                "RevoCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "revo",
             dependencies: [
                 "RevoCore",
                 "RevoSim",
                 "RevoScenarios",
+                "RevoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -66,6 +81,16 @@ let package = Package(
         .testTarget(name: "RevoCoreTests", dependencies: ["RevoCore", "RevoSim"], swiftSettings: swiftSettings),
         .testTarget(name: "RevoSimTests", dependencies: ["RevoSim"], swiftSettings: swiftSettings),
         .testTarget(name: "RevoScenariosTests", dependencies: ["RevoScenarios"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RevoServerTests",
+            dependencies: [
+                "RevoServer",
+                "RevoSim",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "revoTests", dependencies: ["revo"], swiftSettings: swiftSettings),
     ]
 )

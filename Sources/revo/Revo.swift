@@ -7,7 +7,10 @@ struct Revo: AsyncParsableCommand {
         commandName: "revo",
         abstract: "The reVoAgent backend rebuilt in Swift, and the proving ground that reproduces its deployment failures.",
         version: RevoVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, CompareCommand.self, ReportCommand.self, SelfTestCommand.self, BenchmarkCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, CompareCommand.self, ReportCommand.self, ServeCommand.self, SelfTestCommand.self,
+            BenchmarkCommand.self,
+        ]
     )
 
     /// Logs go to standard error, so standard output carries only results; `LOG_LEVEL` (trace ... critical) sets the

@@ -227,7 +227,10 @@ public final class RevoSystem: Sendable {
         }
         guard let loop else { return }
         loop?.cancel()
-        await modelsLoaded()
+        // A model still loading is abandoned, not waited for: a load can take a minute.
+        let load = state.withLock { $0.modelLoad }
+        load?.cancel()
+        await load?.value
         parallelMind.shutdown()
         creative.shutdown()
         recall.shutdown()

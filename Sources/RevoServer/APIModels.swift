@@ -1,0 +1,230 @@
+import Foundation
+import RevoCore
+
+/// `POST /api/chat` body, in the original API's shape (snake_case on the wire).
+struct ChatBody: Decodable, Sendable {
+    var content: String
+    var systemPrompt: String?
+    var maxTokens: Int?
+    var temperature: Double?
+    var provider: String?
+    var conversationId: String?
+    var useMemory: Bool?
+    var sessionId: String?
+    var messageId: String?
+
+    var request: ChatRequest {
+        ChatRequest(
+            content: content,
+            systemPrompt: systemPrompt,
+            maxTokens: maxTokens ?? 1024,
+            temperature: temperature ?? 0.7,
+            provider: provider,
+            conversationID: conversationId,
+            useMemory: useMemory ?? false,
+            sessionID: sessionId,
+            messageID: messageId
+        )
+    }
+}
+
+/// `POST /api/chat` answer: the original's fields, plus the decision trace.
+struct ChatAnswer: Encodable, Sendable {
+    struct Step: Encodable, Sendable {
+        var provider: String
+        var outcome: String
+        var detail: String?
+        var retry: Int
+        var durationMs: Double
+    }
+
+    var content: String
+    var provider: String
+    var tokensUsed: Int
+    var generationTime: Double
+    var requestId: String
+    var costUsd: Double
+    var memoriesUsed: Int
+    var fromCache: Bool
+    var stale: Bool
+    var trace: [Step]
+
+    init(_ reply: ChatReply) {
+        content = reply.content
+        provider = reply.provider.rawValue
+        tokensUsed = reply.tokensUsed
+        generationTime = reply.generationTime.seconds
+        requestId = reply.requestID
+        costUsd = reply.costUSD
+        memoriesUsed = reply.memoriesUsed
+        fromCache = reply.fromCache
+        stale = reply.stale
+        trace = reply.trace.steps.map { step in
+            let (outcome, detail): (String, String?) =
+                switch step.outcome {
+                case .skipped(let reason): ("skipped", reason)
+                case .failed(let error): ("failed", "\(error)")
+                case .succeeded: ("answered", nil)
+                case .interrupted(let error): ("interrupted", "\(error)")
+                }
+            return Step(
+                provider: step.provider.rawValue,
+                outcome: outcome,
+                detail: detail,
+                retry: step.retry,
+                durationMs: step.duration.seconds * 1_000
+            )
+        }
+    }
+}
+
+/// `GET /health` answer.
+struct HealthAnswer: Encodable, Sendable {
+    struct ServiceAnswer: Encodable, Sendable {
+        var status: String
+        var reasons: [String]
+    }
+
+    var status: String
+    var live: Bool
+    var ready: Bool
+    var notReadyBecause: [String]
+    var services: [String: ServiceAnswer]
+    var availableProviders: [String]
+
+    init(_ report: HealthReport) {
+        status = report.status.rawValue
+        live = report.live
+        ready = report.ready
+        notReadyBecause = report.notReadyBecause
+        services = Dictionary(
+            uniqueKeysWithValues: report.services.map {
+                ($0.service.rawValue, ServiceAnswer(status: $0.health.status.rawValue, reasons: $0.health.reasons))
+            }
+        )
+        availableProviders = report.availableProviders.map(\.rawValue)
+    }
+}
+
+/// `GET /api/models` answer.
+struct ModelsAnswer: Encodable, Sendable {
+    struct Provider: Encodable, Sendable {
+        var id: String
+        var name: String
+        var kind: String
+        var status: String
+        var reason: String?
+        var circuit: String
+        var contextWindow: Int
+        var pricePer1kTokens: Double
+    }
+
+    struct Machine: Encodable, Sendable {
+        var totalRamGb: Double
+        var availableRamGb: Double
+        var gpuMemoryGb: Double?
+        var gpuAvailableGb: Double?
+        var cpuCores: Int
+        var nativeLibraries: [String]
+    }
+
+    var providers: [Provider]
+    var machine: Machine
+    var costs: CostLedger.Summary
+    var dailyCapUsd: Double
+
+    init(_ list: RevoSystem.ModelList) {
+        providers = list.providers.map { status in
+            let (state, reason): (String, String?) =
+                switch status.state {
+                case .ready: ("ready", nil)
+                case .loading: ("loading", nil)
+                case .unloaded: ("not_loaded", nil)
+                case .unavailable(let reason, _): ("unavailable", reason)
+                }
+            let circuit: String =
+                switch status.breaker {
+                case .closed: "closed"
+                case .open: "open"
+                case .halfOpen: "half_open"
+                }
+            return Provider(
+                id: status.id.rawValue,
+                name: status.descriptor.displayName,
+                kind: status.descriptor.kind.rawValue,
+                status: state,
+                reason: reason,
+                circuit: circuit,
+                contextWindow: status.descriptor.contextWindow,
+                pricePer1kTokens: status.descriptor.pricePer1kTokens
+            )
+        }
+        machine = Machine(
+            totalRamGb: list.machine.totalRAM.gigabytes,
+            availableRamGb: list.machine.availableRAM.gigabytes,
+            gpuMemoryGb: list.machine.gpus.first?.totalMemory.gigabytes,
+            gpuAvailableGb: list.machine.gpus.first?.availableMemory.gigabytes,
+            cpuCores: list.machine.cpuCores,
+            nativeLibraries: list.machine.nativeLibraries
+        )
+        costs = list.costs
+        dailyCapUsd = list.costPolicy.dailyCapUSD
+    }
+}
+
+/// `POST /api/memory/query` body and answer.
+struct MemoryQueryBody: Decodable, Sendable {
+    var query: String
+    var type: String?
+    var sessionId: String?
+    var limit: Int?
+}
+
+struct MemoryQueryAnswer: Encodable, Sendable {
+    struct Memory: Encodable, Sendable {
+        var id: String
+        var content: String
+        var type: String
+        var similarity: Double
+        var score: Double
+    }
+
+    var memories: [Memory]
+    var queryTimeMs: Double
+    var servedBy: String
+}
+
+/// `POST /engines/execute` body, in the original coordinator's shape.
+struct EngineBody: Decodable, Sendable {
+    var taskId: String?
+    var taskType: String?
+    var description: String
+    var input: String?
+    var complexity: String?
+    var requiredEngines: [String]?
+    var strategy: String?
+    var timeoutSeconds: Double?
+}
+
+struct EngineAnswer: Encodable, Sendable {
+    struct EngineResult: Encodable, Sendable {
+        var engine: String
+        var success: Bool
+        var result: String?
+        var error: String?
+        var executionTimeMs: Double
+    }
+
+    var taskId: String
+    var success: Bool
+    var primaryResult: String?
+    var engineResponses: [EngineResult]
+    var totalExecutionTimeMs: Double
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,45 @@
+public import Hummingbird
+public import Logging
+public import RevoCore
+
+/// Server settings: where to listen, who may call from a browser, how big a body may be.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Browser origins allowed to call the API with credentials (never `*`).
+    public var allowedOrigins: [String]
+    /// Largest accepted request body, in bytes (the content limit is 32 KiB; the rest is JSON).
+    public var bodyLimit: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: [String] = [], bodyLimit: Int = 64 * 1024) {
+        self.host = host
+        self.port = port
+        self.allowedOrigins = allowedOrigins
+        self.bodyLimit = bodyLimit
+    }
+}
+
+/// Builds the HTTP backend over a running ``RevoSystem``.
+public enum RevoApplication {
+    /// The router with every route and middleware; tests drive it without a socket.
+    public static func router(system: RevoSystem, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: RequestIDMiddleware { system.ids.next("http") })
+        router.add(middleware: CORSAllowListMiddleware(allowedOrigins: configuration.allowedOrigins))
+        router.add(middleware: ErrorMiddleware())
+        RevoRoutes<BasicRequestContext>(system: system, bodyLimit: configuration.bodyLimit).register(on: router)
+        return router
+    }
+
+    public static func application(
+        system: RevoSystem,
+        configuration: ServerConfiguration,
+        logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(system: system, configuration: configuration),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "revo"),
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import RevoCore
+
+/// The API's routes over a ``RevoSystem``; shapes follow the original (see `GET /openapi.json`).
+struct RevoRoutes<Context: RequestContext>: Sendable {
+    let system: RevoSystem
+    let bodyLimit: Int
+
+    func register(on router: Router<Context>) {
+        router.get("/health") { _, _ in try JSONBody.response(HealthAnswer(await system.health())) }
+        router.get("/health/live") { _, _ in
+            let report = await system.health()
+            return try JSONBody.response(["status": report.live ? "alive" : "stopped"], status: report.live ? .ok : .serviceUnavailable)
+        }
+        router.get("/health/ready") { _, _ in
+            let report = await system.health()
+            guard report.ready else {
+                throw APIError(
+                    status: .serviceUnavailable,
+                    code: "not_ready",
+                    message: "not ready: " + report.notReadyBecause.joined(separator: "; "),
+                    retryAfter: 5
+                )
+            }
+            return try JSONBody.response(["status": "ready"])
+        }
+        router.post("/api/chat") { request, _ in try await chat(request) }
+        router.get("/api/models") { _, _ in try JSONBody.response(ModelsAnswer(await system.modelList())) }
+        router.get("/api/memory/stats") { _, _ in
+            let report = await system.memoryReport()
+            return try JSONBody.response(MemoryStatsAnswer(report))
+        }
+        router.post("/api/memory/query") { request, _ in try await memoryQuery(request) }
+        router.get("/api/memory/health") { _, _ in
+            let health = await system.memory.health()
+            return try JSONBody.response(health, status: health.status == .unhealthy ? .serviceUnavailable : .ok)
+        }
+        router.get("/engines/status") { _, _ in
+            try JSONBody.response(system.coordinator.statuses().map { ["engine": $0.engine.rawValue, "state": $0.state.rawValue] })
+        }
+        router.post("/engines/execute") { request, _ in try await executeEngines(request) }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
+            )
+        }
+    }
+
+    private func chat(_ request: Request) async throws -> Response {
+        let body = try await JSONBody.decode(ChatBody.self, from: request, limit: bodyLimit)
+        let reply: ChatReply
+        do throws(ChatError) {
+            reply = try await system.chat.chat(body.request)
+        } catch {
+            throw APIError(error)
+        }
+        return try JSONBody.response(
+            ChatAnswer(reply),
+            headers: [
+                .revoProvider: reply.provider.rawValue,
+                .revoAttempted: reply.trace.attempted.map(\.rawValue).joined(separator: ","),
+            ]
+        )
+    }
+
+    private func memoryQuery(_ request: Request) async throws -> Response {
+        let body = try await JSONBody.decode(MemoryQueryBody.self, from: request, limit: bodyLimit)
+        let result: PerfectRecallEngine.RecallResult
+        do throws(ChatError) {
+            result = try await system.queryMemory(
+                body.query,
+                filter: MemoryFilter(type: body.type, sessionID: body.sessionId),
+                limit: body.limit ?? 10
+            )
+        } catch {
+            throw APIError(error)
+        }
+        return try JSONBody.response(
+            MemoryQueryAnswer(
+                memories: result.memories.map {
+                    .init(id: $0.entry.id, content: $0.entry.content, type: $0.entry.type, similarity: $0.similarity, score: $0.score)
+                },
+                queryTimeMs: result.queryTime.seconds * 1_000,
+                servedBy: result.servedBy.rawValue
+            )
+        )
+    }
+
+    private func executeEngines(_ request: Request) async throws -> Response {
+        let body = try await JSONBody.decode(EngineBody.self, from: request, limit: bodyLimit)
+        func choose<T: RawRepresentable & CaseIterable>(_ value: String?, _ field: String, default fallback: T) throws -> T
+        where T.RawValue == String {
+            guard let value else { return fallback }
+            guard let chosen = T(rawValue: value) else {
+                let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError(
+                    status: .unprocessableContent,
+                    code: "invalid_field",
+                    message: "\(field): '\(value)' is not one of \(allowed)",
+                    field: field
+                )
+            }
+            return chosen
+        }
+        let engines = try (body.requiredEngines ?? []).map { try choose($0, "required_engines", default: EngineKind.creative) }
+        let coordination = CoordinationRequest(
+            taskID: body.taskId ?? system.ids.next("task"),
+            taskType: body.taskType ?? "general",
+            description: body.description,
+            input: body.input ?? "",
+            complexity: try choose(body.complexity, "complexity", default: CoordinationRequest.Complexity.moderate),
+            requiredEngines: engines,
+            strategy: try choose(body.strategy, "strategy", default: CoordinationRequest.Strategy.adaptive),
+            timeout: .milliseconds(Int64(((body.timeoutSeconds ?? 60) * 1_000).rounded()))
+        )
+        let response: CoordinationResponse
+        do throws(ChatError) {
+            response = try await system.executeEngines(coordination)
+        } catch {
+            throw APIError(error)
+        }
+        return try JSONBody.response(
+            EngineAnswer(
+                taskId: response.taskID,
+                success: response.success,
+                primaryResult: response.primaryResult,
+                engineResponses: response.engineResponses.map {
+                    .init(
+                        engine: $0.engine.rawValue,
+                        success: $0.success,
+                        result: $0.result,
+                        error: $0.error,
+                        executionTimeMs: $0.executionTime.seconds * 1_000
+                    )
+                },
+                totalExecutionTimeMs: response.totalExecutionTime.seconds * 1_000
+            )
+        )
+    }
+}
+
+/// `GET /api/memory/stats` answer.
+struct MemoryStatsAnswer: Encodable, Sendable {
+    var primaryEntries: Int?
+    var fallbackEntries: Int?
+    var outboxDepth: Int?
+    var acknowledgedWrites: Int
+    var writesToOutbox: Int
+    var replayedWrites: Int
+    var recalls: Int
+    var recallsOverTarget: Int
+    var status: String
+    var reasons: [String]
+
+    init(_ report: RevoSystem.MemoryReport) {
+        primaryEntries = report.store.primaryEntries
+        fallbackEntries = report.store.fallbackEntries
+        outboxDepth = report.store.outboxDepth
+        acknowledgedWrites = report.store.statistics.acknowledgedWrites
+        writesToOutbox = report.store.statistics.writesToOutbox
+        replayedWrites = report.store.statistics.replayedWrites
+        recalls = report.recall.recalls
+        recallsOverTarget = report.recall.recallsOverTarget
+        status = report.health.status.rawValue
+        reasons = report.health.reasons
+    }
+}
+
+extension EngineKind: @retroactive CaseIterable {}

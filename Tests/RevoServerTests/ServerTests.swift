@@ -1,0 +1,230 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import RevoCore
+import RevoServer
+import RevoSim
+import Testing
+
+@Suite("HTTP API")
+struct ServerTests {
+    /// A system on the real clock with instant fake providers and in-process stores, started.
+    static func system(databaseDown: Bool = false) async -> RevoSystem {
+        let clock = SystemClock(ContinuousClock())
+        let machine = MachineResources(totalRAM: .gigabytes(16), availableRAM: .gigabytes(8), cpuCores: 4)
+        let conversations: any ConversationStore = databaseDown ? DownStore() : InMemoryConversationStore()
+        let system = RevoSystem(
+            configuration: RevoSystem.Configuration(seed: 1),
+            dependencies: RevoSystem.Dependencies(
+                providers: [InstantProvider(.openai(hasKey: true)), InstantProvider(.mock())],
+                probe: FixedResourceProbe(machine),
+                conversations: conversations,
+                memoryPrimary: InMemoryMemoryBackend(),
+                cache: InMemoryCache(clock: clock),
+                clock: clock,
+                starter: ConcurrentTaskStarter()
+            )
+        )
+        await system.start()
+        await system.modelsLoaded()
+        return system
+    }
+
+    /// A conversation store that is down.
+    struct DownStore: ConversationStore {
+        let name = "postgres"
+        func ping() async throws(StoreError) { throw .unavailable("connection refused (PostgreSQL)") }
+        func append(_ message: StoredMessage) async throws(StoreError) { throw .unavailable("connection refused (PostgreSQL)") }
+        func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
+            throw .unavailable("connection refused (PostgreSQL)")
+        }
+    }
+
+    static func app(_ system: RevoSystem, origins: [String] = ["http://localhost:3000"]) -> some ApplicationProtocol {
+        Application(router: RevoApplication.router(system: system, configuration: ServerConfiguration(allowedOrigins: origins)))
+    }
+
+    static func json(_ buffer: ByteBuffer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] ?? [:]
+    }
+
+    static func error(_ buffer: ByteBuffer) -> [String: Any] {
+        json(buffer)["error"] as? [String: Any] ?? [:]
+    }
+
+    @Test("GET /health lists every service with its status; live and ready answer 200 when healthy")
+    func health() async throws {
+        let system = await Self.system()
+        try await Self.app(system).test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = Self.json(response.body)
+                #expect((body["services"] as? [String: Any])?.keys.sorted() == ["backend", "cache", "database", "engines", "memory", "models"])
+                #expect(body["available_providers"] as? [String] == ["openai", "mock"])
+                #expect(response.headers[HTTPField.Name("x-request-id")!] != nil)
+            }
+            try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
+        }
+        await system.shutdown()
+    }
+
+    @Test("readiness is 503 with the reason while the database is down; chat still answers")
+    func notReady() async throws {
+        let system = await Self.system(databaseDown: true)
+        try await Self.app(system).test(.router) { client in
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "5")
+                #expect((Self.error(response.body)["message"] as? String)?.contains("connection refused (PostgreSQL)") == true)
+            }
+            try await client.execute(uri: "/api/chat", method: .post, body: ByteBuffer(string: #"{"content":"hi","conversation_id":"c1"}"#)) {
+                #expect($0.status == .ok)
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("POST /api/chat answers with the content, the provider and the decision trace, also in headers")
+    func chat() async throws {
+        let system = await Self.system()
+        try await Self.app(system).test(.router) { client in
+            try await client.execute(
+                uri: "/api/chat",
+                method: .post,
+                body: ByteBuffer(string: #"{"content":"hello","max_tokens":16,"temperature":0.2}"#)
+            ) {
+                response in
+                #expect(response.status == .ok)
+                let body = Self.json(response.body)
+                #expect(body["provider"] as? String == "openai")
+                #expect((body["content"] as? String)?.isEmpty == false)
+                #expect((body["trace"] as? [[String: Any]])?.first?["outcome"] as? String == "answered")
+                #expect(response.headers[HTTPField.Name("x-revo-provider")!] == "openai")
+                #expect(response.headers[HTTPField.Name("x-revo-attempted")!] == "openai")
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test(
+        "bad input gets the one error shape with the right status and the field",
+        arguments: [
+            (#"{"content":"#, 400, "malformed_json", nil as String?),
+            ("", 400, "empty_body", nil),
+            (#"{"max_tokens":5}"#, 422, "missing_field", "content"),
+            (#"{"content":"hi","max_tokens":"lots"}"#, 422, "invalid_field", "max_tokens"),
+            (#"{"content":"hi","temperature":3}"#, 422, "invalid_field", "temperature"),
+            (#"{"content":"   "}"#, 422, "invalid_field", "content"),
+            (#"{"content":"hi","provider":"gpt-5"}"#, 422, "invalid_field", "provider"),
+        ]
+    )
+    func badInput(body: String, status: Int, code: String, field: String?) async throws {
+        let system = await Self.system()
+        try await Self.app(system).test(.router) { client in
+            try await client.execute(uri: "/api/chat", method: .post, body: ByteBuffer(string: body)) { response in
+                #expect(response.status.code == status)
+                let error = Self.error(response.body)
+                #expect(error["code"] as? String == code)
+                #expect(error["field"] as? String == field)
+                #expect(error["message"] as? String != nil)
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("an oversized body is 413; an unknown route is 404 in the same error shape")
+    func limits() async throws {
+        let system = await Self.system()
+        try await Self.app(system).test(.router) { client in
+            let big = #"{"content":""# + String(repeating: "x", count: 70_000) + #""}"#
+            try await client.execute(uri: "/api/chat", method: .post, body: ByteBuffer(string: big)) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(Self.error(response.body)["code"] as? String == "body_too_large")
+            }
+            try await client.execute(uri: "/api/nothing", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(Self.error(response.body)["message"] as? String == "no route GET /api/nothing")
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("CORS: a preflight from an allowed origin is answered with credentials; a rejected origin gets no CORS headers")
+    func cors() async throws {
+        let system = await Self.system()
+        try await Self.app(system).test(.router) { client in
+            try await client.execute(
+                uri: "/api/chat",
+                method: .options,
+                headers: [.origin: "http://localhost:3000", .accessControlRequestMethod: "POST"]
+            ) { response in
+                #expect(response.status == .noContent)
+                #expect(response.headers[.accessControlAllowOrigin] == "http://localhost:3000")
+                #expect(response.headers[.accessControlAllowCredentials] == "true")
+                #expect(response.headers[.accessControlAllowOrigin] != "*")
+            }
+            try await client.execute(
+                uri: "/api/chat",
+                method: .options,
+                headers: [.origin: "http://evil.example", .accessControlRequestMethod: "POST"]
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[.accessControlAllowOrigin] == nil)
+            }
+            try await client.execute(uri: "/health", method: .get, headers: [.origin: "http://evil.example"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.accessControlAllowOrigin] == nil)
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("models, memory and engine routes answer; bad engine input names the field")
+    func otherRoutes() async throws {
+        let system = await Self.system()
+        try await Self.app(system).test(.router) { client in
+            try await client.execute(uri: "/api/models", method: .get) { response in
+                let providers = Self.json(response.body)["providers"] as? [[String: Any]]
+                #expect(providers?.map { $0["id"] as? String } == ["openai", "mock"])
+            }
+            try await client.execute(uri: "/api/memory/query", method: .post, body: ByteBuffer(string: #"{"query":"anything","limit":5}"#)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/memory/query", method: .post, body: ByteBuffer(string: #"{"query":"x","limit":500}"#)) {
+                #expect($0.status == .unprocessableContent)
+                #expect(Self.error($0.body)["field"] as? String == "limit")
+            }
+            try await client.execute(uri: "/api/memory/stats", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/memory/health", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/engines/status", method: .get) { response in
+                #expect((try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [[String: String]] != nil)
+            }
+            try await client.execute(uri: "/engines/execute", method: .post, body: ByteBuffer(string: #"{"description":"run a batch of checks"}"#)) {
+                #expect($0.status == .ok)
+                #expect(Self.json($0.body)["success"] as? Bool == true)
+            }
+            try await client.execute(uri: "/engines/execute", method: .post, body: ByteBuffer(string: #"{"description":"x","strategy":"random"}"#)) {
+                #expect($0.status == .unprocessableContent)
+                #expect(Self.error($0.body)["field"] as? String == "strategy")
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("the OpenAPI document lists exactly the routes the router has")
+    func openAPI() async throws {
+        let system = await Self.system()
+        let router = RevoApplication.router(system: system, configuration: ServerConfiguration())
+        let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path)" })
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                let paths = Self.json(response.body)["paths"] as? [String: [String: Any]] ?? [:]
+                let documented = Set(paths.flatMap { path, methods in methods.keys.map { "\($0) \(path)" } })
+                #expect(documented == routed)
+            }
+        }
+        await system.shutdown()
+    }
+}
