@@ -221,10 +221,3 @@ struct EngineAnswer: Encodable, Sendable {
     var engineResponses: [EngineResult]
     var totalExecutionTimeMs: Double
 }
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
