@@ -10,34 +10,40 @@ public struct ServerConfiguration: Sendable {
     public var allowedOrigins: [String]
     /// Largest accepted request body, in bytes (the content limit is 32 KiB; the rest is JSON).
     public var bodyLimit: Int
+    /// Requests per client per minute (the hardened original's 100).
+    public var requestsPerMinute: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: [String] = [], bodyLimit: Int = 64 * 1024) {
+    public init(host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: [String] = [], bodyLimit: Int = 64 * 1024, requestsPerMinute: Int = 100)
+    {
         self.host = host
         self.port = port
         self.allowedOrigins = allowedOrigins
         self.bodyLimit = bodyLimit
+        self.requestsPerMinute = requestsPerMinute
     }
 }
 
 /// Builds the HTTP backend over a running ``RevoSystem``.
 public enum RevoApplication {
     /// The router with every route and middleware; tests drive it without a socket.
-    public static func router(system: RevoSystem, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func router(system: RevoSystem, configuration: ServerConfiguration, clock: SystemClock) -> Router<RevoRequestContext> {
+        let router = Router(context: RevoRequestContext.self)
         router.add(middleware: RequestIDMiddleware { system.ids.next("http") })
         router.add(middleware: CORSAllowListMiddleware(allowedOrigins: configuration.allowedOrigins))
         router.add(middleware: ErrorMiddleware())
-        RevoRoutes<BasicRequestContext>(system: system, bodyLimit: configuration.bodyLimit).register(on: router)
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(capacity: configuration.requestsPerMinute, per: .seconds(60), clock: clock)))
+        RevoRoutes<RevoRequestContext>(system: system, bodyLimit: configuration.bodyLimit).register(on: router)
         return router
     }
 
     public static func application(
         system: RevoSystem,
         configuration: ServerConfiguration,
+        clock: SystemClock,
         logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: router(system: system, configuration: configuration),
+            router: router(system: system, configuration: configuration, clock: clock),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "revo"),
             logger: logger
         )

@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seed of the fake providers' and the system's random choices (default: drawn at start and logged).")
     var seed: UInt64?
 
+    @Option(help: "Requests per client per minute before 429 (health routes exempt).")
+    var rateLimit = 100
+
     @Flag(help: "Development mode: fake providers and embedded stores; says so at start.")
     var dev = false
 
@@ -37,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(
                 "production mode needs a JWT secret and real model providers; run with --dev for fake providers on embedded defaults"
             )
+        }
+        guard (1...1_000_000).contains(rateLimit) else {
+            throw ValidationError("--rate-limit must be between 1 and 1000000 requests per minute, got \(rateLimit)")
         }
         if let port = resolvedPort, !(1...65_535).contains(port) {
             throw ValidationError("--port must be between 1 and 65535, got \(port)")
@@ -86,14 +92,15 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host ?? ProcessEnvironment.value("REVO_HOST") ?? "127.0.0.1",
             port: resolvedPort ?? 8000,
-            allowedOrigins: resolvedOrigins
+            allowedOrigins: resolvedOrigins,
+            requestsPerMinute: rateLimit
         )
         logger[metadataKey: "seed"] = "\(seed)"
         logger.notice(
             "development mode: fake model providers, in-process stores, no authentication",
             metadata: ["allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))"]
         )
-        let app = RevoApplication.application(system: system, configuration: configuration, logger: logger)
+        let app = RevoApplication.application(system: system, configuration: configuration, clock: clock, logger: logger)
         print("revo serving on http://\(configuration.host):\(configuration.port) (development mode)")
         try await app.runService()
         await system.shutdown()

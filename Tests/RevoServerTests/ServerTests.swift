@@ -41,8 +41,15 @@ struct ServerTests {
         }
     }
 
-    static func app(_ system: RevoSystem, origins: [String] = ["http://localhost:3000"]) -> some ApplicationProtocol {
-        Application(router: RevoApplication.router(system: system, configuration: ServerConfiguration(allowedOrigins: origins)))
+    static func app(_ system: RevoSystem, origins: [String] = ["http://localhost:3000"], requestsPerMinute: Int = 10_000) -> some ApplicationProtocol
+    {
+        Application(
+            router: RevoApplication.router(
+                system: system,
+                configuration: ServerConfiguration(allowedOrigins: origins, requestsPerMinute: requestsPerMinute),
+                clock: SystemClock(ContinuousClock())
+            )
+        )
     }
 
     static func json(_ buffer: ByteBuffer) -> [String: Any] {
@@ -213,10 +220,27 @@ struct ServerTests {
         await system.shutdown()
     }
 
+    @Test("past the per-client limit requests get 429 with Retry-After; health probes are exempt")
+    func rateLimit() async throws {
+        let system = await Self.system()
+        try await Self.app(system, requestsPerMinute: 3).test(.router) { client in
+            for _ in 0..<3 {
+                try await client.execute(uri: "/api/models", method: .get) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/api/models", method: .get) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "20")
+                #expect(Self.error(response.body)["code"] as? String == "rate_limited")
+            }
+            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
+        }
+        await system.shutdown()
+    }
+
     @Test("the OpenAPI document lists exactly the routes the router has")
     func openAPI() async throws {
         let system = await Self.system()
-        let router = RevoApplication.router(system: system, configuration: ServerConfiguration())
+        let router = RevoApplication.router(system: system, configuration: ServerConfiguration(), clock: SystemClock(ContinuousClock()))
         let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path)" })
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/openapi.json", method: .get) { response in
