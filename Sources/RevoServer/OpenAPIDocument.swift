@@ -23,6 +23,7 @@ enum OpenAPIDocument {
         .init(method: "get", path: "/api/memory/health", summary: "Memory health", responses: ["200", "503"]),
         .init(method: "get", path: "/engines/status", summary: "Each engine's state", responses: ["200"]),
         .init(method: "post", path: "/engines/execute", summary: "Run a coordinated task on the engines", responses: ["200", "400", "422"]),
+        .init(method: "get", path: "/metrics", summary: "Prometheus metrics: HTTP requests, health, providers, outbox, spend", responses: ["200"]),
         .init(method: "get", path: "/openapi.json", summary: "This document", responses: ["200"]),
     ]
 

@@ -26,13 +26,19 @@ public struct ServerConfiguration: Sendable {
 /// Builds the HTTP backend over a running ``RevoSystem``.
 public enum RevoApplication {
     /// The router with every route and middleware; tests drive it without a socket.
-    public static func router(system: RevoSystem, configuration: ServerConfiguration, clock: SystemClock) -> Router<RevoRequestContext> {
+    public static func router(
+        system: RevoSystem,
+        configuration: ServerConfiguration,
+        clock: SystemClock,
+        metrics: ServerMetrics = ServerMetrics()
+    ) -> Router<RevoRequestContext> {
         let router = Router(context: RevoRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: RequestIDMiddleware { system.ids.next("http") })
         router.add(middleware: CORSAllowListMiddleware(allowedOrigins: configuration.allowedOrigins))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(capacity: configuration.requestsPerMinute, per: .seconds(60), clock: clock)))
-        RevoRoutes<RevoRequestContext>(system: system, bodyLimit: configuration.bodyLimit).register(on: router)
+        RevoRoutes<RevoRequestContext>(system: system, bodyLimit: configuration.bodyLimit, metrics: metrics).register(on: router)
         return router
     }
 
@@ -40,10 +46,11 @@ public enum RevoApplication {
         system: RevoSystem,
         configuration: ServerConfiguration,
         clock: SystemClock,
+        metrics: ServerMetrics,
         logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: router(system: system, configuration: configuration, clock: clock),
+            router: router(system: system, configuration: configuration, clock: clock, metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "revo"),
             logger: logger
         )

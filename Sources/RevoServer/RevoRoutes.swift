@@ -6,6 +6,7 @@ import RevoCore
 struct RevoRoutes<Context: RequestContext>: Sendable {
     let system: RevoSystem
     let bodyLimit: Int
+    let metrics: ServerMetrics
 
     func register(on router: Router<Context>) {
         router.get("/health") { _, _ in try JSONBody.response(HealthAnswer(await system.health())) }
@@ -40,6 +41,13 @@ struct RevoRoutes<Context: RequestContext>: Sendable {
             try JSONBody.response(system.coordinator.statuses().map { ["engine": $0.engine.rawValue, "state": $0.state.rawValue] })
         }
         router.post("/engines/execute") { request, _ in try await executeEngines(request) }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: await metrics.scrape(system)))
+            )
+        }
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok,

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import RevoCore
 import RevoServer
 import RevoSim
@@ -100,7 +102,9 @@ struct ServeCommand: AsyncParsableCommand {
             "development mode: fake model providers, in-process stores, no authentication",
             metadata: ["allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))"]
         )
-        let app = RevoApplication.application(system: system, configuration: configuration, clock: clock, logger: logger)
+        let metrics = ServerMetrics()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        let app = RevoApplication.application(system: system, configuration: configuration, clock: clock, metrics: metrics, logger: logger)
         print("revo serving on http://\(configuration.host):\(configuration.port) (development mode)")
         try await app.runService()
         await system.shutdown()

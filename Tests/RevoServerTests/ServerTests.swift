@@ -237,6 +237,23 @@ struct ServerTests {
         await system.shutdown()
     }
 
+    @Test("GET /metrics exposes health, readiness and providers in Prometheus text")
+    func metrics() async throws {
+        let system = await Self.system()
+        try await Self.app(system).test(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"revo_health_status{service="database"} 0"#))
+                #expect(text.contains("revo_ready 1"))
+                #expect(text.contains(#"revo_provider_available{provider="openai"} 1"#))
+                #expect(text.contains("revo_memory_outbox_depth 0"))
+            }
+        }
+        await system.shutdown()
+    }
+
     @Test("the OpenAPI document lists exactly the routes the router has")
     func openAPI() async throws {
         let system = await Self.system()
