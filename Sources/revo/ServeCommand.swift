@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         let clock = SystemClock(ContinuousClock())
         let random = SeededRandom(seed: seed)
         let faults = FaultInjector(faults: [], random: random.split("faults"), clock: clock)
-        let machine = FakeMachine(ScenarioMachine.development, faults: faults)
+        let machine = FakeMachine(DevelopmentMachine.resources, faults: faults)
         let providers = [ProviderID.deepseekR1, .llamaLocal, .openai, .anthropic, .mock].compactMap { id in
             ProviderProfile.defaults(for: id).map {
                 FakeProvider(profile: $0, machine: machine, faults: faults, clock: clock, random: RandomSource(random.split("provider.\(id)")))
@@ -112,8 +112,8 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// The machine `revo serve --dev` pretends to run on: room for every fake model.
-enum ScenarioMachine {
-    static let development = MachineResources(
+enum DevelopmentMachine {
+    static let resources = MachineResources(
         totalRAM: .gigabytes(64),
         availableRAM: .gigabytes(48),
         gpus: [.init(name: "gpu0", totalMemory: .gigabytes(24), availableMemory: .gigabytes(24))],
