@@ -335,11 +335,11 @@ public final class ModelManager: Sendable {
             case .contextTooLong, .contentPolicy, .invalidRequest:
                 // About this request, not the provider's health.
                 entry.breaker.recordAbandoned()
-            case .outOfMemory(let detail) where entry.provider.descriptor.kind == .local:
-                entry.breaker.recordFailure(error!, at: now)
-                logger.warning("provider out of memory under load", metadata: ["provider": "\(id)", "detail": "\(detail)"])
             case .some(let error):
                 entry.breaker.recordFailure(error, at: now)
+                if case .outOfMemory(let detail) = error, entry.provider.descriptor.kind == .local {
+                    logger.warning("provider out of memory under load", metadata: ["provider": "\(id)", "detail": "\(detail)"])
+                }
             }
             s.entries[id] = entry
         }
@@ -366,7 +366,6 @@ public final class ModelManager: Sendable {
         var breakerSkips: [(id: ProviderID, reopensAt: Duration)] = []
         var triedClosestToRecovery = false
         var retryAfterWaited = Duration.zero
-        var lastError: ProviderError?
 
         while true {
             if Task.isCancelled { throw .cancelled }
@@ -389,7 +388,7 @@ public final class ModelManager: Sendable {
                 bypassBreaker = true
                 note = "all circuits open: trying the one closest to recovery"
             } else {
-                throw Self.exhausted(trace, lastError: lastError)
+                throw .noModelAvailable(trace)
             }
 
             if !calledProviders.contains(id), calledProviders.count > policy.maxFallbacks {
@@ -402,7 +401,7 @@ public final class ModelManager: Sendable {
                         duration: .zero
                     )
                 )
-                throw Self.exhausted(trace, lastError: lastError)
+                throw .noModelAvailable(trace)
             }
 
             let descriptor: ModelDescriptor
@@ -454,7 +453,6 @@ public final class ModelManager: Sendable {
                     throw .cancelled
                 case .failed(let error, let delivered, let deliveredTokens):
                     recordOutcome(id, error: error, at: finished)
-                    lastError = error
                     if deliveredTokens > 0 {
                         trace.append(
                             .init(
@@ -518,10 +516,6 @@ public final class ModelManager: Sendable {
                 }
             }
         }
-    }
-
-    private static func exhausted(_ trace: DecisionTrace, lastError: ProviderError?) -> ModelManagerError {
-        .noModelAvailable(trace)
     }
 
     private enum AttemptResult: Sendable {
