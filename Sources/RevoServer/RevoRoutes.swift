@@ -10,9 +10,10 @@ struct RevoRoutes<Context: RequestContext>: Sendable {
 
     func register(on router: Router<Context>) {
         router.get("/health") { _, _ in try JSONBody.response(HealthAnswer(await system.health())) }
+        // Liveness is the process itself: no round trip to any dependency (that is readiness's job).
         router.get("/health/live") { _, _ in
-            let report = await system.health()
-            return try JSONBody.response(["status": report.live ? "alive" : "stopped"], status: report.live ? .ok : .serviceUnavailable)
+            let live = system.phase != .stopped
+            return try JSONBody.response(["status": live ? "alive" : "stopped"], status: live ? .ok : .serviceUnavailable)
         }
         router.get("/health/ready") { _, _ in
             let report = await system.health()
