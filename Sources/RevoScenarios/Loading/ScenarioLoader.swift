@@ -335,15 +335,13 @@ public enum ScenarioLoader {
             }
             let machineKinds = ["missing_library", "gpu_taken", "ram_taken"]
             let providerKinds = ["rate_limit", "server_error", "content_policy", "oom_on_load"]
-            if what == "disconnect", target != .websocket, case .provider = target {
-            } else if what == "disconnect", target != .websocket {
+            if what == "disconnect", target != .websocket, !target.isProvider {
                 throw whereNode.error("a disconnect cuts a stream: use 'where: websocket' or 'where: provider:<name>'")
             }
             if machineKinds.contains(what), target != .machine {
                 throw whereNode.error("a \(what) fault happens on the machine: use 'where: machine'")
             }
-            if providerKinds.contains(what), case .provider = target {
-            } else if providerKinds.contains(what) {
+            if providerKinds.contains(what), !target.isProvider {
                 throw whereNode.error("a \(what) fault happens at a model provider: use 'where: provider:<name>'")
             }
             let at = try item.optional("at")?.duration() ?? .zero

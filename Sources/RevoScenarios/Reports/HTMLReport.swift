@@ -75,18 +75,19 @@ enum HTMLReport {
                 let start = x(window[0], scenario)
                 let end = max(start + 1, x(window[1], scenario))
                 svg +=
-                    "<rect x=\"\(f(start))\" y=\"0\" width=\"\(f(end - start))\" height=\"\(f(height))\" fill=\"#cf222e\" opacity=\"0.12\"><title>\(esc(fault.id)): \(esc(fault.summary))</title></rect>"
+                    "<rect x=\"\(ReportWriter.format(start))\" y=\"0\" width=\"\(ReportWriter.format(end - start))\" height=\"\(ReportWriter.format(height))\" fill=\"#cf222e\" opacity=\"0.12\"><title>\(esc(fault.id)): \(esc(fault.summary))</title></rect>"
             }
         }
         return svg
     }
 
     private static func axis(_ scenario: ScenarioReport, height: Double) -> String {
-        var svg = "<line x1=\"\(left)\" y1=\"\(f(height))\" x2=\"\(f(width - 10))\" y2=\"\(f(height))\" stroke=\"#999\"/>"
+        var svg =
+            "<line x1=\"\(left)\" y1=\"\(ReportWriter.format(height))\" x2=\"\(ReportWriter.format(width - 10))\" y2=\"\(ReportWriter.format(height))\" stroke=\"#999\"/>"
         for step in 0...4 {
             let seconds = scenario.durationSeconds * Double(step) / 4
             svg +=
-                "<text x=\"\(f(x(seconds, scenario)))\" y=\"\(f(height + 14))\" font-size=\"11\" text-anchor=\"middle\">\(timeLabel(seconds))</text>"
+                "<text x=\"\(ReportWriter.format(x(seconds, scenario)))\" y=\"\(ReportWriter.format(height + 14))\" font-size=\"11\" text-anchor=\"middle\">\(timeLabel(seconds))</text>"
         }
         return svg
     }
@@ -100,18 +101,20 @@ enum HTMLReport {
             return parseMilliseconds(bound.trimmingCharacters(in: .whitespaces))
         }.first
         let top = max(1, (values.max() ?? 1), budget ?? 0) * 1.1
-        var svg = "<svg width=\"\(f(width))\" height=\"\(f(height + 20))\" role=\"img\" aria-label=\"p95 latency over time\">"
+        var svg =
+            "<svg width=\"\(ReportWriter.format(width))\" height=\"\(ReportWriter.format(height + 20))\" role=\"img\" aria-label=\"p95 latency over time\">"
         svg += faultShading(scenario, height: height)
         svg +=
-            "<text x=\"4\" y=\"12\" font-size=\"11\">\(ReportWriter.format(top)) ms</text><text x=\"4\" y=\"\(f(height))\" font-size=\"11\">0</text>"
+            "<text x=\"4\" y=\"12\" font-size=\"11\">\(ReportWriter.format(top)) ms</text><text x=\"4\" y=\"\(ReportWriter.format(height))\" font-size=\"11\">0</text>"
         if let budget {
             let y = height - height * budget / top
             svg +=
-                "<line x1=\"\(left)\" y1=\"\(f(y))\" x2=\"\(f(width - 10))\" y2=\"\(f(y))\" stroke=\"#9a6700\" stroke-dasharray=\"6 4\"><title>budget \(ReportWriter.format(budget)) ms</title></line>"
+                "<line x1=\"\(left)\" y1=\"\(ReportWriter.format(y))\" x2=\"\(ReportWriter.format(width - 10))\" y2=\"\(ReportWriter.format(y))\" stroke=\"#9a6700\" stroke-dasharray=\"6 4\"><title>budget \(ReportWriter.format(budget)) ms</title></line>"
         }
         let points = scenario.timeline.compactMap { bucket -> String? in
             guard let p95 = bucket.p95Milliseconds else { return nil }
-            return "\(f(x(bucket.start + scenario.bucketSeconds / 2, scenario))),\(f(height - height * p95 / top))"
+            return
+                "\(ReportWriter.format(x(bucket.start + scenario.bucketSeconds / 2, scenario))),\(ReportWriter.format(height - height * p95 / top))"
         }
         svg += "<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>"
         return svg + axis(scenario, height: height) + "</svg>\n"
@@ -123,7 +126,8 @@ enum HTMLReport {
         let height = 120.0
         let providers = scenario.metrics.providers.keys.sorted()
         let barWidth = max(1, (width - left - 10) / Double(max(1, scenario.timeline.count)))
-        var svg = "<svg width=\"\(f(width))\" height=\"\(f(height + 20))\" role=\"img\" aria-label=\"provider mix\">"
+        var svg =
+            "<svg width=\"\(ReportWriter.format(width))\" height=\"\(ReportWriter.format(height + 20))\" role=\"img\" aria-label=\"provider mix\">"
         svg += faultShading(scenario, height: height)
         for (index, bucket) in scenario.timeline.enumerated() {
             let total = bucket.providers.values.reduce(0, +)
@@ -135,7 +139,7 @@ enum HTMLReport {
                 let h = height * share
                 y -= h
                 svg +=
-                    "<rect x=\"\(f(left + Double(index) * barWidth))\" y=\"\(f(y))\" width=\"\(f(barWidth))\" height=\"\(f(h))\" fill=\"\(palette[colour % palette.count])\"/>"
+                    "<rect x=\"\(ReportWriter.format(left + Double(index) * barWidth))\" y=\"\(ReportWriter.format(y))\" width=\"\(ReportWriter.format(barWidth))\" height=\"\(ReportWriter.format(h))\" fill=\"\(palette[colour % palette.count])\"/>"
             }
         }
         svg += axis(scenario, height: height) + "</svg>\n<div class=\"legend\">"
@@ -150,17 +154,18 @@ enum HTMLReport {
         let services = ["overall", "ready", "backend", "database", "cache", "models", "memory", "engines"]
         let row = 18.0
         let height = row * Double(services.count)
-        var svg = "<svg width=\"\(f(width))\" height=\"\(f(height + 20))\" role=\"img\" aria-label=\"health timeline\">"
+        var svg =
+            "<svg width=\"\(ReportWriter.format(width))\" height=\"\(ReportWriter.format(height + 20))\" role=\"img\" aria-label=\"health timeline\">"
         for (index, service) in services.enumerated() {
             let y = Double(index) * row
-            svg += "<text x=\"0\" y=\"\(f(y + 13))\" font-size=\"11\">\(service)</text>"
+            svg += "<text x=\"0\" y=\"\(ReportWriter.format(y + 13))\" font-size=\"11\">\(service)</text>"
             let changes = scenario.health.filter { $0.service == service }
             for (position, change) in changes.enumerated() {
                 let end = position + 1 < changes.count ? changes[position + 1].at : scenario.durationSeconds
                 let colour = change.status == .healthy ? "#1a7f37" : (change.status == .degraded ? "#d4a72c" : "#cf222e")
                 let start = x(change.at, scenario)
                 svg +=
-                    "<rect x=\"\(f(start))\" y=\"\(f(y + 2))\" width=\"\(f(max(1, x(end, scenario) - start)))\" height=\"\(f(row - 4))\" fill=\"\(colour)\"><title>\(service) \(change.status.rawValue) from \(timeLabel(change.at))\(change.reason.map { ": " + esc($0) } ?? "")</title></rect>"
+                    "<rect x=\"\(ReportWriter.format(start))\" y=\"\(ReportWriter.format(y + 2))\" width=\"\(ReportWriter.format(max(1, x(end, scenario) - start)))\" height=\"\(ReportWriter.format(row - 4))\" fill=\"\(colour)\"><title>\(service) \(change.status.rawValue) from \(timeLabel(change.at))\(change.reason.map { ": " + esc($0) } ?? "")</title></rect>"
             }
         }
         return svg + axis(scenario, height: height) + "</svg>\n"
@@ -173,10 +178,6 @@ enum HTMLReport {
     static func timeLabel(_ seconds: Double) -> String {
         seconds >= 3600
             ? "\(ReportWriter.format(seconds / 3600))h" : seconds >= 60 ? "\(ReportWriter.format(seconds / 60))m" : "\(ReportWriter.format(seconds))s"
-    }
-
-    static func f(_ value: Double) -> String {
-        String(format: "%.1f", value)
     }
 
     static func esc(_ text: String) -> String {

@@ -124,16 +124,10 @@ extension ScenarioReport {
                 if !keys.contains(where: { $0 == key }) { keys.append(key) }
             }
             return keys.sorted { $0 < $1 }.map { key in
-                let values = samples.filter { ($0.0.operation.rawValue, $0.0.provider?.rawValue ?? "none") == key }.map(\.1)
-                let histogram = LatencyHistogram(values)
-                return Series(
+                Series(
                     route: key.0,
                     provider: key.1,
-                    count: histogram.count,
-                    p50Milliseconds: histogram.milliseconds(at: 50),
-                    p95Milliseconds: histogram.milliseconds(at: 95),
-                    p99Milliseconds: histogram.milliseconds(at: 99),
-                    maxMilliseconds: CheckEvaluator.round(Double(values.max()?.nanoseconds ?? 0) / 1_000_000)
+                    durations: samples.filter { ($0.0.operation.rawValue, $0.0.provider?.rawValue ?? "none") == key }.map(\.1)
                 )
             }
         }
@@ -216,22 +210,32 @@ extension ScenarioReport {
     }
 }
 
+extension ScenarioReport.Series {
+    /// Percentiles from an HdrHistogram; the maximum exact (the histogram rounds to three significant digits).
+    init(route: String, provider: String, durations: [Duration]) {
+        let histogram = LatencyHistogram(durations)
+        self.init(
+            route: route,
+            provider: provider,
+            count: histogram.count,
+            p50Milliseconds: histogram.milliseconds(at: 50),
+            p95Milliseconds: histogram.milliseconds(at: 95),
+            p99Milliseconds: histogram.milliseconds(at: 99),
+            maxMilliseconds: CheckEvaluator.round(Double(durations.max()?.nanoseconds ?? 0) / 1_000_000)
+        )
+    }
+}
+
 extension ScenarioReport {
     static func engineSeries(_ records: [RequestRecord]) -> [Series] {
         let times = records.flatMap(\.engineTimes)
         var keys: [(EngineKind, Bool)] = []
         for time in times where !keys.contains(where: { $0 == (time.engine, time.succeeded) }) { keys.append((time.engine, time.succeeded)) }
         return keys.sorted { ($0.0, $0.1 ? 0 : 1) < ($1.0, $1.1 ? 0 : 1) }.map { key in
-            let durations = times.filter { ($0.engine, $0.succeeded) == key }.map(\.duration)
-            let histogram = LatencyHistogram(durations)
-            return Series(
+            Series(
                 route: key.0.rawValue,
                 provider: key.1 ? "ok" : "failed",
-                count: histogram.count,
-                p50Milliseconds: histogram.milliseconds(at: 50),
-                p95Milliseconds: histogram.milliseconds(at: 95),
-                p99Milliseconds: histogram.milliseconds(at: 99),
-                maxMilliseconds: CheckEvaluator.round(Double(durations.max()?.nanoseconds ?? 0) / 1_000_000)
+                durations: times.filter { ($0.engine, $0.succeeded) == key }.map(\.duration)
             )
         }
     }

@@ -26,13 +26,12 @@ public final class FakeMachine: ResourceProbe {
     public func current(countingFaults: Bool = false) -> MachineResources {
         var machine = base
         let (ram, gpu) = state.withLock { ($0.allocatedRAM, $0.allocatedGPU) }
-        var takenRAM = ByteCount.zero
-        var takenGPU = ByteCount.zero
-        for fault in faults.active(.machine) {
+        let active = faults.active(.machine)
+        let (takenRAM, takenGPU) = Self.taken(by: active)
+        for fault in active {
             switch fault.kind {
-            case .ramTaken(let amount): takenRAM = takenRAM + amount
-            case .gpuTaken(let amount): takenGPU = takenGPU + amount
             case .missingLibrary(let library): machine.nativeLibraries.removeAll { $0 == library }
+            case .ramTaken, .gpuTaken: break
             default: continue
             }
             if countingFaults { faults.markFired(fault) }
@@ -48,11 +47,19 @@ public final class FakeMachine: ResourceProbe {
     public var gpuOvercommit: ByteCount {
         guard let gpu = base.gpus.first else { return .zero }
         let allocated = state.withLock { $0.allocatedGPU }
-        var taken = ByteCount.zero
-        for fault in faults.active(.machine) {
-            if case .gpuTaken(let amount) = fault.kind { taken = taken + amount }
-        }
+        let taken = Self.taken(by: faults.active(.machine)).gpu
         return max(.zero, allocated + taken - gpu.availableMemory)
+    }
+
+    /// RAM and GPU memory other tenants hold under the given machine faults.
+    private static func taken(by active: [FaultSpec]) -> (ram: ByteCount, gpu: ByteCount) {
+        active.reduce((ByteCount.zero, ByteCount.zero)) { sum, fault in
+            switch fault.kind {
+            case .ramTaken(let amount): (sum.0 + amount, sum.1)
+            case .gpuTaken(let amount): (sum.0, sum.1 + amount)
+            default: sum
+            }
+        }
     }
 
     /// Takes a model's footprint; fails (out of memory) when it does not fit.

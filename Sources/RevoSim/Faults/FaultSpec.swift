@@ -56,6 +56,11 @@ public struct FaultSpec: Sendable, Equatable {
         case machine
         case websocket
 
+        public var isProvider: Bool {
+            if case .provider = self { return true }
+            return false
+        }
+
         public var description: String {
             switch self {
             case .provider(let id): "provider:\(id)"
