@@ -12,6 +12,8 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     public var field: String?
     /// Seconds, for 429 and 503 answers.
     public var retryAfter: Int?
+    /// The `WWW-Authenticate` challenge of a 401.
+    public var challenge: String?
 
     public init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -24,6 +26,7 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     public var headers: HTTPFields {
         var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        if let challenge { fields[.wwwAuthenticate] = challenge }
         return fields
     }
 

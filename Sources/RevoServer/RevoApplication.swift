@@ -1,5 +1,7 @@
 public import Hummingbird
+import HummingbirdWebSocket
 public import Logging
+public import NIOCore
 public import RevoCore
 
 /// Server settings: where to listen, who may call from a browser, how big a body may be.
@@ -12,14 +14,22 @@ public struct ServerConfiguration: Sendable {
     public var bodyLimit: Int
     /// Requests per client per minute (the hardened original's 100).
     public var requestsPerMinute: Int
+    public var webSocket: WebSocketSettings
 
-    public init(host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: [String] = [], bodyLimit: Int = 64 * 1024, requestsPerMinute: Int = 100)
-    {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8000,
+        allowedOrigins: [String] = [],
+        bodyLimit: Int = 64 * 1024,
+        requestsPerMinute: Int = 100,
+        webSocket: WebSocketSettings = WebSocketSettings()
+    ) {
         self.host = host
         self.port = port
         self.allowedOrigins = allowedOrigins
         self.bodyLimit = bodyLimit
         self.requestsPerMinute = requestsPerMinute
+        self.webSocket = webSocket
     }
 }
 
@@ -28,6 +38,7 @@ public enum RevoApplication {
     /// The router with every route and middleware; tests drive it without a socket.
     public static func router(
         system: RevoSystem,
+        authentication: Authentication,
         configuration: ServerConfiguration,
         clock: SystemClock,
         metrics: ServerMetrics = ServerMetrics()
@@ -38,20 +49,38 @@ public enum RevoApplication {
         router.add(middleware: CORSAllowListMiddleware(allowedOrigins: configuration.allowedOrigins))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(capacity: configuration.requestsPerMinute, per: .seconds(60), clock: clock)))
-        RevoRoutes<RevoRequestContext>(system: system, bodyLimit: configuration.bodyLimit, metrics: metrics).register(on: router)
+        RevoRoutes<RevoRequestContext>(system: system, tokens: authentication.tokens, bodyLimit: configuration.bodyLimit, metrics: metrics)
+            .register(on: router)
+        AuthRoutes<RevoRequestContext>(auth: authentication, ids: system.ids, clock: clock, bodyLimit: configuration.bodyLimit).register(on: router)
+        ChatSocket<RevoRequestContext>(system: system, tokens: authentication.tokens, settings: configuration.webSocket).register(on: router)
         return router
     }
 
+    /// The server: HTTP/1.1 with the WebSocket upgrade on the same router.
     public static func application(
         system: RevoSystem,
+        authentication: Authentication,
         configuration: ServerConfiguration,
         clock: SystemClock,
         metrics: ServerMetrics,
-        logger: Logger
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
-            router: router(system: system, configuration: configuration, clock: clock, metrics: metrics),
+        let router = router(system: system, authentication: authentication, configuration: configuration, clock: clock, metrics: metrics)
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(
+                    ws: .init(
+                        maxFrameSize: configuration.webSocket.maxMessageBytes,
+                        autoPing: .enabled(timePeriod: configuration.webSocket.pingInterval),
+                        closeTimeout: .seconds(5)
+                    )
+                )
+            ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "revo"),
+            onServerRunning: onServerRunning,
             logger: logger
         )
     }

@@ -3,8 +3,9 @@ import Hummingbird
 import RevoCore
 
 /// The API's routes over a ``RevoSystem``; shapes follow the original (see `GET /openapi.json`).
-struct RevoRoutes<Context: RequestContext>: Sendable {
+struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
     let system: RevoSystem
+    let tokens: TokenService
     let bodyLimit: Int
     let metrics: ServerMetrics
 
@@ -27,21 +28,24 @@ struct RevoRoutes<Context: RequestContext>: Sendable {
             }
             return try JSONBody.response(["status": "ready"])
         }
-        router.post("/api/chat") { request, _ in try await chat(request) }
-        router.get("/api/models") { _, _ in try JSONBody.response(ModelsAnswer(await system.modelList())) }
-        router.get("/api/memory/stats") { _, _ in
+        // Everything that reaches the models, memory or engines needs an access token; health, metrics and the
+        // document do not (probes and scrapers carry none).
+        let api = router.group().add(middleware: AuthMiddleware<Context>(tokens: tokens))
+        api.post("/api/chat") { request, context in try await chat(request, context: context) }
+        api.get("/api/models") { _, _ in try JSONBody.response(ModelsAnswer(await system.modelList())) }
+        api.get("/api/memory/stats") { _, _ in
             let report = await system.memoryReport()
             return try JSONBody.response(MemoryStatsAnswer(report))
         }
-        router.post("/api/memory/query") { request, _ in try await memoryQuery(request) }
-        router.get("/api/memory/health") { _, _ in
+        api.post("/api/memory/query") { request, context in try await memoryQuery(request, context: context) }
+        api.get("/api/memory/health") { _, _ in
             let health = await system.memory.health()
             return try JSONBody.response(health, status: health.status == .unhealthy ? .serviceUnavailable : .ok)
         }
-        router.get("/engines/status") { _, _ in
+        api.get("/engines/status") { _, _ in
             try JSONBody.response(system.coordinator.statuses().map { ["engine": $0.engine.rawValue, "state": $0.state.rawValue] })
         }
-        router.post("/engines/execute") { request, _ in try await executeEngines(request) }
+        api.post("/engines/execute") { request, _ in try await executeEngines(request) }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok,
@@ -58,11 +62,11 @@ struct RevoRoutes<Context: RequestContext>: Sendable {
         }
     }
 
-    private func chat(_ request: Request) async throws -> Response {
+    private func chat(_ request: Request, context: Context) async throws -> Response {
         let body = try await JSONBody.decode(ChatBody.self, from: request, limit: bodyLimit)
         let reply: ChatReply
         do throws(ChatError) {
-            reply = try await system.chat.chat(body.request)
+            reply = try await system.chat.chat(body.request.scoped(to: context.identity))
         } catch {
             throw APIError(error)
         }
@@ -75,13 +79,16 @@ struct RevoRoutes<Context: RequestContext>: Sendable {
         )
     }
 
-    private func memoryQuery(_ request: Request) async throws -> Response {
+    private func memoryQuery(_ request: Request, context: Context) async throws -> Response {
         let body = try await JSONBody.decode(MemoryQueryBody.self, from: request, limit: bodyLimit)
         let result: PerfectRecallEngine.RecallResult
         do throws(ChatError) {
             result = try await system.queryMemory(
                 body.query,
-                filter: MemoryFilter(type: body.type, sessionID: body.sessionId),
+                filter: MemoryFilter(
+                    type: body.type,
+                    sessionID: try body.sessionId.map { id throws(ChatError) in try ChatRequest.scope(id, field: "session_id", to: context.identity) }
+                ),
                 limit: body.limit ?? 10
             )
         } catch {

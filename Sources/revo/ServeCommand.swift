@@ -1,21 +1,26 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
 import Prometheus
 import RevoCore
+import RevoDrivers
 import RevoServer
 import RevoSim
+import ServiceLifecycle
 
-/// `revo serve`: the backend over HTTP on embedded defaults.
+/// `revo serve`: the backend over HTTP and WebSocket on embedded defaults.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the reVoAgent backend over HTTP.",
+        abstract: "Run the reVoAgent backend over HTTP and WebSocket.",
         discussion: """
-            --dev runs on embedded defaults: fake model providers with the simulation's profiles (in real time), \
-            in-process stores and cache. Configuration also comes from REVO_HOST, REVO_PORT and REVO_ALLOWED_ORIGINS \
-            (comma-separated). Production mode needs a JWT secret and real providers, which --dev does without.
+            --dev runs fake model providers with the simulation's profiles (in real time) and, without a secret, \
+            generates a JWT secret at start (tokens stop verifying when the process ends). Without --dev a secret of \
+            at least 32 bytes is required: REVO_JWT_SECRET, or a file named by --jwt-secret-file / \
+            REVO_JWT_SECRET_FILE. Data lives in --database (REVO_DATABASE; default sqlite:revo.db). Other settings also \
+            come from REVO_HOST, REVO_PORT and REVO_ALLOWED_ORIGINS (comma-separated).
             """
     )
 
@@ -25,32 +30,54 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (REVO_PORT).")
     var port: Int?
 
+    @Option(help: "sqlite:PATH or memory (REVO_DATABASE; default sqlite:revo.db).")
+    var database: String?
+
+    @Option(help: "Comma-separated fake providers for --dev, in fallback order (default: all). Known: \(FakeProviders.known).")
+    var providers: String?
+
     @Option(name: .customLong("allow-origin"), help: "A browser origin allowed to call the API (repeatable; REVO_ALLOWED_ORIGINS).")
     var allowedOrigins: [String] = []
 
-    @Option(help: "Seed of the fake providers' and the system's random choices (default: drawn at start and logged).")
+    @Option(name: .customLong("jwt-secret-file"), help: "File holding the JWT secret, at least 32 bytes (REVO_JWT_SECRET_FILE).")
+    var jwtSecretFile: String?
+
+    @Option(help: "Seed of the fake providers' random choices (default: drawn at start and logged).")
     var seed: UInt64?
 
     @Option(help: "Requests per client per minute before 429 (health routes exempt).")
     var rateLimit = 100
 
-    @Flag(help: "Development mode: fake providers and embedded stores; says so at start.")
+    @Option(help: "bcrypt work factor for passwords (10...31).")
+    var bcryptCost: UInt8 = 12
+
+    @Flag(help: "Development mode: fake providers; generates a JWT secret if none is given; says so at start.")
     var dev = false
 
     func validate() throws {
-        guard dev else {
-            throw ValidationError(
-                "production mode needs a JWT secret and real model providers; run with --dev for fake providers on embedded defaults"
-            )
-        }
         guard (1...1_000_000).contains(rateLimit) else {
             throw ValidationError("--rate-limit must be between 1 and 1000000 requests per minute, got \(rateLimit)")
+        }
+        guard (10...31).contains(bcryptCost) else {
+            throw ValidationError("--bcrypt-cost must be between 10 and 31, got \(bcryptCost)")
         }
         if let port = resolvedPort, !(1...65_535).contains(port) {
             throw ValidationError("--port must be between 1 and 65535, got \(port)")
         }
         for origin in resolvedOrigins where origin == "*" || !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) {
             throw ValidationError("--allow-origin must be a full origin such as http://localhost:3000, got '\(origin)' (never *)")
+        }
+        _ = try resolvedDatabase()
+        _ = try FakeProviders.ids(providers)
+        if !dev {
+            guard try secretFromConfiguration() != nil else {
+                throw ValidationError(
+                    "production mode needs a JWT secret of at least 32 bytes: set REVO_JWT_SECRET or --jwt-secret-file (or REVO_JWT_SECRET_FILE); --dev generates one"
+                )
+            }
+            throw ValidationError(
+                "production mode needs real model providers, which arrive with live mode (--provider NAME=URL); run with --dev for fake providers"
+            )
         }
     }
 
@@ -65,59 +92,100 @@ struct ServeCommand: AsyncParsableCommand {
         return origins.isEmpty ? ["http://localhost:3000", "http://localhost:5173"] : origins
     }
 
+    private func resolvedDatabase() throws -> DatabaseLocation {
+        let text = database ?? ProcessEnvironment.value("REVO_DATABASE") ?? "sqlite:revo.db"
+        do {
+            return try DatabaseLocation(parsing: text)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The secret from the environment or a file, checked for length; nil when none is configured.
+    private func secretFromConfiguration() throws -> JWTSecret? {
+        let bytes: [UInt8]
+        if let path = jwtSecretFile ?? ProcessEnvironment.value("REVO_JWT_SECRET_FILE") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read the JWT secret file '\(path)'")
+            }
+            // A trailing newline from `echo` or an editor is not part of the secret.
+            bytes = Array(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines).utf8)
+        } else if let value = ProcessEnvironment.value("REVO_JWT_SECRET") {
+            bytes = Array(value.utf8)
+        } else {
+            return nil
+        }
+        do {
+            return try JWTSecret(bytes)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "revo")
         let seed = self.seed ?? UInt64.random(in: 0...UInt64.max)
-        let clock = SystemClock(ContinuousClock())
-        let random = SeededRandom(seed: seed)
-        let faults = FaultInjector(faults: [], random: random.split("faults"), clock: clock)
-        let machine = FakeMachine(DevelopmentMachine.resources, faults: faults)
-        let providers = [ProviderID.deepseekR1, .llamaLocal, .openai, .anthropic, .mock].compactMap { id in
-            ProviderProfile.defaults(for: id).map {
-                FakeProvider(profile: $0, machine: machine, faults: faults, clock: clock, random: RandomSource(random.split("provider.\(id)")))
-            }
-        }
+        logger[metadataKey: "seed"] = "\(seed)"
+        // Unix time, so that timestamps written to the database stay meaningful across restarts.
+        let clock = SystemClock(ContinuousClock(), startingAt: .nanoseconds(Int64(Date().timeIntervalSince1970 * 1e9)))
+        let databaseLocation = try resolvedDatabase()
+        let stores = StoreSet.open(databaseLocation)
         let system = RevoSystem(
-            configuration: RevoSystem.Configuration(seed: seed),
+            // Identifiers must not repeat across restarts on one database, so the system's seed is fresh each start.
+            configuration: RevoSystem.Configuration(seed: UInt64.random(in: 0...UInt64.max)),
             dependencies: RevoSystem.Dependencies(
-                providers: providers,
-                probe: machine,
-                conversations: InMemoryConversationStore(),
-                memoryPrimary: InMemoryMemoryBackend(name: "in-process"),
+                providers: try FakeProviders.make(try FakeProviders.ids(providers), seed: seed, clock: clock),
+                probe: FakeProviders.machine,
+                conversations: stores.conversations,
+                memoryPrimary: stores.memory,
+                outbox: stores.outbox,
                 cache: InMemoryCache(clock: clock),
                 clock: clock,
                 starter: ConcurrentTaskStarter(),
                 logger: logger
             )
         )
-        await system.start()
+        let secret: JWTSecret
+        if let configured = try secretFromConfiguration() {
+            secret = configured
+        } else {
+            secret = JWTSecret.generate()
+            logger.notice("development mode: generated a random JWT secret; tokens stop verifying when this process ends")
+        }
         let configuration = ServerConfiguration(
             host: host ?? ProcessEnvironment.value("REVO_HOST") ?? "127.0.0.1",
             port: resolvedPort ?? 8000,
             allowedOrigins: resolvedOrigins,
             requestsPerMinute: rateLimit
         )
-        logger[metadataKey: "seed"] = "\(seed)"
         logger.notice(
-            "development mode: fake model providers, in-process stores, no authentication",
-            metadata: ["allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))"]
+            "development mode: fake model providers",
+            metadata: ["allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))", "database": "\(databaseLocation)"]
         )
         let metrics = ServerMetrics()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
-        let app = RevoApplication.application(system: system, configuration: configuration, clock: clock, metrics: metrics, logger: logger)
-        print("revo serving on http://\(configuration.host):\(configuration.port) (development mode)")
-        try await app.runService()
-        await system.shutdown()
+        let app = RevoApplication.application(
+            system: system,
+            authentication: Authentication(
+                tokens: await TokenService(secret: secret),
+                users: stores.users,
+                passwords: PasswordHasher(cost: bcryptCost)
+            ),
+            configuration: configuration,
+            clock: clock,
+            metrics: metrics,
+            logger: logger
+        ) { _ in
+            print("revo serving on http://\(configuration.host):\(configuration.port) (development mode)")
+        }
+        // The system is listed first so it shuts down last: in-flight requests finish, then the outbox is flushed.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: RevoSystemService(system: system)), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
     }
-}
-
-/// The machine `revo serve --dev` pretends to run on: room for every fake model.
-enum DevelopmentMachine {
-    static let resources = MachineResources(
-        totalRAM: .gigabytes(64),
-        availableRAM: .gigabytes(48),
-        gpus: [.init(name: "gpu0", totalMemory: .gigabytes(24), availableMemory: .gigabytes(24))],
-        cpuCores: 16,
-        nativeLibraries: ["cuda", "torch", "transformers"]
-    )
 }

@@ -41,11 +41,15 @@ struct ServerTests {
         }
     }
 
-    static func app(_ system: RevoSystem, origins: [String] = ["http://localhost:3000"], requestsPerMinute: Int = 10_000) -> some ApplicationProtocol
-    {
+    static func app(
+        _ system: RevoSystem,
+        origins: [String] = ["http://localhost:3000"],
+        requestsPerMinute: Int = 10_000
+    ) async -> some ApplicationProtocol {
         Application(
             router: RevoApplication.router(
                 system: system,
+                authentication: await TestAuth.authentication(),
                 configuration: ServerConfiguration(allowedOrigins: origins, requestsPerMinute: requestsPerMinute),
                 clock: SystemClock(ContinuousClock())
             )
@@ -80,13 +84,19 @@ struct ServerTests {
     @Test("readiness is 503 with the reason while the database is down; chat still answers")
     func notReady() async throws {
         let system = await Self.system(databaseDown: true)
+        let auth = await TestAuth.headers()
         try await Self.app(system).test(.router) { client in
             try await client.execute(uri: "/health/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "5")
                 #expect((Self.error(response.body)["message"] as? String)?.contains("connection refused (PostgreSQL)") == true)
             }
-            try await client.execute(uri: "/api/chat", method: .post, body: ByteBuffer(string: #"{"content":"hi","conversation_id":"c1"}"#)) {
+            try await client.execute(
+                uri: "/api/chat",
+                method: .post,
+                headers: auth,
+                body: ByteBuffer(string: #"{"content":"hi","conversation_id":"c1"}"#)
+            ) {
                 #expect($0.status == .ok)
             }
         }
@@ -96,10 +106,12 @@ struct ServerTests {
     @Test("POST /api/chat answers with the content, the provider and the decision trace, also in headers")
     func chat() async throws {
         let system = await Self.system()
+        let auth = await TestAuth.headers()
         try await Self.app(system).test(.router) { client in
             try await client.execute(
                 uri: "/api/chat",
                 method: .post,
+                headers: auth,
                 body: ByteBuffer(string: #"{"content":"hello","max_tokens":16,"temperature":0.2}"#)
             ) {
                 response in
@@ -129,8 +141,9 @@ struct ServerTests {
     )
     func badInput(body: String, status: Int, code: String, field: String?) async throws {
         let system = await Self.system()
+        let auth = await TestAuth.headers()
         try await Self.app(system).test(.router) { client in
-            try await client.execute(uri: "/api/chat", method: .post, body: ByteBuffer(string: body)) { response in
+            try await client.execute(uri: "/api/chat", method: .post, headers: auth, body: ByteBuffer(string: body)) { response in
                 #expect(response.status.code == status)
                 let error = Self.error(response.body)
                 #expect(error["code"] as? String == code)
@@ -144,13 +157,14 @@ struct ServerTests {
     @Test("an oversized body is 413; an unknown route is 404 in the same error shape")
     func limits() async throws {
         let system = await Self.system()
+        let auth = await TestAuth.headers()
         try await Self.app(system).test(.router) { client in
             let big = #"{"content":""# + String(repeating: "x", count: 70_000) + #""}"#
-            try await client.execute(uri: "/api/chat", method: .post, body: ByteBuffer(string: big)) { response in
+            try await client.execute(uri: "/api/chat", method: .post, headers: auth, body: ByteBuffer(string: big)) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(Self.error(response.body)["code"] as? String == "body_too_large")
             }
-            try await client.execute(uri: "/api/nothing", method: .get) { response in
+            try await client.execute(uri: "/api/nothing", method: .get, headers: auth) { response in
                 #expect(response.status == .notFound)
                 #expect(Self.error(response.body)["message"] as? String == "no route GET /api/nothing")
             }
@@ -191,28 +205,45 @@ struct ServerTests {
     @Test("models, memory and engine routes answer; bad engine input names the field")
     func otherRoutes() async throws {
         let system = await Self.system()
+        let auth = await TestAuth.headers()
         try await Self.app(system).test(.router) { client in
-            try await client.execute(uri: "/api/models", method: .get) { response in
+            try await client.execute(uri: "/api/models", method: .get, headers: auth) { response in
                 let providers = Self.json(response.body)["providers"] as? [[String: Any]]
                 #expect(providers?.map { $0["id"] as? String } == ["openai", "mock"])
             }
-            try await client.execute(uri: "/api/memory/query", method: .post, body: ByteBuffer(string: #"{"query":"anything","limit":5}"#)) {
+            try await client.execute(
+                uri: "/api/memory/query",
+                method: .post,
+                headers: auth,
+                body: ByteBuffer(string: #"{"query":"anything","limit":5}"#)
+            ) {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "/api/memory/query", method: .post, body: ByteBuffer(string: #"{"query":"x","limit":500}"#)) {
+            try await client.execute(uri: "/api/memory/query", method: .post, headers: auth, body: ByteBuffer(string: #"{"query":"x","limit":500}"#))
+            {
                 #expect($0.status == .unprocessableContent)
                 #expect(Self.error($0.body)["field"] as? String == "limit")
             }
-            try await client.execute(uri: "/api/memory/stats", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/memory/health", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/engines/status", method: .get) { response in
+            try await client.execute(uri: "/api/memory/stats", method: .get, headers: auth) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/memory/health", method: .get, headers: auth) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/engines/status", method: .get, headers: auth) { response in
                 #expect((try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [[String: String]] != nil)
             }
-            try await client.execute(uri: "/engines/execute", method: .post, body: ByteBuffer(string: #"{"description":"run a batch of checks"}"#)) {
+            try await client.execute(
+                uri: "/engines/execute",
+                method: .post,
+                headers: auth,
+                body: ByteBuffer(string: #"{"description":"run a batch of checks"}"#)
+            ) {
                 #expect($0.status == .ok)
                 #expect(Self.json($0.body)["success"] as? Bool == true)
             }
-            try await client.execute(uri: "/engines/execute", method: .post, body: ByteBuffer(string: #"{"description":"x","strategy":"random"}"#)) {
+            try await client.execute(
+                uri: "/engines/execute",
+                method: .post,
+                headers: auth,
+                body: ByteBuffer(string: #"{"description":"x","strategy":"random"}"#)
+            ) {
                 #expect($0.status == .unprocessableContent)
                 #expect(Self.error($0.body)["field"] as? String == "strategy")
             }
@@ -223,11 +254,12 @@ struct ServerTests {
     @Test("past the per-client limit requests get 429 with Retry-After; health probes are exempt")
     func rateLimit() async throws {
         let system = await Self.system()
+        let auth = await TestAuth.headers()
         try await Self.app(system, requestsPerMinute: 3).test(.router) { client in
             for _ in 0..<3 {
-                try await client.execute(uri: "/api/models", method: .get) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/api/models", method: .get, headers: auth) { #expect($0.status == .ok) }
             }
-            try await client.execute(uri: "/api/models", method: .get) { response in
+            try await client.execute(uri: "/api/models", method: .get, headers: auth) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter] == "20")
                 #expect(Self.error(response.body)["code"] as? String == "rate_limited")
@@ -257,7 +289,12 @@ struct ServerTests {
     @Test("the OpenAPI document lists exactly the routes the router has")
     func openAPI() async throws {
         let system = await Self.system()
-        let router = RevoApplication.router(system: system, configuration: ServerConfiguration(), clock: SystemClock(ContinuousClock()))
+        let router = RevoApplication.router(
+            system: system,
+            authentication: await TestAuth.authentication(),
+            configuration: ServerConfiguration(),
+            clock: SystemClock(ContinuousClock())
+        )
         let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path)" })
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/openapi.json", method: .get) { response in

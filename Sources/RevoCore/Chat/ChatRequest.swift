@@ -42,6 +42,9 @@ public struct ChatRequest: Sendable, Equatable {
         self.messageID = messageID
     }
 
+    /// Room for a 128-byte client id behind the server's per-user scope prefix.
+    public static let maxIDBytes = 192
+
     /// Checks every field; the first problem found is reported with the field's name and what is allowed.
     public func validate(knownProviders: [ProviderID]) throws(ChatError) {
         if content.allSatisfy(\.isWhitespace) {
@@ -63,11 +66,11 @@ public struct ChatRequest: Sendable, Equatable {
             let allowed = knownProviders.map(\.rawValue).joined(separator: ", ")
             throw .invalid(field: "provider", message: "unknown provider '\(provider)'; allowed: \(allowed)")
         }
-        if let conversationID, conversationID.isEmpty || conversationID.utf8.count > 128 {
-            throw .invalid(field: "conversation_id", message: "must be 1 to 128 bytes")
+        if let conversationID, conversationID.isEmpty || conversationID.utf8.count > Self.maxIDBytes {
+            throw .invalid(field: "conversation_id", message: "must be 1 to \(Self.maxIDBytes) bytes")
         }
-        if let messageID, messageID.isEmpty || messageID.utf8.count > 128 {
-            throw .invalid(field: "message_id", message: "must be 1 to 128 bytes")
+        if let messageID, messageID.isEmpty || messageID.utf8.count > Self.maxIDBytes {
+            throw .invalid(field: "message_id", message: "must be 1 to \(Self.maxIDBytes) bytes")
         }
     }
 }

@@ -46,16 +46,23 @@ public struct MemoryIndex: Sendable {
 
     /// Removes `fraction` of the entries with the lowest retention score; returns how many.
     public mutating func evictLowest(fraction: Double) -> Int {
+        evict(fraction: fraction).count
+    }
+
+    /// Removes `fraction` of the entries with the lowest retention score; returns their ids, so a durable store can
+    /// delete the same rows.
+    public mutating func evict(fraction: Double) -> [String] {
         let victims = Int((Double(entries.count) * fraction).rounded(.up))
-        guard victims > 0 else { return 0 }
+        guard victims > 0 else { return [] }
         let doomed = entries.indices
             .sorted { (entries[$0].retentionScore, $0) < (entries[$1].retentionScore, $1) }
             .prefix(victims)
         let doomedSet = Set(doomed)
+        let removed = doomed.map { entries[$0].id }
         entries = entries.indices.filter { !doomedSet.contains($0) }.map { entries[$0] }
         positions = [:]
         for (position, entry) in entries.enumerated() { positions[entry.id] = position }
-        return victims
+        return removed
     }
 }
 

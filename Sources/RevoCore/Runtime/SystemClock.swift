@@ -6,14 +6,15 @@ public struct SystemClock: Sendable {
     private let elapsed: @Sendable () -> Duration
     private let sleeper: @Sendable (Duration) async throws -> Void
 
-    /// Takes any clock; an `any Clock<Duration>` is opened implicitly.
-    public init<C: Clock<Duration>>(_ clock: C) {
+    /// Takes any clock; an `any Clock<Duration>` is opened implicitly. ``now`` starts at `start`: zero for
+    /// simulations, the Unix time of the start for a server, so that stored timestamps mean something after a restart.
+    public init<C: Clock<Duration>>(_ clock: C, startingAt start: Duration = .zero) {
         let origin = clock.now
-        self.elapsed = { origin.duration(to: clock.now) }
-        self.sleeper = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
+        self.elapsed = { start + origin.duration(to: clock.now) }
+        self.sleeper = { offset in try await clock.sleep(until: origin.advanced(by: offset - start), tolerance: nil) }
     }
 
-    /// Time since this clock was created.
+    /// Time since this clock was created, plus its start.
     public var now: Duration {
         elapsed()
     }

@@ -1,0 +1,58 @@
+/// An account as stored: the password only as a slow-KDF hash.
+public struct StoredUser: Sendable, Equatable, Codable {
+    public var id: String
+    /// Unique, compared without regard to case.
+    public var username: String
+    public var passwordHash: String
+    public var createdAt: Duration
+
+    public init(id: String, username: String, passwordHash: String, createdAt: Duration) {
+        self.id = id
+        self.username = username
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt
+    }
+}
+
+/// What happened to a new account.
+public enum UserCreation: Sendable, Equatable {
+    case created
+    /// Someone has that username already (in any letter case).
+    case usernameTaken
+}
+
+/// Where accounts live: SQLite by default, PostgreSQL in production; in process for tests.
+public protocol UserStore: Sendable {
+    var name: String { get }
+    func create(_ user: StoredUser) async throws(StoreError) -> UserCreation
+    /// The account with `username`, in any letter case.
+    func user(named username: String) async throws(StoreError) -> StoredUser?
+    func user(id: String) async throws(StoreError) -> StoredUser?
+}
+
+/// Accounts in process memory: the embedded default for tests and `--database memory`.
+public actor InMemoryUserStore: UserStore {
+    public nonisolated let name: String
+    private var byID: [String: StoredUser] = [:]
+    private var idByName: [String: String] = [:]
+
+    public init(name: String = "in-process") {
+        self.name = name
+    }
+
+    public func create(_ user: StoredUser) throws(StoreError) -> UserCreation {
+        let key = user.username.lowercased()
+        guard idByName[key] == nil else { return .usernameTaken }
+        idByName[key] = user.id
+        byID[user.id] = user
+        return .created
+    }
+
+    public func user(named username: String) throws(StoreError) -> StoredUser? {
+        idByName[username.lowercased()].flatMap { byID[$0] }
+    }
+
+    public func user(id: String) throws(StoreError) -> StoredUser? {
+        byID[id]
+    }
+}

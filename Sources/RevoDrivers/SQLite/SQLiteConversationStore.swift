@@ -1,0 +1,56 @@
+import GRDB
+public import RevoCore
+
+/// Conversations and their messages in the `conversations` and `messages` tables; appends are upserts by message id.
+public struct SQLiteConversationStore: ConversationStore {
+    public let name = "sqlite"
+    private let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func ping() async throws(StoreError) {
+        _ = try await database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func append(_ message: StoredMessage) async throws(StoreError) {
+        try await database.write { db in
+            let at = message.createdAt.nanosecondsValue
+            try db.execute(
+                sql: """
+                    INSERT INTO conversations (id, created_at_ns, updated_at_ns) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET updated_at_ns = max(updated_at_ns, excluded.updated_at_ns)
+                    """,
+                arguments: [message.conversationID, at, at]
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO messages (id, conversation_id, role, content, provider, created_at_ns) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET content = excluded.content, provider = excluded.provider
+                    """,
+                arguments: [message.id, message.conversationID, message.role.rawValue, message.content, message.provider, at]
+            )
+        }
+    }
+
+    public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
+        try await database.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                arguments: [conversationID, max(0, limit)]
+            )
+            return rows.map { row in
+                StoredMessage(
+                    id: row["id"],
+                    conversationID: row["conversation_id"],
+                    role: StoredMessage.Role(rawValue: row["role"]) ?? .user,
+                    content: row["content"],
+                    provider: row["provider"],
+                    createdAt: .nanoseconds(row["created_at_ns"] as Int64)
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+public import Hummingbird
+
+/// A request context that can carry the caller's verified identity.
+public protocol IdentifiedRequestContext: RequestContext {
+    var identity: TokenService.Identity? { get set }
+}
+
+/// Lets a request through only with a valid access token (`Authorization: Bearer …`); 401 with the reason otherwise.
+struct AuthMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
+    let tokens: TokenService
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        do throws(AuthError) {
+            context.identity = try await tokens.verify(try Self.bearerToken(request), as: .access)
+        } catch {
+            throw APIError(error)
+        }
+        return try await next(request, context)
+    }
+
+    static func bearerToken(_ request: Request) throws(AuthError) -> String {
+        guard let header = request.headers[.authorization] else { throw .missingToken }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            throw .malformedToken("the Authorization header is not 'Bearer <token>'")
+        }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,56 @@
+/// `POST /auth/register` and `/auth/login` body.
+struct CredentialsBody: Decodable, Sendable {
+    var username: String
+    var password: String
+
+    static let usernameLength = 3...64
+    /// bcrypt reads at most 72 bytes: a longer password would be silently cut, so it is refused instead.
+    static let passwordBytes = 8...72
+
+    /// For a new account: what is allowed in a name and how long a password must be, naming the field.
+    func validateForRegistration() throws(APIError) {
+        guard Self.usernameLength.contains(username.count) else {
+            throw invalid(
+                "username",
+                "must be \(Self.usernameLength.lowerBound) to \(Self.usernameLength.upperBound) characters, got \(username.count)"
+            )
+        }
+        guard username.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0) })
+        else {
+            throw invalid("username", "may hold letters, digits and . _ - @ only")
+        }
+        guard Self.passwordBytes.contains(password.utf8.count) else {
+            throw invalid(
+                "password",
+                "must be \(Self.passwordBytes.lowerBound) to \(Self.passwordBytes.upperBound) bytes, got \(password.utf8.count)"
+            )
+        }
+    }
+
+    private func invalid(_ field: String, _ message: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "invalid_field", message: "\(field): \(message)", field: field)
+    }
+}
+
+/// `POST /auth/refresh` body.
+struct RefreshBody: Decodable, Sendable {
+    var refreshToken: String
+}
+
+/// The account as the API shows it.
+struct UserAnswer: Encodable, Sendable {
+    var id: String
+    var username: String
+    /// Unix seconds.
+    var createdAt: Double
+}
+
+/// Tokens and the account they are for.
+struct TokenAnswer: Encodable, Sendable {
+    var accessToken: String
+    var refreshToken: String
+    var tokenType = "bearer"
+    /// Seconds until the access token expires.
+    var expiresIn: Int
+    var user: UserAnswer
+}

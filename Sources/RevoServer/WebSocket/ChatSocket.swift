@@ -1,0 +1,222 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import RevoCore
+import Synchronization
+
+/// `WS /ws/chat`: authenticates the socket (close 1008 without a valid token), then streams chat replies as token
+/// events. One reply streams at a time per socket; writes are backpressured and bounded in time, so a slow client
+/// costs at most one channel buffer and is dropped after ``WebSocketSettings/writeTimeout``.
+struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: Sendable {
+    let system: RevoSystem
+    let tokens: TokenService
+    let settings: WebSocketSettings
+    let connections = ConnectionCounter()
+
+    func register(on router: Router<Context>) {
+        router.ws("/ws/chat") { request, _ in
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+                throw APIError(
+                    status: .upgradeRequired,
+                    code: "websocket_required",
+                    message: "/ws/chat is a WebSocket: connect with Upgrade: websocket (ws://HOST/ws/chat)"
+                )
+            }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            guard connections.open(limit: settings.maxConnections) else {
+                try await outbound.close(.unknown(1013), reason: "too many open sockets; try again later")
+                return
+            }
+            defer { connections.close() }
+            try await session(inbound: inbound, outbound: outbound, context: context)
+        }
+    }
+
+    private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<Context>) async throws {
+        let writer = EventWriter(outbound: outbound, timeout: settings.writeTimeout)
+        var messages = inbound.messages(maxSize: settings.maxMessageBytes).makeAsyncIterator()
+
+        // A token at the upgrade (header or ?token=) or in the first message; browsers cannot set headers.
+        var identity: TokenService.Identity
+        do throws(AuthError) {
+            if let token = Self.upgradeToken(context.request) {
+                identity = try await tokens.verify(token, as: .access)
+            } else {
+                let timeout = settings.authTimeout
+                let watchdog = Task {
+                    try await Task.sleep(for: timeout)
+                    try await outbound.close(.policyViolation, reason: "authentication required within \(timeout)")
+                }
+                defer { watchdog.cancel() }
+                guard case .text(let text) = try? await messages.next(),
+                    let command = try? JSONBody.decoder.decode(SocketCommand.self, from: Data(text.utf8)),
+                    command.kind == .auth, let token = command.token
+                else { throw AuthError.missingToken }
+                watchdog.cancel()
+                identity = try await tokens.verify(token, as: .access)
+            }
+        } catch {
+            context.logger.info("websocket refused", metadata: ["reason": "\(error)"])
+            try await outbound.close(.policyViolation, reason: Self.closeReason(error.description))
+            return
+        }
+
+        var ready = SocketEvent(type: "ready")
+        ready.user = identity.username
+        try await writer.send(ready)
+
+        let slot = StreamSlot()
+        do {
+            try await serve(&messages, identity: identity, slot: slot, writer: writer, outbound: outbound, logger: context.logger)
+        } catch {
+            await slot.stop()
+            throw error
+        }
+        await slot.stop()
+    }
+
+    /// Answers commands until the client closes.
+    private func serve(
+        _ messages: inout WebSocketInboundMessageStream.AsyncIterator,
+        identity: TokenService.Identity,
+        slot: StreamSlot,
+        writer: EventWriter,
+        outbound: WebSocketOutboundWriter,
+        logger: Logger
+    ) async throws {
+        while true {
+            let message: WebSocketMessage?
+            do {
+                message = try await messages.next()
+            } catch {
+                // A message over the limit: say so and close (1009), as the protocol requires.
+                try await outbound.close(.messageTooLarge, reason: "messages are limited to \(settings.maxMessageBytes) bytes")
+                break
+            }
+            guard let message else { break }
+            guard case .text(let text) = message, let command = try? JSONBody.decoder.decode(SocketCommand.self, from: Data(text.utf8)) else {
+                try await writer.send(.error(APIError(status: .badRequest, code: "malformed_json", message: "expected a JSON object with a type")))
+                continue
+            }
+            switch command.kind {
+            case .ping:
+                try await writer.send(SocketEvent(type: "pong"))
+            case .auth:
+                try await writer.send(.error(APIError(status: .badRequest, code: "already_authenticated", message: "this socket is authenticated")))
+            case .cancel:
+                slot.cancel()
+            case .chat:
+                let request: ChatRequest
+                do throws(ChatError) {
+                    request = try command.chatBody.request.scoped(to: identity)
+                } catch {
+                    try await writer.send(.error(APIError(error), messageId: command.messageId))
+                    continue
+                }
+                let messageID = command.messageId ?? system.ids.next("ws")
+                let started = slot.start { await stream(request, messageID: messageID, writer: writer, outbound: outbound, logger: logger) }
+                if !started {
+                    try await writer.send(
+                        .error(
+                            APIError(status: .tooManyRequests, code: "busy", message: "one reply streams at a time; send cancel first"),
+                            messageId: messageID
+                        )
+                    )
+                }
+            case nil:
+                let allowed = SocketCommand.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                try await writer.send(
+                    .error(
+                        APIError(
+                            status: .unprocessableContent,
+                            code: "invalid_field",
+                            message: "type: '\(command.type)' is not one of \(allowed)",
+                            field: "type"
+                        )
+                    )
+                )
+            }
+        }
+    }
+
+    /// One reply: `start`, `token`…, then `response`, `interrupted` (with exactly what was delivered), `cancelled` or
+    /// `error`.
+    private func stream(_ request: ChatRequest, messageID: String, writer: EventWriter, outbound: WebSocketOutboundWriter, logger: Logger) async {
+        do {
+            try await writer.send(SocketEvent(type: "start", messageId: messageID))
+            let reply: ChatReply
+            do throws(ChatError) {
+                reply = try await system.chat.streamChat(request) { token in
+                    var event = SocketEvent(type: "token", messageId: messageID)
+                    event.content = token
+                    try await writer.send(event)
+                }
+            } catch {
+                try await writer.send(Self.event(for: error, messageID: messageID))
+                return
+            }
+            var done = SocketEvent(type: "response", messageId: messageID)
+            done.content = reply.content
+            done.provider = reply.provider.rawValue
+            done.tokensUsed = reply.tokensUsed
+            done.generationTime = reply.generationTime.timeInterval
+            done.attempted = reply.trace.attempted.map(\.rawValue)
+            try await writer.send(done)
+        } catch let error as EventWriter.Stalled {
+            logger.notice("websocket client too slow; closing", metadata: ["message_id": "\(messageID)"])
+            try? await outbound.close(.policyViolation, reason: Self.closeReason(error.description))
+        } catch {
+            // The socket is gone; nothing is left to tell.
+        }
+    }
+
+    static func event(for error: ChatError, messageID: String) -> SocketEvent {
+        switch error {
+        case .interrupted(let interruption):
+            var event = SocketEvent(type: "interrupted", messageId: messageID)
+            event.content = interruption.deliveredText
+            event.deliveredTokens = interruption.deliveredTokens
+            event.provider = interruption.provider.rawValue
+            event.message = "\(interruption.error)"
+            event.attempted = interruption.trace.attempted.map(\.rawValue)
+            return event
+        case .cancelled:
+            return SocketEvent(type: "cancelled", messageId: messageID)
+        default:
+            return .error(APIError(error), messageId: messageID)
+        }
+    }
+
+    static func upgradeToken(_ request: Request) -> String? {
+        if let token = try? AuthMiddleware<Context>.bearerToken(request) { return token }
+        return request.uri.queryParameters["token"].map(String.init)
+    }
+
+    /// Close reasons are limited to 123 bytes by the protocol.
+    static func closeReason(_ text: String) -> String {
+        var reason = text
+        while reason.utf8.count > 123 { reason.removeLast() }
+        return reason
+    }
+}
+
+/// Open sockets, so one server cannot be made to hold unbounded connections.
+final class ConnectionCounter: Sendable {
+    private let count = Mutex(0)
+
+    func open(limit: Int) -> Bool {
+        count.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func close() {
+        count.withLock { $0 -= 1 }
+    }
+
+    var openCount: Int { count.withLock { $0 } }
+}

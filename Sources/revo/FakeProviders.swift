@@ -1,0 +1,41 @@
+import ArgumentParser
+import RevoCore
+import RevoSim
+
+/// The fake providers of `revo serve --dev`, with the simulation's profiles, on a machine with room for all of them.
+enum FakeProviders {
+    static let all: [ProviderID] = [.deepseekR1, .llamaLocal, .openai, .anthropic, .mock]
+    static var known: String { all.map(\.rawValue).joined(separator: ", ") }
+
+    static let machine = FakeMachine(
+        MachineResources(
+            totalRAM: .gigabytes(64),
+            availableRAM: .gigabytes(48),
+            gpus: [.init(name: "gpu0", totalMemory: .gigabytes(24), availableMemory: .gigabytes(24))],
+            cpuCores: 16,
+            nativeLibraries: ["cuda", "torch", "transformers"]
+        ),
+        faults: FaultInjector(faults: [], random: SeededRandom(seed: 0), clock: SystemClock(ContinuousClock()))
+    )
+
+    /// `--providers a,b`: known names, in the order given.
+    static func ids(_ list: String?) throws -> [ProviderID] {
+        guard let list else { return all }
+        let ids = list.split(separator: ",").map { ProviderID(String($0.trimmingCharacters(in: .whitespaces))) }
+        for id in ids where !all.contains(id) {
+            throw ValidationError("--providers: '\(id.rawValue)' is not one of \(known)")
+        }
+        guard !ids.isEmpty else { throw ValidationError("--providers: name at least one of \(known)") }
+        return ids
+    }
+
+    static func make(_ ids: [ProviderID], seed: UInt64, clock: SystemClock) throws -> [any ModelProvider] {
+        let random = SeededRandom(seed: seed)
+        let faults = FaultInjector(faults: [], random: random.split("faults"), clock: clock)
+        return ids.compactMap { id in
+            ProviderProfile.defaults(for: id).map {
+                FakeProvider(profile: $0, machine: machine, faults: faults, clock: clock, random: RandomSource(random.split("provider.\(id)")))
+            }
+        }
+    }
+}
