@@ -121,10 +121,16 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RevoDriversTests", dependencies: ["RevoDrivers"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RevoDriversTests",
+            dependencies: ["RevoDrivers", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "revoTests", dependencies: ["revo"], swiftSettings: swiftSettings),
     ]
 )

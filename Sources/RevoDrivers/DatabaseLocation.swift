@@ -6,6 +6,11 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var value: String
+
+        public init(value: String) {
+            self.value = value
+        }
+
         public var description: String {
             "--database '\(value)' is not one of sqlite:PATH (for example sqlite:revo.db) or memory"
         }

@@ -7,7 +7,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Measure RevoCore's overhead with zero-latency fakes on the real clock.",
-        subcommands: [CoreBenchmarkCommand.self]
+        subcommands: [CoreBenchmarkCommand.self, BareServerCommand.self]
     )
 }
 

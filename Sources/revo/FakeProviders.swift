@@ -5,7 +5,9 @@ import RevoSim
 /// The fake providers of `revo serve --dev`, with the simulation's profiles, on a machine with room for all of them.
 enum FakeProviders {
     static let all: [ProviderID] = [.deepseekR1, .llamaLocal, .openai, .anthropic, .mock]
-    static var known: String { all.map(\.rawValue).joined(separator: ", ") }
+    /// Answers at once with 16 tokens: the provider of HTTP benchmarks, which measure the server, not a model.
+    static let instant = ProviderID("instant")
+    static var known: String { (all + [instant]).map(\.rawValue).joined(separator: ", ") }
 
     static let machine = FakeMachine(
         MachineResources(
@@ -22,7 +24,7 @@ enum FakeProviders {
     static func ids(_ list: String?) throws -> [ProviderID] {
         guard let list else { return all }
         let ids = list.split(separator: ",").map { ProviderID(String($0.trimmingCharacters(in: .whitespaces))) }
-        for id in ids where !all.contains(id) {
+        for id in ids where !all.contains(id) && id != instant {
             throw ValidationError("--providers: '\(id.rawValue)' is not one of \(known)")
         }
         guard !ids.isEmpty else { throw ValidationError("--providers: name at least one of \(known)") }
@@ -32,8 +34,9 @@ enum FakeProviders {
     static func make(_ ids: [ProviderID], seed: UInt64, clock: SystemClock) throws -> [any ModelProvider] {
         let random = SeededRandom(seed: seed)
         let faults = FaultInjector(faults: [], random: random.split("faults"), clock: clock)
-        return ids.compactMap { id in
-            ProviderProfile.defaults(for: id).map {
+        return ids.compactMap { id -> (any ModelProvider)? in
+            if id == instant { return InstantProvider(.mock(), tokens: 16) }
+            return ProviderProfile.defaults(for: id).map {
                 FakeProvider(profile: $0, machine: machine, faults: faults, clock: clock, random: RandomSource(random.split("provider.\(id)")))
             }
         }

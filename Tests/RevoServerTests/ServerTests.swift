@@ -10,14 +10,17 @@ import Testing
 @Suite("HTTP API")
 struct ServerTests {
     /// A system on the real clock with instant fake providers and in-process stores, started.
-    static func system(databaseDown: Bool = false) async -> RevoSystem {
+    static func system(
+        databaseDown: Bool = false,
+        providers: [any ModelProvider] = [InstantProvider(.openai(hasKey: true)), InstantProvider(.mock())]
+    ) async -> RevoSystem {
         let clock = SystemClock(ContinuousClock())
         let machine = MachineResources(totalRAM: .gigabytes(16), availableRAM: .gigabytes(8), cpuCores: 4)
         let conversations: any ConversationStore = databaseDown ? DownStore() : InMemoryConversationStore()
         let system = RevoSystem(
             configuration: RevoSystem.Configuration(seed: 1),
             dependencies: RevoSystem.Dependencies(
-                providers: [InstantProvider(.openai(hasKey: true)), InstantProvider(.mock())],
+                providers: providers,
                 probe: FixedResourceProbe(machine),
                 conversations: conversations,
                 memoryPrimary: InMemoryMemoryBackend(),

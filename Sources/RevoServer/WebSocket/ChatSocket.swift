@@ -111,6 +111,8 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
                 let request: ChatRequest
                 do throws(ChatError) {
                     request = try command.chatBody.request.scoped(to: identity)
+                    // Checked before `start`, so a bad field is one error event rather than a started reply.
+                    try request.validate(knownProviders: system.models.registeredProviders)
                 } catch {
                     try await writer.send(.error(APIError(error), messageId: command.messageId))
                     continue

@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import RevoCore
+import RevoDrivers
+import Testing
+
+@Suite("SQLite stores")
+struct SQLiteStoreTests {
+    /// A fresh database file in its own directory, removed afterwards.
+    static func withDatabase(_ body: (String) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revo-sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await body(directory.appendingPathComponent("revo.db").path)
+    }
+
+    static func memory(_ id: String, _ text: String, session: String? = nil) -> MemoryEntry {
+        MemoryEntry(
+            id: id,
+            content: text,
+            type: "conversation",
+            sessionID: session,
+            metadata: ["b": "2", "a": "1"],
+            createdAt: .seconds(1_700_000_000),
+            embedding: HashedEmbedding().embed(text)
+        )
+    }
+
+    @Test("conversations survive a reopen, in order, and an append with a known message id replaces it")
+    func conversations() async throws {
+        try await Self.withDatabase { path in
+            let store = SQLiteConversationStore(database: SQLiteDatabase(path: path))
+            try await store.ping()
+            for (i, role) in [StoredMessage.Role.user, .assistant, .user].enumerated() {
+                try await store.append(StoredMessage(id: "m\(i)", conversationID: "c1", role: role, content: "text \(i)", createdAt: .seconds(i)))
+            }
+            try await store.append(
+                StoredMessage(id: "m1", conversationID: "c1", role: .assistant, content: "edited", provider: "openai", createdAt: .seconds(1))
+            )
+
+            let reopened = SQLiteConversationStore(database: SQLiteDatabase(path: path))
+            let all = try await reopened.messages(conversationID: "c1", limit: 10)
+            #expect(all.map(\.id) == ["m0", "m1", "m2"])
+            #expect(all[1].content == "edited" && all[1].provider == "openai")
+            let value1 = try await reopened.messages(conversationID: "c1", limit: 2)
+            #expect(value1.map(\.id) == ["m1", "m2"])
+            let value2 = try await reopened.messages(conversationID: "other", limit: 10)
+            #expect(value2.isEmpty)
+        }
+    }
+
+    @Test("the file is in WAL mode and migrated once")
+    func schema() async throws {
+        try await Self.withDatabase { path in
+            let database = SQLiteDatabase(path: path)
+            let pool = try database.pool()
+            let mode = try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            #expect(mode == "wal")
+            // Opening again runs no migration twice.
+            _ = try SQLiteDatabase(path: path).pool()
+            let applied = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") }
+            #expect(applied == 1)
+        }
+    }
+
+    @Test("usernames are unique in any letter case")
+    func users() async throws {
+        try await Self.withDatabase { path in
+            let users = SQLiteUserStore(database: SQLiteDatabase(path: path))
+            let ada = StoredUser(id: "u1", username: "Ada", passwordHash: "$2b$...", createdAt: .seconds(5))
+            let value3 = try await users.create(ada)
+            #expect(value3 == .created)
+            let value4 = try await users.create(StoredUser(id: "u2", username: "ADA", passwordHash: "x", createdAt: .zero))
+            #expect(value4 == .usernameTaken)
+            let value5 = try await users.user(named: "ada")
+            #expect(value5 == ada)
+            let value6 = try await users.user(id: "u1")
+            #expect(value6 == ada)
+            let value7 = try await users.user(id: "u2")
+            #expect(value7 == nil)
+        }
+    }
+
+    @Test("memories are searchable after a reopen; usage and eviction are written through")
+    func memories() async throws {
+        try await Self.withDatabase { path in
+            let backend = SQLiteMemoryBackend(database: SQLiteDatabase(path: path))
+            try await backend.store(Self.memory("a", "deploy the postgres failover plan", session: "s1"))
+            try await backend.store(Self.memory("b", "the cache warms after a restart"))
+            try await backend.store(Self.memory("c", "unrelated words about gardening"))
+            try await backend.recordUsage(of: "a", success: true)
+
+            let reopened = SQLiteMemoryBackend(database: SQLiteDatabase(path: path))
+            let value8 = try await reopened.count()
+            #expect(value8 == 3)
+            let stored = try await reopened.entry(id: "a")
+            #expect(
+                stored
+                    == {
+                        var expected = Self.memory("a", "deploy the postgres failover plan", session: "s1")
+                        expected.usageCount = 1
+                        expected.successScore = 0.8 * 0.5 + 0.2
+                        return expected
+                    }()
+            )
+            let found = try await reopened.search(
+                MemoryQuery(
+                    embedding: HashedEmbedding().embed("postgres failover plan"),
+                    filter: MemoryFilter(sessionID: "s1"),
+                    minimumSimilarity: 0.1
+                )
+            )
+            #expect(found.map(\.entry.id) == ["a"])
+
+            let value9 = try await reopened.evictLowest(fraction: 0.34)
+            #expect(value9 == 2)
+            let afterEviction = SQLiteMemoryBackend(database: SQLiteDatabase(path: path))
+            let value10 = try await afterEviction.count()
+            #expect(value10 == 1)
+            #expect(try await afterEviction.entry(id: "a") != nil)
+        }
+    }
+
+    @Test("the outbox keeps order across a reopen and forgets what is acknowledged")
+    func outbox() async throws {
+        try await Self.withDatabase { path in
+            let outbox = SQLiteOutbox(database: SQLiteDatabase(path: path))
+            let first = try await outbox.append(Self.memory("a", "one"))
+            let second = try await outbox.append(Self.memory("b", "two"))
+            _ = try await outbox.append(Self.memory("c", "three"))
+            #expect(second > first)
+
+            let reopened = SQLiteOutbox(database: SQLiteDatabase(path: path))
+            let value11 = try await reopened.pending(limit: 10)
+            #expect(value11.map(\.entry.id) == ["a", "b", "c"])
+            let value12 = try await reopened.pending(limit: 1)
+            #expect(value12.first?.entry == Self.memory("a", "one"))
+            try await reopened.acknowledge(through: second)
+            let value13 = try await reopened.pending(limit: 10)
+            #expect(value13.map(\.entry.id) == ["c"])
+            let value14 = try await reopened.count()
+            #expect(value14 == 1)
+            // Sequence numbers are never reused, even after the rows are gone.
+            let value15 = try await reopened.append(Self.memory("d", "four"))
+            #expect(value15 > second + 1)
+        }
+    }
+
+    @Test("a file that cannot be opened is unavailable with the path and SQLite's reason, and recovers once it can be")
+    func unwritable() async throws {
+        try await Self.withDatabase { path in
+            // A path under a regular file cannot be created, even by root.
+            let blocker = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("not-a-directory")
+            _ = FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+            let location = blocker.appendingPathComponent("revo.db").path
+            let store = SQLiteConversationStore(database: SQLiteDatabase(path: location))
+            let error = await #expect(throws: StoreError.self) { try await store.ping() }
+            guard case .unavailable(let reason) = error else {
+                Issue.record("expected unavailable, got \(String(describing: error))")
+                return
+            }
+            #expect(reason.contains("cannot open SQLite database at \(location)"))
+            #expect(reason.contains("SQLITE_CANTOPEN") || reason.contains("unable to open"))
+
+            // Make the path possible: the same store opens it on the next call.
+            try FileManager.default.removeItem(at: blocker)
+            try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+            try await store.ping()
+        }
+    }
+
+    @Test("--database values are parsed or refused with the allowed forms")
+    func locations() throws {
+        #expect(try DatabaseLocation(parsing: "sqlite:/tmp/x.db") == .sqlite(path: "/tmp/x.db"))
+        #expect(try DatabaseLocation(parsing: "memory") == .memory)
+        #expect(throws: DatabaseLocation.ParseError(value: "postgres")) { try DatabaseLocation(parsing: "postgres") }
+        #expect(throws: DatabaseLocation.ParseError(value: "sqlite:")) { try DatabaseLocation(parsing: "sqlite:") }
+    }
+}

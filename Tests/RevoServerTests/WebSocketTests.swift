@@ -1,0 +1,248 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOPosix
+import RevoCore
+import RevoServer
+import RevoSim
+import Synchronization
+import Testing
+
+/// `WS /ws/chat` over real sockets (HummingbirdTesting live mode).
+@Suite("WebSocket chat")
+struct WebSocketTests {
+    static let settings = WebSocketSettings(pingInterval: .milliseconds(300), authTimeout: .milliseconds(300), maxMessageBytes: 4_096)
+
+    /// Runs a live server on a free port and hands `body` the port.
+    static func withServer(system: RevoSystem, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        let app = RevoApplication.application(
+            system: system,
+            authentication: await TestAuth.authentication(),
+            configuration: ServerConfiguration(port: 0, requestsPerMinute: 10_000, webSocket: settings),
+            clock: SystemClock(ContinuousClock()),
+            metrics: ServerMetrics(),
+            logger: Logger(label: "test")
+        )
+        try await app.test(.live) { client in try await body(try #require(client.port)) }
+    }
+
+    /// Connects, runs `script` with the inbound text messages as decoded JSON, and returns the close frame.
+    static func connect(
+        port: Int,
+        query: String = "",
+        headers: HTTPFields = [:],
+        _ script: @escaping @Sendable (Inbox, WebSocketOutboundWriter) async throws -> Void
+    ) async throws -> WebSocketCloseFrame? {
+        try await WebSocketClient.connect(
+            url: "ws://127.0.0.1:\(port)/ws/chat\(query)",
+            configuration: .init(additionalHeaders: headers),
+            logger: Logger(label: "test-client")
+        ) { inbound, outbound, _ in
+            try await script(Inbox(inbound.messages(maxSize: 1 << 20).makeAsyncIterator()), outbound)
+        }
+    }
+
+    /// The server's events, one at a time.
+    final class Inbox: @unchecked Sendable {
+        private var iterator: WebSocketInboundMessageStream.AsyncIterator
+
+        init(_ iterator: WebSocketInboundMessageStream.AsyncIterator) {
+            self.iterator = iterator
+        }
+
+        func next() async throws -> [String: Any]? {
+            guard case .text(let text) = try await iterator.next() else { return nil }
+            return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        }
+
+        /// Events up to and including the first of type `last`.
+        func until(_ last: String) async throws -> [[String: Any]] {
+            var events: [[String: Any]] = []
+            while let event = try await next() {
+                events.append(event)
+                if event["type"] as? String == last { break }
+            }
+            return events
+        }
+    }
+
+    static func token() async throws -> String {
+        try await TokenService(secret: TestAuth.secret).issue(userID: "user-ws", username: "ws").accessToken
+    }
+
+    @Test("a token in the query opens the socket; a chat streams start, tokens and the response")
+    func streaming() async throws {
+        let system = await ServerTests.system()
+        let token = try await Self.token()
+        try await Self.withServer(system: system) { port in
+            let close = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
+                #expect(try await inbox.next()?["type"] as? String == "ready")
+                try await outbound.write(.text(#"{"type":"chat","content":"hello","message_id":"m1"}"#))
+                let events = try await inbox.until("response")
+                #expect(events.first?["type"] as? String == "start")
+                #expect(events.first?["message_id"] as? String == "m1")
+                let tokens = events.filter { $0["type"] as? String == "token" }.compactMap { $0["content"] as? String }
+                let response = try #require(events.last)
+                #expect(response["type"] as? String == "response")
+                #expect(!tokens.isEmpty)
+                #expect(tokens.joined() == response["content"] as? String)
+                #expect(response["provider"] as? String == "openai")
+                #expect(response["attempted"] as? [String] == ["openai"])
+            }
+            #expect(close?.closeCode == .normalClosure)
+        }
+        await system.shutdown()
+    }
+
+    @Test("without a token the socket is closed with 1008 once the auth window passes")
+    func missingToken() async throws {
+        let system = await ServerTests.system()
+        try await Self.withServer(system: system) { port in
+            let close = try await Self.connect(port: port) { inbox, _ in
+                let event = try await inbox.next()
+                #expect(event == nil)
+            }
+            #expect(close?.closeCode == .policyViolation)
+        }
+        await system.shutdown()
+    }
+
+    @Test("an invalid or expired token is closed with 1008 and the reason")
+    func invalidToken() async throws {
+        let system = await ServerTests.system()
+        let expired = try await TokenService(secret: TestAuth.secret, now: { Date().addingTimeInterval(-3_600) })
+            .issue(userID: "user-ws", username: "ws").accessToken
+        let tampered = try await Self.token() + "x"
+        try await Self.withServer(system: system) { port in
+            let forged = try await RawWebSocket.framesUntilClosed(
+                port: port,
+                path: "/ws/chat",
+                headers: ["Authorization: Bearer \(tampered)"],
+                limit: .seconds(10)
+            )
+            #expect(forged.last?.closeCode == 1008)
+            #expect(forged.last?.closeReason == "the token's signature does not verify")
+            let old = try await RawWebSocket.framesUntilClosed(port: port, path: "/ws/chat?token=\(expired)", limit: .seconds(10))
+            #expect(old.last?.closeCode == 1008)
+            #expect(old.last?.closeReason == "the token has expired")
+        }
+        await system.shutdown()
+    }
+
+    @Test("a first auth message opens the socket; bad commands get errors and the socket stays open")
+    func firstMessageAuth() async throws {
+        let system = await ServerTests.system()
+        let token = try await Self.token()
+        try await Self.withServer(system: system) { port in
+            _ = try await Self.connect(port: port) { inbox, outbound in
+                try await outbound.write(.text(#"{"type":"auth","token":"\#(token)"}"#))
+                #expect(try await inbox.next()?["user"] as? String == "ws")
+                try await outbound.write(.text("not json"))
+                #expect(try await inbox.next()?["code"] as? String == "malformed_json")
+                try await outbound.write(.text(#"{"type":"dance"}"#))
+                let unknown = try await inbox.next()
+                #expect(unknown?["field"] as? String == "type")
+                #expect((unknown?["message"] as? String)?.contains("auth, chat, cancel, ping") == true)
+                try await outbound.write(.text(#"{"type":"chat","content":"hi","temperature":5}"#))
+                #expect(try await inbox.next()?["field"] as? String == "temperature")
+                try await outbound.write(.text(#"{"type":"ping"}"#))
+                #expect(try await inbox.next()?["type"] as? String == "pong")
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("a stream cut after tokens were sent is reported as interrupted with exactly what was delivered")
+    func interrupted() async throws {
+        let system = await ServerTests.system(providers: [CuttingProvider(.openai(hasKey: true)), InstantProvider(.mock())])
+        let token = try await Self.token()
+        try await Self.withServer(system: system) { port in
+            _ = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
+                _ = try await inbox.next()
+                try await outbound.write(.text(#"{"type":"chat","content":"hello"}"#))
+                let events = try await inbox.until("interrupted")
+                let delivered = events.filter { $0["type"] as? String == "token" }.compactMap { $0["content"] as? String }.joined()
+                let end = try #require(events.last)
+                #expect(end["type"] as? String == "interrupted")
+                #expect(end["content"] as? String == delivered)
+                #expect(end["delivered_tokens"] as? Int == 3)
+                #expect(end["provider"] as? String == "openai")
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("a message over the limit closes the socket with 1009")
+    func oversized() async throws {
+        let system = await ServerTests.system()
+        let token = try await Self.token()
+        try await Self.withServer(system: system) { port in
+            let close = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
+                _ = try await inbox.next()
+                try await outbound.write(.text(String(repeating: "x", count: 10_000)))
+                while try await inbox.next() != nil {}
+            }
+            #expect(close?.closeCode == .messageTooLarge)
+        }
+        await system.shutdown()
+    }
+
+    @Test("a client that answers pings stays connected past several ping periods")
+    func pingKeepsAlive() async throws {
+        let system = await ServerTests.system()
+        let token = try await Self.token()
+        try await Self.withServer(system: system) { port in
+            _ = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
+                _ = try await inbox.next()
+                // The client answers pings while it waits for a message, as any reading client does.
+                async let later: Void = {
+                    try await Task.sleep(for: .milliseconds(1_200))
+                    try await outbound.write(.text(#"{"type":"ping"}"#))
+                }()
+                #expect(try await inbox.next()?["type"] as? String == "pong")
+                try await later
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("a client that never answers a ping is pinged, then dropped after the second period")
+    func pingTimeout() async throws {
+        let system = await ServerTests.system()
+        let token = try await Self.token()
+        try await Self.withServer(system: system) { port in
+            let frames = try await RawWebSocket.framesUntilClosed(port: port, path: "/ws/chat?token=\(token)", limit: .seconds(10))
+            let opcodes = frames.map(\.opcode)
+            #expect(opcodes.contains(0x9), "a ping was sent: \(opcodes)")
+            #expect(opcodes.last == 0x8, "the server closed the socket: \(opcodes)")
+            // 1001 going away, reason "Ping timeout": the peer stopped answering.
+            #expect(frames.last?.closeCode == 1001)
+            #expect(frames.last?.closeReason == "Ping timeout")
+        }
+        await system.shutdown()
+    }
+}
+
+/// Streams three tokens, then fails like a dropped upstream connection.
+struct CuttingProvider: ModelProvider {
+    let descriptor: ModelDescriptor
+
+    init(_ descriptor: ModelDescriptor) {
+        self.descriptor = descriptor
+    }
+
+    func load() async throws(ProviderError) {}
+    func unload() async {}
+    func health() async -> ProviderHealth { .healthy }
+
+    func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<GenerationChunk, any Error>.makeStream()
+        for index in 1...3 { continuation.yield(.token("part\(index) ")) }
+        continuation.finish(throwing: ProviderError.serverError(status: 502, message: "upstream closed the stream"))
+        return stream
+    }
+}
