@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (REVO_HOST).")
     var host: String?
 
-    @Option(help: "Port to listen on (REVO_PORT).")
+    @Option(help: "Port to listen on, 0 for any free port (REVO_PORT).")
     var port: Int?
 
     @Option(help: "sqlite:PATH or memory (REVO_DATABASE; default sqlite:revo.db).")
@@ -61,8 +61,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard (10...31).contains(bcryptCost) else {
             throw ValidationError("--bcrypt-cost must be between 10 and 31, got \(bcryptCost)")
         }
-        if let port = resolvedPort, !(1...65_535).contains(port) {
-            throw ValidationError("--port must be between 1 and 65535, got \(port)")
+        if port == nil, let text = ProcessEnvironment.value("REVO_PORT"), Int(text) == nil {
+            throw ValidationError("REVO_PORT must be a port number between 0 and 65535, got '\(text)'")
+        }
+        if let port = resolvedPort, !(0...65_535).contains(port) {
+            throw ValidationError("--port must be between 0 (any free port) and 65535, got \(port)")
         }
         for origin in resolvedOrigins where origin == "*" || !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) {
             throw ValidationError("--allow-origin must be a full origin such as http://localhost:3000, got '\(origin)' (never *)")
@@ -175,8 +178,11 @@ struct ServeCommand: AsyncParsableCommand {
             clock: clock,
             metrics: metrics,
             logger: logger
-        ) { _ in
-            print("revo serving on http://\(configuration.host):\(configuration.port) (development mode)")
+        ) { channel in
+            // The bound port, which differs from the configured one with --port 0; written unbuffered, so that a script
+            // or a test reading a pipe sees the line as soon as the server accepts connections.
+            let port = channel.localAddress?.port ?? configuration.port
+            FileHandle.standardOutput.write(Data("revo serving on http://\(configuration.host):\(port) (development mode)\n".utf8))
         }
         // The system is listed first so it shuts down last: in-flight requests finish, then the outbox is flushed.
         let group = ServiceGroup(

@@ -22,10 +22,12 @@ struct RevoProcess {
         return directory.appendingPathComponent("revo")
     }
 
-    static func run(_ arguments: [String]) throws -> Output {
+    /// `environment` replaces the inherited one when given (for settings read from `REVO_*`).
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("revo serve")
+struct ServeCommandTests {
+    /// The environment of the test without any `REVO_*` setting, so a developer's own configuration cannot leak in.
+    static var cleanEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REVO_") }
+    }
+
+    @Test("production mode without a JWT secret refuses to start with 64 and says where a secret comes from")
+    func productionNeedsSecret() throws {
+        let output = try RevoProcess.run(["serve", "--database", "memory"], environment: Self.cleanEnvironment)
+        #expect(output.status == 64)
+        #expect(output.standardError.contains("production mode needs a JWT secret of at least 32 bytes"))
+        #expect(output.standardError.contains("REVO_JWT_SECRET"))
+    }
+
+    @Test(
+        "bad settings are refused with 64, naming the setting and what is allowed",
+        arguments: [
+            (["--allow-origin", "*"], [:], "never *"),
+            (["--port", "70000"], [:], "--port must be between 0 (any free port) and 65535, got 70000"),
+            ([], ["REVO_PORT": "eighty"], "REVO_PORT must be a port number between 0 and 65535, got 'eighty'"),
+            (["--database", "postgres:x"], [:], "is not one of sqlite:PATH"),
+            (["--providers", "gpt-5"], [:], "--providers: 'gpt-5' is not one of"),
+            (["--rate-limit", "0"], [:], "--rate-limit must be between 1 and 1000000"),
+            ([], ["REVO_JWT_SECRET": "short"], "the JWT secret is 5 bytes; HS256 needs at least 32"),
+        ] as [([String], [String: String], String)]
+    )
+    func badSettings(arguments: [String], environment: [String: String], message: String) throws {
+        let dev = environment["REVO_JWT_SECRET"] == nil ? ["--dev"] : []
+        let output = try RevoProcess.run(
+            ["serve"] + dev + arguments,
+            environment: Self.cleanEnvironment.merging(environment) { $1 }
+        )
+        #expect(output.status == 64, "\(output.standardError)")
+        #expect(output.standardError.contains(message), "\(output.standardError)")
+    }
+
+    @Test("--dev starts on any free port, answers /health, and exits 0 on SIGTERM")
+    func devServes() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revo-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("stdout")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+
+        let process = Process()
+        process.executableURL = RevoProcess.executable
+        process.arguments = ["serve", "--dev", "--port", "0", "--database", "sqlite:\(directory.path)/revo.db", "--bcrypt-cost", "10"]
+        process.environment = Self.cleanEnvironment.merging(["LOG_LEVEL": "error"]) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // The line names the bound port once the server accepts connections.
+        var address: String?
+        for _ in 0..<600 where address == nil {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("revo serving on ") }) {
+                address = line.split(separator: " ")[3].description
+            } else {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let base = try #require(address, "revo serve printed no address")
+        #expect(!base.hasSuffix(":0"))
+
+        let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: base + "/health")))
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let health = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect((health?["services"] as? [String: Any])?["database"] != nil)
+
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/revo.db"))
+    }
+}
