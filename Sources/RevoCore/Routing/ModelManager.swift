@@ -325,23 +325,24 @@ public final class ModelManager: Sendable {
     private func recordOutcome(_ id: ProviderID, error: ProviderError?, at now: Duration) {
         let settings = policy.breaker
         state.withLock { s in
-            guard var entry = s.entries[id] else { return }
+            // Mutated in place: a copy of the entry would share the breaker's outcome window with the dictionary, and
+            // the first append would then copy the whole window on every call.
+            guard s.entries[id] != nil else { return }
             switch error {
             case nil:
-                entry.breaker.recordSuccess(at: now)
+                s.entries[id]?.breaker.recordSuccess(at: now)
             case .rateLimited(let retryAfter):
                 let until = now + (retryAfter ?? settings.rateLimitCooldown)
-                entry.breaker.coolDown(until: until, reason: "cooling down after 429 until t+\(until.formattedSeconds)")
+                s.entries[id]?.breaker.coolDown(until: until, reason: "cooling down after 429 until t+\(until.formattedSeconds)")
             case .contextTooLong, .contentPolicy, .invalidRequest:
                 // About this request, not the provider's health.
-                entry.breaker.recordAbandoned()
+                s.entries[id]?.breaker.recordAbandoned()
             case .some(let error):
-                entry.breaker.recordFailure(error, at: now)
-                if case .outOfMemory(let detail) = error, entry.provider.descriptor.kind == .local {
+                s.entries[id]?.breaker.recordFailure(error, at: now)
+                if case .outOfMemory(let detail) = error, s.entries[id]?.provider.descriptor.kind == .local {
                     logger.warning("provider out of memory under load", metadata: ["provider": "\(id)", "detail": "\(detail)"])
                 }
             }
-            s.entries[id] = entry
         }
     }
 
