@@ -49,6 +49,24 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a question and its answer are stored together, in order, and survive a reopen")
+    func exchange() async throws {
+        try await Self.withDatabase { path in
+            let store = SQLiteConversationStore(database: SQLiteDatabase(path: path))
+            try await store.append(
+                contentsOf: [
+                    StoredMessage(id: "q", conversationID: "c1", role: .user, content: "hello", createdAt: .seconds(1)),
+                    StoredMessage(id: "a", conversationID: "c1", role: .assistant, content: "hi", provider: "mock", createdAt: .seconds(1)),
+                ]
+            )
+            try await store.append(contentsOf: [])
+            let stored = try await SQLiteConversationStore(database: SQLiteDatabase(path: path)).messages(conversationID: "c1", limit: 10)
+            #expect(stored.map(\.id) == ["q", "a"])
+            #expect(stored.map(\.role) == [.user, .assistant])
+            #expect(stored.last?.provider == "mock")
+        }
+    }
+
     @Test("the file is in WAL mode and migrated once")
     func schema() async throws {
         try await Self.withDatabase { path in

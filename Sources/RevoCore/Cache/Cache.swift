@@ -6,4 +6,11 @@ public protocol Cache: Sendable {
     func get(_ key: String) async throws(StoreError) -> String?
     func set(_ key: String, value: String, ttl: Duration) async throws(StoreError)
     func delete(_ key: String) async throws(StoreError)
+    /// True when a call is a lookup in this process that cannot block: it then runs without a timeout, which on a
+    /// real clock costs a timer and two tasks per call. False (the default) for anything across a socket.
+    var runsInProcess: Bool { get }
+}
+
+extension Cache {
+    public var runsInProcess: Bool { false }
 }

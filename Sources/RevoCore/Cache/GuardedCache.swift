@@ -22,7 +22,7 @@ public final class GuardedCache: Sendable {
         clock: SystemClock
     ) {
         self.cache = cache
-        self.dependency = DependencyGuard(timeout: timeout, breaker: breaker, clock: clock)
+        self.dependency = DependencyGuard(timeout: cache.runsInProcess ? nil : timeout, breaker: breaker, clock: clock)
     }
 
     public func get(_ key: String) async -> String? {

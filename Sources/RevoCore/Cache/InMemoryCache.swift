@@ -16,6 +16,7 @@ public final class InMemoryCache: Cache {
 
     public let name: String
     public let capacity: Int
+    public var runsInProcess: Bool { true }
     private let clock: SystemClock
     private let state = Mutex(State())
 

@@ -143,7 +143,7 @@ public final class ChatService: Sendable {
             ]
             let conversations = self.conversations
             let stored: Bool? = await conversationGuard.call {
-                for message in messages { try await conversations.append(message) }
+                try await conversations.append(contentsOf: messages)
                 return true
             }
             persisted = stored == true

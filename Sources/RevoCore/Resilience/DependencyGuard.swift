@@ -11,11 +11,12 @@ public final class DependencyGuard: Sendable {
         var bypassed = 0
     }
 
-    public let timeout: Duration
+    /// nil for a dependency whose calls cannot block (in process): they run without the timeout's race.
+    public let timeout: Duration?
     private let clock: SystemClock
     private let state: Mutex<State>
 
-    public init(timeout: Duration, breaker: BreakerSettings, clock: SystemClock) {
+    public init(timeout: Duration?, breaker: BreakerSettings, clock: SystemClock) {
         self.timeout = timeout
         self.clock = clock
         self.state = Mutex(State(breaker: CircuitBreaker(settings: breaker)))
@@ -30,7 +31,12 @@ public final class DependencyGuard: Sendable {
             return nil
         }
         do {
-            let value = try await clock.withDeadline(now + timeout, operation: operation)
+            let value: T
+            if let timeout {
+                value = try await clock.withDeadline(now + timeout, operation: operation)
+            } else {
+                value = try await operation()
+            }
             let finished = clock.now
             state.withLock { s in
                 s.breaker.recordSuccess(at: finished)
@@ -42,7 +48,8 @@ public final class DependencyGuard: Sendable {
                 state.withLock { $0.breaker.recordAbandoned() }
                 return nil
             }
-            let described = error is TimeoutError ? "timed out after \(timeout.formattedSeconds)" : "\(error)"
+            // Only a guarded call can time out, so `timeout` is set whenever the error is a TimeoutError.
+            let described = error is TimeoutError ? "timed out after \((timeout ?? .zero).formattedSeconds)" : "\(error)"
             let finished = clock.now
             state.withLock { s in
                 s.breaker.recordFailure(.unavailable(described), at: finished)

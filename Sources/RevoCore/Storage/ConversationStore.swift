@@ -31,8 +31,18 @@ public protocol ConversationStore: Sendable {
     /// A cheap round trip, for start-up and health.
     func ping() async throws(StoreError)
     func append(_ message: StoredMessage) async throws(StoreError)
+    /// Stores `messages` (a question and its answer) together: a store with transactions writes both or neither, in
+    /// one round trip.
+    func append(contentsOf messages: [StoredMessage]) async throws(StoreError)
     /// The last `limit` messages of a conversation, oldest first.
     func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage]
+}
+
+extension ConversationStore {
+    /// One message at a time, in order, for stores without transactions.
+    public func append(contentsOf messages: [StoredMessage]) async throws(StoreError) {
+        for message in messages { try await append(message) }
+    }
 }
 
 /// The embedded default for simulations and tests: conversations in process memory.

@@ -15,30 +15,37 @@ public struct SQLiteConversationStore: ConversationStore {
     }
 
     public func append(_ message: StoredMessage) async throws(StoreError) {
+        try await append(contentsOf: [message])
+    }
+
+    /// One transaction for the whole exchange: one commit instead of one per message.
+    public func append(contentsOf messages: [StoredMessage]) async throws(StoreError) {
+        guard !messages.isEmpty else { return }
         try await database.write { db in
-            let at = message.createdAt.nanosecondsValue
-            try db.execute(
+            let conversation = try db.cachedStatement(
                 sql: """
                     INSERT INTO conversations (id, created_at_ns, updated_at_ns) VALUES (?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET updated_at_ns = max(updated_at_ns, excluded.updated_at_ns)
-                    """,
-                arguments: [message.conversationID, at, at]
+                    """
             )
-            try db.execute(
+            let row = try db.cachedStatement(
                 sql: """
                     INSERT INTO messages (id, conversation_id, role, content, provider, created_at_ns) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET content = excluded.content, provider = excluded.provider
-                    """,
-                arguments: [message.id, message.conversationID, message.role.rawValue, message.content, message.provider, at]
+                    """
             )
+            for message in messages {
+                let at = message.createdAt.nanosecondsValue
+                try conversation.execute(arguments: [message.conversationID, at, at])
+                try row.execute(arguments: [message.id, message.conversationID, message.role.rawValue, message.content, message.provider, at])
+            }
         }
     }
 
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
         try await database.read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                db.cachedStatement(sql: "SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq"),
                 arguments: [conversationID, max(0, limit)]
             )
             return rows.map { row in

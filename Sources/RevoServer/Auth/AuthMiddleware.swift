@@ -25,6 +25,7 @@ struct AuthMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
             throw .malformedToken("the Authorization header is not 'Bearer <token>'")
         }
-        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+        // Tokens are base64url and dots: only spaces can surround one.
+        return String(parts[1].drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -36,6 +36,7 @@ public struct TokenService: Sendable {
     public let settings: Settings
     private let keys: JWTKeyCollection
     private let now: @Sendable () -> Date
+    private let verified = VerifiedTokens(capacity: 10_000)
 
     /// `now` is the wall clock unless a test ages its tokens.
     public init(secret: JWTSecret, settings: Settings = Settings(), now: @escaping @Sendable () -> Date = { Date() }) async {
@@ -70,6 +71,13 @@ public struct TokenService: Sendable {
 
     /// The identity in `token` if it is an HS256 token of `kind`, signed with this secret, unexpired.
     public func verify(_ token: String, as kind: Kind) async throws(AuthError) -> Identity {
+        let now = now()
+        // A client sends the same token with every request: its signature and claims are checked once, and the
+        // identity is reused until the token expires. A token that differs in any byte is checked afresh.
+        if let (verifiedKind, identity) = verified.lookup(token, at: now) {
+            guard verifiedKind == kind else { throw .wrongKind(expected: kind.rawValue, got: verifiedKind.rawValue) }
+            return identity
+        }
         try Self.checkAlgorithm(token)
         let payload: TokenPayload
         do {
@@ -80,9 +88,11 @@ public struct TokenService: Sendable {
             throw .malformedToken("the claims cannot be read")
         }
         guard payload.iss.value == settings.issuer else { throw .malformedToken("issuer '\(payload.iss.value)' is not '\(settings.issuer)'") }
-        guard payload.exp.value > now() else { throw .expired }
+        guard payload.exp.value > now else { throw .expired }
         guard payload.typ == kind.rawValue else { throw .wrongKind(expected: kind.rawValue, got: payload.typ) }
-        return Identity(userID: payload.sub.value, username: payload.name, expiresAt: payload.exp.value)
+        let identity = Identity(userID: payload.sub.value, username: payload.name, expiresAt: payload.exp.value)
+        verified.insert(token, kind: kind, identity: identity, at: now)
+        return identity
     }
 
     /// Reads the header's `alg` before anything else, so `none` (and every algorithm but HS256) is refused by name
