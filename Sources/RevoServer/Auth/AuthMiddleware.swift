@@ -21,11 +21,11 @@ struct AuthMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
 
     static func bearerToken(_ request: Request) throws(AuthError) -> String {
         guard let header = request.headers[.authorization] else { throw .missingToken }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+        // Empty pieces are dropped, so spaces around or between the two words do not matter; a token has none.
+        let parts = header.split(separator: " ")
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw .malformedToken("the Authorization header is not 'Bearer <token>'")
         }
-        // Tokens are base64url and dots: only spaces can surround one.
-        return String(parts[1].drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        return String(parts[1])
     }
 }
