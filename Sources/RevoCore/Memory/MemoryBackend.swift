@@ -12,4 +12,11 @@ public protocol MemoryBackend: Sendable {
     /// Removes the given fraction of entries with the lowest retention score (oldest first among equals).
     func evictLowest(fraction: Double) async throws(StoreError) -> Int
     func entry(id: String) async throws(StoreError) -> MemoryEntry?
+    /// True for an index in this process, whose calls cannot block: they run without a timeout (see
+    /// ``Cache/runsInProcess``). False by default.
+    var runsInProcess: Bool { get }
+}
+
+extension MemoryBackend {
+    public var runsInProcess: Bool { false }
 }

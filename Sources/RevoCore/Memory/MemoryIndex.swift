@@ -69,6 +69,7 @@ public struct MemoryIndex: Sendable {
 /// The embedded default backend: a ``MemoryIndex`` in this process.
 public actor InMemoryMemoryBackend: MemoryBackend {
     public nonisolated let name: String
+    public nonisolated var runsInProcess: Bool { true }
     private var index = MemoryIndex()
 
     public init(name: String = "in-process") {

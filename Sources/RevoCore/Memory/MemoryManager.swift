@@ -86,7 +86,11 @@ public final class MemoryManager: Sendable {
         self.settings = settings
         self.clock = clock
         self.logger = logger
-        self.primaryGuard = DependencyGuard(timeout: settings.primaryTimeout, breaker: settings.breaker, clock: clock)
+        self.primaryGuard = DependencyGuard(
+            timeout: primary.runsInProcess ? nil : settings.primaryTimeout,
+            breaker: settings.breaker,
+            clock: clock
+        )
     }
 
     // MARK: Writes
