@@ -82,12 +82,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Debian's libhiredis-dev (ci/setup installs it).
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(
             name: "RevoDrivers",
             dependencies: [
                 "RevoCore",
+                "CHiredis",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

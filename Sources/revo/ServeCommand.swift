@@ -19,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
             --dev runs fake model providers with the simulation's profiles (in real time) and, without a secret, \
             generates a JWT secret at start (tokens stop verifying when the process ends). Without --dev a secret of \
             at least 32 bytes is required: REVO_JWT_SECRET, or a file named by --jwt-secret-file / \
-            REVO_JWT_SECRET_FILE. Data lives in --database (REVO_DATABASE; default sqlite:revo.db). Other settings also \
+            REVO_JWT_SECRET_FILE. Data lives in --database (REVO_DATABASE; default sqlite:revo.db), the response cache in --cache \
+            (REVO_CACHE; default memory, or redis://host:port/db). Other settings also \
             come from REVO_HOST, REVO_PORT and REVO_ALLOWED_ORIGINS (comma-separated).
             """
     )
@@ -32,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "sqlite:PATH or memory (REVO_DATABASE; default sqlite:revo.db).")
     var database: String?
+
+    @Option(help: "memory (in process, the default) or redis://[:password@]host[:port][/db] (REVO_CACHE).")
+    var cache: String?
 
     @Option(help: "Comma-separated fake providers for --dev, in fallback order (default: all). Known: \(FakeProviders.known).")
     var providers: String?
@@ -71,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--allow-origin must be a full origin such as http://localhost:3000, got '\(origin)' (never *)")
         }
         _ = try resolvedDatabase()
+        _ = try resolvedCache()
         _ = try FakeProviders.ids(providers)
         if !dev {
             guard try secretFromConfiguration() != nil else {
@@ -99,6 +104,15 @@ struct ServeCommand: AsyncParsableCommand {
         let text = database ?? ProcessEnvironment.value("REVO_DATABASE") ?? "sqlite:revo.db"
         do {
             return try DatabaseLocation(parsing: text)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private func resolvedCache() throws -> CacheLocation {
+        let text = cache ?? ProcessEnvironment.value("REVO_CACHE") ?? "memory"
+        do {
+            return try CacheLocation(parsing: text)
         } catch {
             throw ValidationError(error.description)
         }
@@ -133,6 +147,8 @@ struct ServeCommand: AsyncParsableCommand {
         let clock = SystemClock(ContinuousClock(), startingAt: .nanoseconds(Int64(Date().timeIntervalSince1970 * 1e9)))
         let databaseLocation = try resolvedDatabase()
         let stores = StoreSet.open(databaseLocation)
+        let cacheLocation = try resolvedCache()
+        let (cache, redis) = cacheLocation.open(clock: clock)
         let system = RevoSystem(
             // Identifiers must not repeat across restarts on one database, so the system's seed is fresh each start.
             configuration: RevoSystem.Configuration(seed: UInt64.random(in: 0...UInt64.max)),
@@ -142,7 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
                 conversations: stores.conversations,
                 memoryPrimary: stores.memory,
                 outbox: stores.outbox,
-                cache: InMemoryCache(clock: clock),
+                cache: cache,
                 clock: clock,
                 starter: ConcurrentTaskStarter(),
                 logger: logger
@@ -163,7 +179,11 @@ struct ServeCommand: AsyncParsableCommand {
         )
         logger.notice(
             "development mode: fake model providers",
-            metadata: ["allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))", "database": "\(databaseLocation)"]
+            metadata: [
+                "allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))",
+                "cache": "\(cacheLocation)",
+                "database": "\(databaseLocation)",
+            ]
         )
         let metrics = ServerMetrics()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
@@ -193,5 +213,6 @@ struct ServeCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+        await redis?.shutdown()
     }
 }

@@ -12,6 +12,7 @@ struct ServerTests {
     /// A system on the real clock with instant fake providers and in-process stores, started.
     static func system(
         databaseDown: Bool = false,
+        cache: (any Cache)? = nil,
         providers: [any ModelProvider] = [InstantProvider(.openai(hasKey: true)), InstantProvider(.mock())]
     ) async -> RevoSystem {
         let clock = SystemClock(ContinuousClock())
@@ -24,7 +25,7 @@ struct ServerTests {
                 probe: FixedResourceProbe(machine),
                 conversations: conversations,
                 memoryPrimary: InMemoryMemoryBackend(),
-                cache: InMemoryCache(clock: clock),
+                cache: cache ?? InMemoryCache(clock: clock),
                 clock: clock,
                 starter: ConcurrentTaskStarter()
             )

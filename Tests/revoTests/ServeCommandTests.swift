@@ -27,6 +27,8 @@ struct ServeCommandTests {
             (["--port", "70000"], [:], "--port must be between 0 (any free port) and 65535, got 70000"),
             ([], ["REVO_PORT": "eighty"], "REVO_PORT must be a port number between 0 and 65535, got 'eighty'"),
             (["--database", "postgres:x"], [:], "is not one of sqlite:PATH"),
+            (["--cache", "redis://cache:0"], [:], "the port '0' is not between 1 and 65535"),
+            (["--cache", "memcached://x"], [:], "--cache 'memcached://x' is not one of memory or redis://"),
             (["--providers", "gpt-5"], [:], "--providers: 'gpt-5' is not one of"),
             (["--rate-limit", "0"], [:], "--rate-limit must be between 1 and 1000000"),
             ([], ["REVO_JWT_SECRET": "short"], "the JWT secret is 5 bytes; HS256 needs at least 32"),
