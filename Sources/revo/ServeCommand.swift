@@ -101,18 +101,20 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func resolvedDatabase() throws -> DatabaseLocation {
-        let text = database ?? ProcessEnvironment.value("REVO_DATABASE") ?? "sqlite:revo.db"
-        do {
-            return try DatabaseLocation(parsing: text)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        try Self.parsed(database ?? ProcessEnvironment.value("REVO_DATABASE") ?? "sqlite:revo.db", as: DatabaseLocation.init(parsing:))
     }
 
     private func resolvedCache() throws -> CacheLocation {
-        let text = cache ?? ProcessEnvironment.value("REVO_CACHE") ?? "memory"
+        try Self.parsed(cache ?? ProcessEnvironment.value("REVO_CACHE") ?? "memory", as: CacheLocation.init(parsing:))
+    }
+
+    /// A setting parsed by its own type; its error becomes a usage error (exit 64) with the type's message.
+    private static func parsed<T, Failure: Error & CustomStringConvertible>(
+        _ text: String,
+        as parse: (String) throws(Failure) -> T
+    ) throws -> T {
         do {
-            return try CacheLocation(parsing: text)
+            return try parse(text)
         } catch {
             throw ValidationError(error.description)
         }

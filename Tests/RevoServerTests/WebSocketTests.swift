@@ -17,8 +17,19 @@ import Testing
 struct WebSocketTests {
     static let settings = WebSocketSettings(pingInterval: .milliseconds(300), authTimeout: .milliseconds(300), maxMessageBytes: 4_096)
 
-    /// Runs a live server on a free port and hands `body` the port.
-    static func withServer(system: RevoSystem, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+    /// Runs a live server over a fresh system on a free port and hands `body` the port and an access token; the
+    /// system is shut down afterwards.
+    static func withServer(
+        providers: [any ModelProvider]? = nil,
+        _ body: @escaping @Sendable (_ port: Int, _ token: String) async throws -> Void
+    ) async throws {
+        let system: RevoSystem
+        if let providers {
+            system = await ServerTests.system(providers: providers)
+        } else {
+            system = await ServerTests.system()
+        }
+        let token = try await token()
         let app = RevoApplication.application(
             system: system,
             authentication: await TestAuth.authentication(),
@@ -27,7 +38,13 @@ struct WebSocketTests {
             metrics: ServerMetrics(),
             logger: Logger(label: "test")
         )
-        try await app.test(.live) { client in try await body(try #require(client.port)) }
+        do {
+            try await app.test(.live) { client in try await body(try #require(client.port), token) }
+        } catch {
+            await system.shutdown()
+            throw error
+        }
+        await system.shutdown()
     }
 
     /// Connects, runs `script` with the inbound text messages as decoded JSON, and returns the close frame.
@@ -76,9 +93,7 @@ struct WebSocketTests {
 
     @Test("a token in the query opens the socket; a chat streams start, tokens and the response")
     func streaming() async throws {
-        let system = await ServerTests.system()
-        let token = try await Self.token()
-        try await Self.withServer(system: system) { port in
+        try await Self.withServer { port, token in
             let close = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 #expect(try await inbox.next()?["type"] as? String == "ready")
                 try await outbound.write(.text(#"{"type":"chat","content":"hello","message_id":"m1"}"#))
@@ -95,29 +110,25 @@ struct WebSocketTests {
             }
             #expect(close?.closeCode == .normalClosure)
         }
-        await system.shutdown()
     }
 
     @Test("without a token the socket is closed with 1008 once the auth window passes")
     func missingToken() async throws {
-        let system = await ServerTests.system()
-        try await Self.withServer(system: system) { port in
+        try await Self.withServer { port, _ in
             let close = try await Self.connect(port: port) { inbox, _ in
                 let event = try await inbox.next()
                 #expect(event == nil)
             }
             #expect(close?.closeCode == .policyViolation)
         }
-        await system.shutdown()
     }
 
     @Test("an invalid or expired token is closed with 1008 and the reason")
     func invalidToken() async throws {
-        let system = await ServerTests.system()
         let expired = try await TokenService(secret: TestAuth.secret, now: { Date().addingTimeInterval(-3_600) })
             .issue(userID: "user-ws", username: "ws").accessToken
-        let tampered = try await Self.token() + "x"
-        try await Self.withServer(system: system) { port in
+        try await Self.withServer { port, token in
+            let tampered = token + "x"
             let forged = try await RawWebSocket.framesUntilClosed(
                 port: port,
                 path: "/ws/chat",
@@ -130,14 +141,11 @@ struct WebSocketTests {
             #expect(old.last?.closeCode == 1008)
             #expect(old.last?.closeReason == "the token has expired")
         }
-        await system.shutdown()
     }
 
     @Test("a first auth message opens the socket; bad commands get errors and the socket stays open")
     func firstMessageAuth() async throws {
-        let system = await ServerTests.system()
-        let token = try await Self.token()
-        try await Self.withServer(system: system) { port in
+        try await Self.withServer { port, token in
             _ = try await Self.connect(port: port) { inbox, outbound in
                 try await outbound.write(.text(#"{"type":"auth","token":"\#(token)"}"#))
                 #expect(try await inbox.next()?["user"] as? String == "ws")
@@ -153,14 +161,11 @@ struct WebSocketTests {
                 #expect(try await inbox.next()?["type"] as? String == "pong")
             }
         }
-        await system.shutdown()
     }
 
     @Test("a stream cut after tokens were sent is reported as interrupted with exactly what was delivered")
     func interrupted() async throws {
-        let system = await ServerTests.system(providers: [CuttingProvider(.openai(hasKey: true)), InstantProvider(.mock())])
-        let token = try await Self.token()
-        try await Self.withServer(system: system) { port in
+        try await Self.withServer(providers: [CuttingProvider(.openai(hasKey: true)), InstantProvider(.mock())]) { port, token in
             _ = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 _ = try await inbox.next()
                 try await outbound.write(.text(#"{"type":"chat","content":"hello"}"#))
@@ -173,14 +178,11 @@ struct WebSocketTests {
                 #expect(end["provider"] as? String == "openai")
             }
         }
-        await system.shutdown()
     }
 
     @Test("a message over the limit closes the socket with 1009")
     func oversized() async throws {
-        let system = await ServerTests.system()
-        let token = try await Self.token()
-        try await Self.withServer(system: system) { port in
+        try await Self.withServer { port, token in
             let close = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 _ = try await inbox.next()
                 try await outbound.write(.text(String(repeating: "x", count: 10_000)))
@@ -188,14 +190,11 @@ struct WebSocketTests {
             }
             #expect(close?.closeCode == .messageTooLarge)
         }
-        await system.shutdown()
     }
 
     @Test("a client that answers pings stays connected past several ping periods")
     func pingKeepsAlive() async throws {
-        let system = await ServerTests.system()
-        let token = try await Self.token()
-        try await Self.withServer(system: system) { port in
+        try await Self.withServer { port, token in
             _ = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 _ = try await inbox.next()
                 // The client answers pings while it waits for a message, as any reading client does.
@@ -207,14 +206,11 @@ struct WebSocketTests {
                 try await later
             }
         }
-        await system.shutdown()
     }
 
     @Test("a client that never answers a ping is pinged, then dropped after the second period")
     func pingTimeout() async throws {
-        let system = await ServerTests.system()
-        let token = try await Self.token()
-        try await Self.withServer(system: system) { port in
+        try await Self.withServer { port, token in
             let frames = try await RawWebSocket.framesUntilClosed(port: port, path: "/ws/chat?token=\(token)", limit: .seconds(10))
             let opcodes = frames.map(\.opcode)
             #expect(opcodes.contains(0x9), "a ping was sent: \(opcodes)")
@@ -223,7 +219,6 @@ struct WebSocketTests {
             #expect(frames.last?.closeCode == 1001)
             #expect(frames.last?.closeReason == "Ping timeout")
         }
-        await system.shutdown()
     }
 }
 
