@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on, 0 for any free port (REVO_PORT).")
     var port: Int?
 
-    @Option(help: "sqlite:PATH or memory (REVO_DATABASE; default sqlite:revo.db).")
+    @Option(help: "sqlite:PATH, postgres://user@host:port/database or memory (REVO_DATABASE; default sqlite:revo.db).")
     var database: String?
 
     @Option(help: "memory (in process, the default) or redis://[:password@]host[:port][/db] (REVO_CACHE).")
@@ -206,10 +206,12 @@ struct ServeCommand: AsyncParsableCommand {
             let port = channel.localAddress?.port ?? configuration.port
             FileHandle.standardOutput.write(Data("revo serving on http://\(configuration.host):\(port) (development mode)\n".utf8))
         }
-        // The system is listed first so it shuts down last: in-flight requests finish, then the outbox is flushed.
+        // Services stop in reverse order: in-flight requests finish, then the system flushes the outbox, then the
+        // PostgreSQL pool (if any) closes.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: RevoSystemService(system: system)), .init(service: app)],
+                services: (stores.postgres.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0.client)] } ?? [])
+                    + [.init(service: RevoSystemService(system: system)), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
