@@ -122,24 +122,6 @@ struct RedisTests {
         }
     }
 
-    @Test(
-        "Redis URLs are parsed or refused with the reason",
-        arguments: [
-            ("redis://127.0.0.1:6380/2", RedisURL(host: "127.0.0.1", port: 6380, database: 2)),
-            ("redis://cache", RedisURL(host: "cache")),
-            ("redis://:s3cret@cache:7000", RedisURL(host: "cache", port: 7000, password: "s3cret")),
-        ]
-    )
-    func urls(text: String, expected: RedisURL) throws {
-        #expect(try RedisURL(parsing: text) == expected)
-        #expect(!(try RedisURL(parsing: text).description.contains("s3cret")))
-    }
-
-    @Test("bad Redis URLs name what is wrong", arguments: ["http://x", "redis://:6379", "redis://h:0", "redis://h/x"])
-    func badURLs(text: String) {
-        #expect(throws: RedisURL.ParseError.self) { try RedisURL(parsing: text) }
-    }
-
     @Test("error replies map to unavailable (the server cannot serve) or failed (this command)")
     func errorMapping() {
         #expect(

@@ -10,6 +10,11 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         public var value: String
         public var reason: String
 
+        public init(value: String, reason: String) {
+            self.value = value
+            self.reason = reason
+        }
+
         public var description: String {
             "'\(value)' is not a PostgreSQL URL (\(reason)); expected postgres://user[:password]@host[:port]/database"
         }
@@ -39,17 +44,13 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         }
         let database = String(rest[rest.index(after: slash)...].prefix { $0 != "?" })
         rest = rest[..<slash]
-        var port = 5432
-        if let colon = rest.lastIndex(of: ":") {
-            let portText = rest[rest.index(after: colon)...]
-            guard let number = Int(portText), (1...65_535).contains(number) else {
-                throw ParseError(value: text, reason: "the port '\(portText)' is not between 1 and 65535")
-            }
-            port = number
-            rest = rest[..<colon]
+        let (host, port): (String, Int)
+        do {
+            (host, port) = try HostAndPort.parse(rest, defaultPort: 5432)
+        } catch {
+            throw ParseError(value: text, reason: error.reason)
         }
-        guard !rest.isEmpty else { throw ParseError(value: text, reason: "no host") }
-        self.init(host: String(rest), port: port, username: username, password: password?.isEmpty == true ? nil : password, database: database)
+        self.init(host: host, port: port, username: username, password: password?.isEmpty == true ? nil : password, database: database)
     }
 
     /// Without the password, for logs and health reports.

@@ -9,6 +9,11 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         public var value: String
         public var reason: String
 
+        public init(value: String, reason: String) {
+            self.value = value
+            self.reason = reason
+        }
+
         public var description: String {
             "'\(value)' is not a Redis URL (\(reason)); expected redis://[:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0"
         }
@@ -41,17 +46,13 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
             }
             rest = rest[..<slash]
         }
-        var port = 6379
-        if let colon = rest.lastIndex(of: ":") {
-            let portText = rest[rest.index(after: colon)...]
-            guard let number = Int(portText), (1...65_535).contains(number) else {
-                throw ParseError(value: text, reason: "the port '\(portText)' is not between 1 and 65535")
-            }
-            port = number
-            rest = rest[..<colon]
+        let (host, port): (String, Int)
+        do {
+            (host, port) = try HostAndPort.parse(rest, defaultPort: 6379)
+        } catch {
+            throw ParseError(value: text, reason: error.reason)
         }
-        guard !rest.isEmpty else { throw ParseError(value: text, reason: "no host") }
-        self.init(host: String(rest), port: port, password: password?.isEmpty == true ? nil : password, database: database)
+        self.init(host: host, port: port, password: password?.isEmpty == true ? nil : password, database: database)
     }
 
     /// Without the password, for logs and health reports.
