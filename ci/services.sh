@@ -1,25 +1,26 @@
 # Sourced by ci/ scripts: throwaway services on loopback for the integration tests, stopped when the script exits.
-#   start_redis     starts redis-server on a free port and exports REVO_TEST_REDIS_URL
+#   start_redis [VAR]  starts redis-server on a free port and exports its URL as VAR (default REVO_TEST_REDIS_URL)
 #   start_postgres  initdb + pg_ctl start on a free port; exports REVO_TEST_POSTGRES_URL and REVO_TEST_POSTGRES_CTL,
 #                   a script taking stop|start, with which a test makes a real outage
 #   stop_services   stops what was started (install it with: trap stop_services EXIT)
 
 services_dir=""
-redis_port=""
+redis_ports=()
 postgres_ctl=""
 
 start_redis() {
+    local variable=${1:-REVO_TEST_REDIS_URL}
     command -v redis-server >/dev/null || { echo "ci: redis-server is missing (ci/setup installs it)" >&2; return 1; }
     services_dir=${services_dir:-$(mktemp -d)}
     # A port in a range nothing else here uses; the next one if it is taken.
-    local port=$((20000 + $$ % 20000))
+    local port=$((20000 + $$ % 20000 + 100 * ${#redis_ports[@]}))
     for _ in $(seq 1 20); do
         if redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
-            --dir "$services_dir" --pidfile "$services_dir/redis.pid" --logfile "$services_dir/redis.log" >/dev/null 2>&1; then
+            --dir "$services_dir" --pidfile "$services_dir/redis-$port.pid" --logfile "$services_dir/redis-$port.log" >/dev/null 2>&1; then
             for _ in $(seq 1 100); do
                 if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
-                    redis_port=$port
-                    export REVO_TEST_REDIS_URL="redis://127.0.0.1:$port/0"
+                    redis_ports+=("$port")
+                    export "$variable=redis://127.0.0.1:$port/0"
                     return 0
                 fi
                 sleep 0.02
@@ -27,7 +28,7 @@ start_redis() {
         fi
         port=$((port + 1))
     done
-    echo "ci: could not start redis-server on loopback (log: $services_dir/redis.log)" >&2
+    echo "ci: could not start redis-server on loopback (logs: $services_dir/redis-*.log)" >&2
     return 1
 }
 
@@ -78,6 +79,6 @@ SCRIPT
 
 stop_services() {
     if [ -n "$postgres_ctl" ]; then "$postgres_ctl" stop >/dev/null 2>&1 || true; fi
-    if [ -n "$redis_port" ]; then redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; fi
+    for port in "${redis_ports[@]}"; do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
     if [ -n "$services_dir" ]; then rm -rf "$services_dir"; fi
 }

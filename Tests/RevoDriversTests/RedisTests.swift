@@ -3,15 +3,16 @@ import RevoCore
 import RevoDrivers
 import Testing
 
-/// The real redis-server `ci/test` starts, from `REVO_TEST_REDIS_URL`.
+/// The real redis-server `ci/test` starts for these tests alone (`REVO_TEST_REDIS_DISRUPTIVE_URL`): they pause, fill
+/// and disconnect the whole server, which would disturb other suites on a shared one.
 enum TestRedis {
     static var url: RedisURL? {
-        ProcessInfo.processInfo.environment["REVO_TEST_REDIS_URL"].flatMap { try? RedisURL(parsing: $0) }
+        ProcessInfo.processInfo.environment["REVO_TEST_REDIS_DISRUPTIVE_URL"].flatMap { try? RedisURL(parsing: $0) }
     }
 }
 
 // Serialized: some tests pause, kill or fill the whole server.
-@Suite("Redis driver", .serialized, .enabled(if: TestRedis.url != nil, "needs REVO_TEST_REDIS_URL (ci/test starts a server)"))
+@Suite("Redis driver", .serialized, .enabled(if: TestRedis.url != nil, "needs REVO_TEST_REDIS_DISRUPTIVE_URL (ci/test starts a server)"))
 struct RedisTests {
     /// A client on the test server, shut down afterwards; keys live under a prefix of their own.
     static func withClient(_ settings: RedisClient.Settings = .init(), _ body: (RedisClient) async throws -> Void) async throws {
