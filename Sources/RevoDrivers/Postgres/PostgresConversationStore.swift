@@ -20,7 +20,7 @@ public struct PostgresConversationStore: ConversationStore {
 
     public func append(contentsOf messages: [StoredMessage]) async throws(StoreError) {
         guard !messages.isEmpty else { return }
-        try await database.transaction { connection in
+        try await database.transaction { connection, logger in
             for message in messages {
                 let at = message.createdAt.nanosecondsValue
                 try await connection.query(
@@ -28,7 +28,7 @@ public struct PostgresConversationStore: ConversationStore {
                     INSERT INTO conversations (id, created_at_ns, updated_at_ns) VALUES (\(message.conversationID), \(at), \(at))
                     ON CONFLICT (id) DO UPDATE SET updated_at_ns = greatest(conversations.updated_at_ns, excluded.updated_at_ns)
                     """,
-                    logger: Self.logger
+                    logger: logger
                 )
                 try await connection.query(
                     """
@@ -36,39 +36,29 @@ public struct PostgresConversationStore: ConversationStore {
                     VALUES (\(message.id), \(message.conversationID), \(message.role.rawValue), \(message.content), \(message.provider), \(at))
                     ON CONFLICT (id) DO UPDATE SET content = excluded.content, provider = excluded.provider
                     """,
-                    logger: Self.logger
+                    logger: logger
                 )
             }
         }
     }
 
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
-        let rows = try await database.query(
+        try await database.fetchAll(
             """
             SELECT id, role, content, provider, created_at_ns FROM (
                 SELECT * FROM messages WHERE conversation_id = \(conversationID) ORDER BY seq DESC LIMIT \(max(0, limit))
             ) AS recent ORDER BY seq
-            """
-        )
-        var messages: [StoredMessage] = []
-        do {
-            for try await (id, role, content, provider, at) in rows.decode((String, String, String, String?, Int64).self) {
-                messages.append(
-                    StoredMessage(
-                        id: id,
-                        conversationID: conversationID,
-                        role: StoredMessage.Role(rawValue: role) ?? .user,
-                        content: content,
-                        provider: provider,
-                        createdAt: .nanoseconds(at)
-                    )
-                )
-            }
-        } catch {
-            throw PostgresErrorMapping.storeError(error)
+            """,
+            as: (String, String, String, String?, Int64).self
+        ).map { id, role, content, provider, at in
+            StoredMessage(
+                id: id,
+                conversationID: conversationID,
+                role: StoredMessage.Role(rawValue: role) ?? .user,
+                content: content,
+                provider: provider,
+                createdAt: .nanoseconds(at)
+            )
         }
-        return messages
     }
-
-    static let logger = Logger(label: "revo.postgres")
 }

@@ -46,11 +46,28 @@ public final class PostgresDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction once the schema is in place.
-    public func transaction(_ body: (PostgresConnection) async throws -> Void) async throws(StoreError) {
-        try await migrateOnce()
+    /// Runs `query` and decodes every row as `columns`, failures included, as ``StoreError``s.
+    public func fetchAll<each Column: PostgresDecodable & Sendable>(
+        _ query: PostgresQuery,
+        as columns: (repeat each Column).Type
+    ) async throws(StoreError) -> [(repeat each Column)] {
+        let rows = try await self.query(query)
+        var values: [(repeat each Column)] = []
         do {
-            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            for try await row in rows.decode(columns) { values.append(row) }
+        } catch {
+            throw PostgresErrorMapping.storeError(error)
+        }
+        return values
+    }
+
+    /// Runs `body` in one transaction once the schema is in place; `body` gets the connection and the logger to
+    /// pass to its queries.
+    public func transaction(_ body: (PostgresConnection, Logger) async throws -> Void) async throws(StoreError) {
+        try await migrateOnce()
+        let logger = self.logger
+        do {
+            try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
         } catch {
             throw PostgresErrorMapping.storeError(error)
         }

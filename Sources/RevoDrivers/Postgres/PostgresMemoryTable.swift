@@ -12,14 +12,12 @@ public struct PostgresMemoryTable: MemoryTable {
     }
 
     public func loadAll() async throws(StoreError) -> [MemoryEntry] {
-        let rows = try await database.query(
+        let decoded = try await database.fetchAll(
             """
             SELECT id, content, type, session_id, metadata, created_at_ns, embedding, success_score, usage_count
             FROM memory_entries ORDER BY seq
-            """
-        )
-        let decoded = try await PostgresUserStore.collect(
-            rows.decode((String, String, String, String?, String, Int64, ByteBuffer, Double, Int64).self)
+            """,
+            as: (String, String, String, String?, String, Int64, ByteBuffer, Double, Int64).self
         )
         do {
             return try decoded.map { row in

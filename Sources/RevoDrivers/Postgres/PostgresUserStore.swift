@@ -11,14 +11,14 @@ public struct PostgresUserStore: UserStore {
     }
 
     public func create(_ user: StoredUser) async throws(StoreError) -> UserCreation {
-        let rows = try await database.query(
+        let created = try await database.fetchAll(
             """
             INSERT INTO users (id, username, password_hash, created_at_ns)
             VALUES (\(user.id), \(user.username), \(user.passwordHash), \(user.createdAt.nanosecondsValue))
             ON CONFLICT DO NOTHING RETURNING id
-            """
+            """,
+            as: (String).self
         )
-        let created = try await Self.collect(rows.decode(String.self))
         return created.isEmpty ? .usernameTaken : .created
     }
 
@@ -33,19 +33,8 @@ public struct PostgresUserStore: UserStore {
     }
 
     private func fetch(_ query: PostgresQuery) async throws(StoreError) -> StoredUser? {
-        let rows = try await database.query(query)
-        return try await Self.collect(rows.decode((String, String, String, Int64).self)).first.map {
+        try await database.fetchAll(query, as: (String, String, String, Int64).self).first.map {
             StoredUser(id: $0.0, username: $0.1, passwordHash: $0.2, createdAt: .nanoseconds($0.3))
         }
-    }
-
-    static func collect<S: AsyncSequence>(_ sequence: S) async throws(StoreError) -> [S.Element] {
-        var values: [S.Element] = []
-        do {
-            for try await value in sequence { values.append(value) }
-        } catch {
-            throw PostgresErrorMapping.storeError(error)
-        }
-        return values
     }
 }
