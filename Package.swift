@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "RevoScenarios", targets: ["RevoScenarios"]),
         .library(name: "RevoServer", targets: ["RevoServer"]),
         .library(name: "RevoDrivers", targets: ["RevoDrivers"]),
+        .library(name: "RevoFaultProxy", targets: ["RevoFaultProxy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.21.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
     ],
     targets: [
         .target(
@@ -62,6 +64,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
+                // The live runner: real HTTP to `revo serve`, the fault proxy, PostgreSQL for the lost-writes check.
+                "RevoDrivers",
+                "RevoFaultProxy",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -95,6 +104,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RevoFaultProxy",
+            dependencies: [
+                "RevoCore",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,6 +128,7 @@ let package = Package(
                 "RevoScenarios",
                 "RevoServer",
                 "RevoDrivers",
+                "RevoFaultProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -117,7 +140,7 @@ let package = Package(
         ),
         .testTarget(name: "RevoCoreTests", dependencies: ["RevoCore", "RevoSim"], swiftSettings: swiftSettings),
         .testTarget(name: "RevoSimTests", dependencies: ["RevoSim"], swiftSettings: swiftSettings),
-        .testTarget(name: "RevoScenariosTests", dependencies: ["RevoScenarios"], swiftSettings: swiftSettings),
+        .testTarget(name: "RevoScenariosTests", dependencies: ["RevoScenarios", "RevoFaultProxy"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RevoServerTests",
             dependencies: [
@@ -136,6 +159,15 @@ let package = Package(
         .testTarget(
             name: "RevoDriversTests",
             dependencies: ["RevoDrivers", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RevoFaultProxyTests",
+            dependencies: [
+                "RevoFaultProxy",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "revoTests", dependencies: ["revo"], swiftSettings: swiftSettings),

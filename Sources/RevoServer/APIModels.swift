@@ -172,6 +172,19 @@ struct ModelsAnswer: Encodable, Sendable {
     }
 }
 
+/// `POST /api/memory/store` body and answer: where the write is durable (`primary`, or `outbox` while the store is
+/// down; replayed later).
+struct MemoryStoreBody: Decodable, Sendable {
+    var content: String
+    var type: String?
+    var sessionId: String?
+}
+
+struct MemoryStoreAnswer: Encodable, Sendable {
+    var id: String
+    var durability: String
+}
+
 /// `POST /api/memory/query` body and answer.
 struct MemoryQueryBody: Decodable, Sendable {
     var query: String

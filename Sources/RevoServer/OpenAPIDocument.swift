@@ -41,6 +41,13 @@ enum OpenAPIDocument {
             responses: ["200", "400", "422", "429", "503"],
             secured: true
         ),
+        .init(
+            method: "post",
+            path: "/api/memory/store",
+            summary: "Store a memory {content, type?, session_id?} → {id, durability: primary | outbox}",
+            responses: ["201", "400", "422", "429", "503"],
+            secured: true
+        ),
         .init(method: "get", path: "/api/memory/health", summary: "Memory health", responses: ["200", "429", "503"], secured: true),
         .init(method: "get", path: "/engines/status", summary: "Each engine's state", responses: ["200", "429"], secured: true),
         .init(

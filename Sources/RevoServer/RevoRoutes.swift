@@ -38,6 +38,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
             return try JSONBody.response(MemoryStatsAnswer(report))
         }
         api.post("/api/memory/query") { request, context in try await memoryQuery(request, context: context) }
+        api.post("/api/memory/store") { request, context in try await memoryStore(request, context: context) }
         api.get("/api/memory/health") { _, _ in
             let health = await system.memory.health()
             return try JSONBody.response(health, status: health.status == .unhealthy ? .serviceUnavailable : .ok)
@@ -77,6 +78,27 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
                 .revoAttempted: reply.trace.attempted.map(\.rawValue).joined(separator: ","),
             ]
         )
+    }
+
+    private func memoryStore(_ request: Request, context: Context) async throws -> Response {
+        let body = try await JSONBody.decode(MemoryStoreBody.self, from: request, limit: bodyLimit)
+        guard !body.content.isEmpty else {
+            throw APIError(status: .unprocessableContent, code: "invalid_field", message: "content must not be empty", field: "content")
+        }
+        let sessionID: String?
+        do throws(ChatError) {
+            sessionID = try body.sessionId.map { id throws(ChatError) in try ChatRequest.scope(id, field: "session_id", to: context.identity) }
+        } catch {
+            throw APIError(error)
+        }
+        let receipt: PerfectRecallEngine.StoreReceipt
+        do throws(StoreError) {
+            receipt = try await system.recall.store(content: body.content, type: body.type ?? "note", sessionID: sessionID)
+        } catch {
+            // Durable nowhere: nothing was acknowledged, so the client may retry.
+            throw APIError(status: .serviceUnavailable, code: "memory_unavailable", message: "memory store unavailable: \(error)", retryAfter: 5)
+        }
+        return try JSONBody.response(MemoryStoreAnswer(id: receipt.id, durability: receipt.durability.rawValue), status: .created)
     }
 
     private func memoryQuery(_ request: Request, context: Context) async throws -> Response {

@@ -6,8 +6,8 @@ import RevoSim
 struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
-        abstract: "Measure RevoCore's overhead with zero-latency fakes on the real clock.",
-        subcommands: [CoreBenchmarkCommand.self, BareServerCommand.self]
+        abstract: "Measure overheads on this machine: RevoCore with zero-latency fakes, the fault proxy, the bare-server baseline.",
+        subcommands: [CoreBenchmarkCommand.self, BareServerCommand.self, ProxyBenchmarkCommand.self]
     )
 }
 

@@ -4,16 +4,37 @@ import RevoCore
 import RevoScenarios
 import Synchronization
 
-/// `revo run`: runs scenarios in sim mode, judges them, writes the reports, exits with the verdict.
+/// `revo run`: runs scenarios (in sim mode, or live against real servers), judges them, writes the reports, exits
+/// with the verdict.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run scenarios on the deterministic simulation and write reports.",
+        abstract: "Run scenarios on the deterministic simulation (or live, for real) and write reports.",
         discussion: """
             Exit codes: 0 all passed, 1 a check failed, 2 unknown (a fault never fired or a check had no data), \
             3 nondeterminism detected (--check-determinism), 64 invalid scenario or usage, 70 internal error.
+            --mode live runs each scenario against a real revo serve with PostgreSQL and Redis behind fault proxies, \
+            one after another, on the wall clock; without --postgres / --redis it starts throwaway servers on free \
+            loopback ports (postgresql and redis-server from ci/setup) and removes them afterwards.
             """
     )
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case sim
+        case live
+    }
+
+    @Option(help: "sim (deterministic simulation, the default) or live (real server, PostgreSQL, Redis, fault proxies).")
+    var mode = Mode.sim
+
+    @Option(help: "Live mode: a PostgreSQL to use (postgres://user@host:port/db) instead of a throwaway one.")
+    var postgres: String?
+
+    @Option(help: "Live mode: a Redis to use (redis://host:port/db) instead of a throwaway one.")
+    var redis: String?
+
+    @Option(help: "Live mode: multiplies each scenario's timeline (0.1 runs 10 minutes in 1); the server's timers stay real time.")
+    var timeScale = 1.0
 
     @Argument(help: "Scenario files or folders of them.")
     var paths: [String] = ["Scenarios"]
@@ -52,6 +73,11 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
         if let shard { _ = try Shard(parsing: shard) }
+        guard timeScale > 0, timeScale <= 1 else { throw ValidationError("--time-scale must be in (0, 1], got \(timeScale)") }
+        if mode == .sim, postgres != nil || redis != nil || timeScale != 1 {
+            throw ValidationError("--postgres, --redis and --time-scale apply to --mode live only")
+        }
+        if mode == .live, checkDeterminism { throw ValidationError("--check-determinism applies to --mode sim only: live runs are wall-clock") }
     }
 
     func run() throws {
@@ -70,19 +96,31 @@ struct RunCommand: ParsableCommand {
         // Longest first (by expected requests), so a day-long soak does not start last and run alone.
         let order = selected.indices.sorted { (-Self.cost(selected[$0]), $0) < (-Self.cost(selected[$1]), $1) }
         let next = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, selected.count)) { _ in
-            while true {
-                let position = next.withLock { n in
-                    defer { n += 1 }
-                    return n
-                }
-                guard position < order.count else { return }
-                let index = order[position]
+        if mode == .live {
+            // One at a time: each live run owns the machine's ports, processes and timing.
+            let live = LiveOptions(postgres: postgres, redis: redis, timeScale: timeScale, out: out ?? "Reports/" + Self.folderName(started))
+            for (index, scenario) in selected.enumerated() {
                 if failFast, failed.withLock({ $0 }) { continue }
-                let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism)
+                let outcome = live.run(scenario, seed: seed)
                 if outcome.failure != nil || outcome.report?.verdict == .fail { failed.withLock { $0 = true } }
                 outcomes.withLock { $0[index] = outcome }
                 progress.finished(outcome)
+            }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: min(jobs, selected.count)) { _ in
+                while true {
+                    let position = next.withLock { n in
+                        defer { n += 1 }
+                        return n
+                    }
+                    guard position < order.count else { return }
+                    let index = order[position]
+                    if failFast, failed.withLock({ $0 }) { continue }
+                    let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism)
+                    if outcome.failure != nil || outcome.report?.verdict == .fail { failed.withLock { $0 = true } }
+                    outcomes.withLock { $0[index] = outcome }
+                    progress.finished(outcome)
+                }
             }
         }
         let results = outcomes.withLock { all in selected.indices.compactMap { all[$0] } }
@@ -93,12 +131,12 @@ struct RunCommand: ParsableCommand {
         let directory = out ?? "Reports/" + Self.folderName(started)
         let runReport = RunReport(
             revo: RevoVersion.current,
-            mode: "sim",
+            mode: mode.rawValue,
             scenarios: reports,
             run: .init(
                 startedAt: ISO8601DateFormatter().string(from: started),
                 wallSeconds: wall.seconds,
-                jobs: jobs,
+                jobs: mode == .live ? 1 : jobs,
                 shard: shard,
                 scenarios: results.compactMap { result in
                     result.report.map {

@@ -228,6 +228,30 @@ struct ServerTests {
                 #expect($0.status == .unprocessableContent)
                 #expect(Self.error($0.body)["field"] as? String == "limit")
             }
+            // A stored memory is acknowledged with where it is durable, and found again by a query.
+            try await client.execute(
+                uri: "/api/memory/store",
+                method: .post,
+                headers: auth,
+                body: ByteBuffer(string: #"{"content":"deploy notes: the cache runs on redis","type":"note"}"#)
+            ) { response in
+                #expect(response.status == .created)
+                #expect(Self.json(response.body)["durability"] as? String == "primary")
+                #expect((Self.json(response.body)["id"] as? String)?.isEmpty == false)
+            }
+            try await client.execute(
+                uri: "/api/memory/query",
+                method: .post,
+                headers: auth,
+                body: ByteBuffer(string: #"{"query":"deploy notes: the cache runs on redis","limit":1}"#)
+            ) { response in
+                let memories = Self.json(response.body)["memories"] as? [[String: Any]]
+                #expect(memories?.first?["content"] as? String == "deploy notes: the cache runs on redis")
+            }
+            try await client.execute(uri: "/api/memory/store", method: .post, headers: auth, body: ByteBuffer(string: #"{"content":""}"#)) {
+                #expect($0.status == .unprocessableContent)
+                #expect(Self.error($0.body)["field"] as? String == "content")
+            }
             try await client.execute(uri: "/api/memory/stats", method: .get, headers: auth) { #expect($0.status == .ok) }
             try await client.execute(uri: "/api/memory/health", method: .get, headers: auth) { #expect($0.status == .ok) }
             try await client.execute(uri: "/engines/status", method: .get, headers: auth) { response in

@@ -13,6 +13,11 @@ public struct HealthReport: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var service: Service
         public var health: ComponentHealth
+
+        public init(service: Service, health: ComponentHealth) {
+            self.service = service
+            self.health = health
+        }
     }
 
     public var status: HealthStatus
@@ -26,6 +31,24 @@ public struct HealthReport: Sendable, Equatable {
     /// Why the system is not ready, when it is not.
     public var notReadyBecause: [String]
     public var checkedAt: Duration
+
+    public init(
+        status: HealthStatus,
+        services: [Entry],
+        availableProviders: [ProviderID],
+        live: Bool,
+        ready: Bool,
+        notReadyBecause: [String],
+        checkedAt: Duration
+    ) {
+        self.status = status
+        self.services = services
+        self.availableProviders = availableProviders
+        self.live = live
+        self.ready = ready
+        self.notReadyBecause = notReadyBecause
+        self.checkedAt = checkedAt
+    }
 
     public func health(of service: Service) -> ComponentHealth? {
         services.first { $0.service == service }?.health

@@ -169,7 +169,7 @@ extension ScenarioReport {
             durationSeconds: scenario.duration.seconds,
             verdict: verdict,
             reasons: reasons,
-            reproduce: "swift run revo run \(scenario.file) --seed \(run.seed)",
+            reproduce: "swift run revo run \(run.live ? "--mode live " : "")\(scenario.file) --seed \(run.seed)",
             checks: checks,
             faults: run.faults.map { tally in
                 Fault(

@@ -20,6 +20,8 @@ public struct SimRunner: Sendable {
         /// WebSocket conversations holding more user messages than their client had answered.
         public var duplicatedMessages: [String]
         public var endedAt: Duration
+        /// Run by the live runner on the wall clock (no simulation digest; reproduced with `--mode live`).
+        public var live = false
     }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {

@@ -10,6 +10,11 @@ public final class FaultInjector: Sendable {
     public struct Tally: Sendable, Equatable {
         public var fault: FaultSpec
         public var fired: Int
+
+        public init(fault: FaultSpec, fired: Int) {
+            self.fault = fault
+            self.fired = fired
+        }
     }
 
     struct State {

@@ -1,0 +1,355 @@
+import AsyncHTTPClient
+public import Foundation
+public import Logging
+import NIOCore
+import PostgresNIO
+public import RevoCore
+import RevoDrivers
+import RevoFaultProxy
+public import RevoSim
+import Synchronization
+
+/// Live mode: the scenario against a real `revo serve` over loopback, with real PostgreSQL and Redis behind fault
+/// proxies, the fault timeline applied through the proxies and by stopping and starting PostgreSQL, the workload sent
+/// over HTTP at its intended times (latency counted from them), and the same reports as the simulation, marked live.
+///
+/// Without URLs it starts throwaway PostgreSQL and Redis servers on free loopback ports and removes them afterwards.
+public struct LiveRunner: Sendable {
+    public struct Options: Sendable {
+        /// The `revo` executable that serves (this one, normally).
+        public var executable: URL
+        /// Where logs and the throwaway servers' files go.
+        public var folder: URL
+        public var postgresURL: String?
+        public var redisURL: String?
+        /// Multiplies the scenario's timeline (duration, fault times, bursts): 0.1 runs a 10-minute scenario in one.
+        /// The server's own timers (breakers, timeouts) are real time and unscaled.
+        public var timeScale: Double
+
+        public init(executable: URL, folder: URL, postgresURL: String? = nil, redisURL: String? = nil, timeScale: Double = 1) {
+            self.executable = executable
+            self.folder = folder
+            self.postgresURL = postgresURL
+            self.redisURL = redisURL
+            self.timeScale = timeScale
+        }
+    }
+
+    /// Operations the live workload sends; the others are left out of a live run (and counted in the log).
+    static let driven: [Workload.Operation] = [.chat, .memoryStore, .memoryRecall]
+
+    let options: Options
+    private let logger: Logger
+
+    public init(options: Options, logger: Logger = Logger(label: "revo.live")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run(_ original: Scenario, seed: UInt64? = nil) async throws(LiveError) -> SimRunner.Run {
+        let scenario = original.scaled(by: options.timeScale)
+        let seed = seed ?? scenario.seed
+        let services = options.folder.appendingPathComponent("services-\(scenario.name)")
+        try? FileManager.default.removeItem(at: services)
+        do { try FileManager.default.createDirectory(at: services, withIntermediateDirectories: true) } catch {
+            throw LiveError("cannot create \(services.path): \(error.localizedDescription)")
+        }
+        defer {
+            // The throwaway servers' data; the logs next to the reports stay.
+            try? FileManager.default.removeItem(at: services.appendingPathComponent("postgres"))
+        }
+
+        // Dependencies: given, or throwaway ones this run owns.
+        let localPostgres = try options.postgresURL == nil ? LocalPostgres.start(in: services) : nil
+        defer { try? localPostgres?.stop() }
+        let localRedis = try options.redisURL == nil ? LocalRedis.start(in: services) : nil
+        defer { localRedis?.stop() }
+        let postgres = try Self.parsePostgres(options.postgresURL ?? localPostgres!.url)
+        let redis = try Self.parseRedis(options.redisURL ?? localRedis!.url)
+
+        // A proxy in front of each, so faults act on the real connections.
+        let proxy = FaultProxy(seed: seed)
+        let postgresPort: Int
+        let redisPort: Int
+        do {
+            postgresPort = Self.port(
+                try await proxy.create(
+                    ProxyDefinition(name: LiveFaults.postgresProxy, listen: "127.0.0.1:0", upstream: "\(postgres.host):\(postgres.port)")
+                )
+            )
+            redisPort = Self.port(
+                try await proxy.create(ProxyDefinition(name: LiveFaults.redisProxy, listen: "127.0.0.1:0", upstream: "\(redis.host):\(redis.port)"))
+            )
+        } catch {
+            throw LiveError("cannot start the fault proxies: \(error)")
+        }
+        let faults = LiveFaults(proxy: proxy, postgres: localPostgres)
+
+        // The server, with fake providers (in real time), through the proxies.
+        let providers = scenario.system.providers.map(\.descriptor.id.rawValue).filter { Self.serveProviders.contains($0) }
+        guard !providers.isEmpty else {
+            throw LiveError("none of the scenario's providers is one revo serve --dev has (\(Self.serveProviders.joined(separator: ", ")))")
+        }
+        var databaseURL = PostgresURL(
+            host: "127.0.0.1",
+            port: postgresPort,
+            username: postgres.username,
+            password: postgres.password,
+            database: postgres.database
+        )
+        databaseURL.port = postgresPort
+        let cacheURL = "redis://\(redis.password.map { ":\($0)@" } ?? "")127.0.0.1:\(redisPort)/\(redis.database)"
+        let serve = try ServeProcess.start(
+            executable: options.executable,
+            arguments: [
+                "--dev", "--host", "127.0.0.1", "--port", "0", "--database", Self.connectionString(databaseURL), "--cache", cacheURL,
+                "--providers", providers.joined(separator: ","), "--rate-limit", "1000000", "--seed", "\(seed)", "--bcrypt-cost", "10",
+            ],
+            environment: ["REVO_JWT_SECRET": Self.randomSecret(), "LOG_LEVEL": "warning"],
+            folder: services
+        )
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
+        )
+        do {
+            var client = LiveClient(http: http, baseURL: serve.baseURL)
+            try await client.signIn(username: "live-\(seed)", password: "live-run-\(seed)-password")
+            let run = try await drive(scenario, seed: seed, client: client, faults: faults)
+            await serve.stop()
+            var result = run
+            result.lostWrites = try await lostWrites(run.metrics.acknowledgedWrites, postgres: postgres)
+            try? await http.shutdown()
+            await proxy.shutdown()
+            return result
+        } catch {
+            await serve.stop()
+            try? await http.shutdown()
+            await proxy.shutdown()
+            throw error
+        }
+    }
+
+    /// The workload, the fault timeline and the health sampler, for the scenario's duration.
+    private func drive(_ scenario: Scenario, seed: UInt64, client: LiveClient, faults: LiveFaults) async throws(LiveError) -> SimRunner.Run {
+        let random = SeededRandom(seed: seed)
+        let metrics = MetricsRecorder()
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Duration { start.duration(to: clock.now) }
+        let ownsPostgres = options.postgresURL == nil
+
+        // Faults: one task per fault, window by window.
+        let faultTasks = scenario.faults.map { fault in
+            let action = LiveFaults.action(for: fault, ownsPostgres: ownsPostgres)
+            if case .unsupported(let why) = action { logger.warning("fault \(fault.id) is not applied in live mode: \(why)") }
+            return Task {
+                for window in fault.windows(until: scenario.duration) {
+                    try? await clock.sleep(until: start + window.lowerBound)
+                    do {
+                        try await faults.begin(fault, action)
+                    } catch {
+                        logger.error("fault \(fault.id): \(error)")
+                        continue
+                    }
+                    try? await clock.sleep(until: start + window.upperBound)
+                    try? await faults.end(fault, action)
+                }
+            }
+        }
+
+        // Health, every second.
+        let sampler = Task {
+            while !Task.isCancelled {
+                let at = elapsed()
+                let answer = await client.call("GET", "/health", timeout: .seconds(2))
+                metrics.sample(
+                    answer.status == 0 ? .unreachable(answer.error ?? "no answer", at: at) : HealthReport(answer: answer.json, at: at),
+                    memoryGB: 0
+                )
+                try? await clock.sleep(until: start + at + .seconds(1))
+            }
+        }
+
+        // The workload: each arrival sent at its time, in its own task (open model).
+        let arrivals = WorkloadPlan.arrivals(scenario.workload, duration: scenario.duration, random: random)
+        var prompts = random.split("workload.prompts")
+        let inFlight = InFlightCounter()
+        let skipped = Mutex([Workload.Operation: Int]())
+        let deadline = scenario.system.routing.requestDeadline + .seconds(5)
+        for (index, arrival) in arrivals.enumerated() {
+            let prompt = WorkloadPlan.prompt(index: index, workload: scenario.workload, random: &prompts)
+            guard Self.driven.contains(arrival.operation) else {
+                skipped.withLock { $0[arrival.operation, default: 0] += 1 }
+                continue
+            }
+            try? await clock.sleep(until: start + arrival.at)
+            inFlight.add(1)
+            Task {
+                var record = await Self.perform(
+                    arrival,
+                    index: index,
+                    prompt: prompt,
+                    scenario: scenario,
+                    client: client,
+                    metrics: metrics,
+                    timeout: deadline
+                )
+                record.latency = elapsed() - arrival.at
+                metrics.record(record)
+                inFlight.add(-1)
+            }
+        }
+        for (operation, count) in skipped.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            logger.warning(
+                "\(count) \(operation.rawValue) arrival(s) not sent: live mode drives \(Self.driven.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        try? await clock.sleep(until: start + scenario.duration)
+        let drainLimit = start + scenario.duration + deadline + .seconds(5)
+        while inFlight.value > 0, clock.now < drainLimit {
+            try? await clock.sleep(for: .milliseconds(100))
+        }
+        for task in faultTasks { await task.value }
+        sampler.cancel()
+        await sampler.value
+        return SimRunner.Run(
+            scenario: scenario,
+            seed: seed,
+            metrics: metrics,
+            faults: faults.tallies(scenario.faults),
+            digest: "live",
+            statistics: SimulationStatistics(),
+            lostWrites: [],
+            duplicatedMessages: [],
+            endedAt: elapsed(),
+            live: true
+        )
+    }
+
+    static func perform(
+        _ arrival: WorkloadPlan.Arrival,
+        index: Int,
+        prompt: (text: String, topic: String, session: String),
+        scenario: Scenario,
+        client: LiveClient,
+        metrics: MetricsRecorder,
+        timeout: Duration
+    ) async -> RequestRecord {
+        var record = RequestRecord(
+            index: index,
+            operation: arrival.operation,
+            intendedAt: arrival.at,
+            latency: .zero,
+            outcome: .ok,
+            upstreamCalls: 0,
+            retries: 0,
+            costUSD: 0
+        )
+        let answer: LiveClient.Answer
+        switch arrival.operation {
+        case .memoryStore:
+            answer = await client.call(
+                "POST",
+                "/api/memory/store",
+                body: ["content": "\(prompt.topic) notes: \(prompt.text)", "type": "conversation", "session_id": prompt.session],
+                timeout: timeout
+            )
+            if answer.status == 201, let id = answer.json["id"] as? String { metrics.acknowledged(id) }
+        case .memoryRecall:
+            answer = await client.call("POST", "/api/memory/query", body: ["query": "\(prompt.topic) notes"], timeout: timeout)
+        default:
+            answer = await client.call(
+                "POST",
+                "/api/chat",
+                body: ["content": prompt.text, "max_tokens": scenario.workload.maxTokens, "conversation_id": prompt.session],
+                timeout: timeout
+            )
+            if let provider = answer.json["provider"] as? String {
+                record.provider = ProviderID(provider)
+                record.providerKind = ProviderProfile.defaults(for: ProviderID(provider))?.descriptor.kind
+            }
+            let steps = (answer.json["trace"] as? [[String: Any]] ?? []).filter { $0["outcome"] as? String != "skipped" }
+            record.upstreamCalls = steps.count
+            record.retries = steps.filter { ($0["retry"] as? Int ?? 0) > 0 }.count
+            record.costUSD = answer.json["cost_usd"] as? Double ?? 0
+        }
+        switch answer.status {
+        case 200..<300: break
+        case 400..<500 where answer.status != 429 && answer.status != 408:
+            record.outcome = .rejected
+            record.detail = "HTTP \(answer.status): \(answer.error ?? "")"
+        default:
+            record.outcome = .unavailable
+            record.detail = answer.status == 0 ? answer.error : "HTTP \(answer.status): \(answer.error ?? "")"
+        }
+        return record
+    }
+
+    /// Acknowledged memory writes missing from PostgreSQL once the server has stopped (it flushes its outbox first).
+    private func lostWrites(_ acknowledged: [String], postgres: PostgresURL) async throws(LiveError) -> [String] {
+        guard !acknowledged.isEmpty else { return [] }
+        var quiet = Logger(label: "revo.live.verify")
+        quiet.logLevel = .error
+        let database = PostgresDatabase(postgres, logger: quiet)
+        let runner = Task { await database.run() }
+        defer { runner.cancel() }
+        do {
+            let rows: [(String)] = try await database.fetchAll("SELECT id FROM memory_entries", as: String.self)
+            let stored = Set(rows)
+            return acknowledged.filter { !stored.contains($0) }
+        } catch {
+            throw LiveError("cannot read memory_entries from \(postgres) to check for lost writes: \(error)")
+        }
+    }
+
+    // MARK: Helpers
+
+    static let serveProviders = ["deepseek_r1_0528", "llama_local", "openai", "anthropic", "mock"]
+
+    private static func port(_ definition: ProxyDefinition) -> Int {
+        Int(definition.listen.split(separator: ":").last ?? "") ?? 0
+    }
+
+    private static func parsePostgres(_ text: String) throws(LiveError) -> PostgresURL {
+        do { return try PostgresURL(parsing: text) } catch { throw LiveError("--postgres: \(error)") }
+    }
+
+    private static func parseRedis(_ text: String) throws(LiveError) -> RedisURL {
+        do { return try RedisURL(parsing: text) } catch { throw LiveError("--redis: \(error)") }
+    }
+
+    private static func connectionString(_ url: PostgresURL) -> String {
+        "postgres://\(url.username)\(url.password.map { ":\($0)" } ?? "")@\(url.host):\(url.port)/\(url.database)"
+    }
+
+    /// A fresh secret for the server this run starts (never a default one).
+    private static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<48).map { _ in String(UInt8.random(in: 0..<16, using: &generator), radix: 16) }.joined()
+    }
+}
+
+extension Scenario {
+    /// The scenario with its timeline multiplied by `factor`: duration, fault times and bursts.
+    func scaled(by factor: Double) -> Scenario {
+        guard factor != 1 else { return self }
+        func scale(_ duration: Duration) -> Duration { duration * factor }
+        var copy = self
+        copy.duration = scale(duration)
+        copy.faults = faults.map { fault in
+            var fault = fault
+            fault.at = scale(fault.at)
+            fault.duration = fault.duration.map(scale)
+            fault.every = fault.every.map(scale)
+            return fault
+        }
+        copy.workload.bursts = workload.bursts.map { burst in
+            var burst = burst
+            burst.at = scale(burst.at)
+            burst.over = scale(burst.over)
+            return burst
+        }
+        return copy
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Runs the helper programs of a live run (initdb, pg_ctl, redis-server) to completion, their output in a log file.
+enum Shell {
+    /// Runs `arguments` (the program is looked up on PATH); throws when it exits non-zero, naming the log.
+    static func run(_ arguments: [String], log: URL) throws(LiveError) {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        // Through bash, closing every descriptor above 2 first: a daemon started here (redis-server --daemonize,
+        // pg_ctl start) would otherwise inherit the descriptor Process watches, and waitUntilExit would wait for it.
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", Self.closingDescriptors + #"exec "$@""#, "bash"] + arguments
+        process.standardInput = FileHandle.nullDevice
+        // A file, never a pipe: daemons started here keep what they inherit open, and a pipe would never close.
+        do {
+            let output = try FileHandle(forWritingTo: log)
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+        } catch {
+            throw LiveError("cannot run \(arguments.joined(separator: " ")): \(error.localizedDescription)")
+        }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw LiveError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus) (log: \(log.path))")
+        }
+    }
+
+    static let closingDescriptors =
+        #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-"; fi; done 2>/dev/null; "#
+
+    /// Whether a program is on PATH.
+    static func has(_ program: String) -> Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
+    }
+
+    static var isRoot: Bool { getuid() == 0 }
+}
