@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RevoServer", targets: ["RevoServer"]),
         .library(name: "RevoDrivers", targets: ["RevoDrivers"]),
         .library(name: "RevoFaultProxy", targets: ["RevoFaultProxy"]),
+        .library(name: "RevoFakeLLM", targets: ["RevoFakeLLM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -67,6 +68,11 @@ let package = Package(
                 // The live runner: real HTTP to `revo serve`, the fault proxy, PostgreSQL for the lost-writes check.
                 "RevoDrivers",
                 "RevoFaultProxy",
+                "RevoFakeLLM",
+                "RevoServer",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -120,6 +126,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RevoFakeLLM",
+            dependencies: [
+                "RevoCore",
+                "RevoSim",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "revo",
             dependencies: [
@@ -129,12 +146,14 @@ let package = Package(
                 "RevoServer",
                 "RevoDrivers",
                 "RevoFaultProxy",
+                "RevoFakeLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -149,6 +168,7 @@ let package = Package(
                 "RevoDrivers",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -158,7 +178,13 @@ let package = Package(
         ),
         .testTarget(
             name: "RevoDriversTests",
-            dependencies: ["RevoDrivers", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "RevoDrivers",
+                "RevoFakeLLM",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -168,6 +194,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RevoFakeLLMTests",
+            dependencies: ["RevoFakeLLM", "RevoCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "revoTests", dependencies: ["revo"], swiftSettings: swiftSettings),

@@ -17,7 +17,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 case .contentTooLarge: "body_too_large"
                 default: "http_\(error.status.code)"
                 }
-            let message = error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
+            var message = error.body ?? error.status.reasonPhrase
+            if error.status == .notFound {
+                let path = request.uri.path
+                message = "no route \(request.method) \(path)"
+                if let suggestion = RouteSuggestion.suggest(for: path) {
+                    let websocket = request.headers[.upgrade]?.lowercased() == "websocket"
+                    message += websocket && suggestion.hasPrefix("/ws") ? "; the WebSocket is at \(suggestion)" : "; did you mean \(suggestion)?"
+                }
+            }
             throw APIError(status: error.status, code: code, message: message)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])

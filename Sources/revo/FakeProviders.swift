@@ -20,11 +20,11 @@ enum FakeProviders {
         faults: FaultInjector(faults: [], random: SeededRandom(seed: 0), clock: SystemClock(ContinuousClock()))
     )
 
-    /// `--providers a,b`: known names, in the order given.
-    static func ids(_ list: String?) throws -> [ProviderID] {
+    /// `--providers a,b`: known names (fakes, or `alsoKnown`: those served over HTTP), in the order given.
+    static func ids(_ list: String?, alsoKnown: [ProviderID] = []) throws -> [ProviderID] {
         guard let list else { return all }
         let ids = list.split(separator: ",").map { ProviderID(String($0.trimmingCharacters(in: .whitespaces))) }
-        for id in ids where !all.contains(id) && id != instant {
+        for id in ids where !all.contains(id) && id != instant && !alsoKnown.contains(id) {
             throw ValidationError("--providers: '\(id.rawValue)' is not one of \(known)")
         }
         guard !ids.isEmpty else { throw ValidationError("--providers: name at least one of \(known)") }

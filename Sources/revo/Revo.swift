@@ -9,7 +9,7 @@ struct Revo: AsyncParsableCommand {
         version: RevoVersion.current,
         subcommands: [
             RunCommand.self, ValidateCommand.self, CompareCommand.self, ReportCommand.self, ServeCommand.self, SelfTestCommand.self,
-            BenchmarkCommand.self, ProxyCommand.self,
+            BenchmarkCommand.self, ProxyCommand.self, FakeLLMCommand.self,
         ]
     )
 

@@ -81,7 +81,16 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let scenarios = try loadScenarios(paths)
+        var scenarios = try loadScenarios(paths)
+        if mode == .sim {
+            // Live-only scenarios send real HTTP requests: the simulation leaves them out, and says so.
+            let liveOnly = scenarios.filter(\.liveOnly)
+            if !liveOnly.isEmpty {
+                printError("revo run: left out (mode: live; run them with --mode live): \(liveOnly.map(\.name).joined(separator: ", "))")
+                scenarios.removeAll(where: \.liveOnly)
+                guard !scenarios.isEmpty else { throw ExitCode.usage }
+            }
+        }
         let selected = try shard.map { try Shard(parsing: $0).select(scenarios) } ?? scenarios
         guard !selected.isEmpty else {
             printError("revo run: no scenario in this shard")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -37,8 +38,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "memory (in process, the default) or redis://[:password@]host[:port][/db] (REVO_CACHE).")
     var cache: String?
 
-    @Option(help: "Comma-separated fake providers for --dev, in fallback order (default: all). Known: \(FakeProviders.known).")
+    @Option(
+        help:
+            "The provider chain, comma-separated in fallback order. Names given a --provider are served over HTTP; the others by fakes (--dev only). Default: the --provider names, or with none every fake. Known: \(FakeProviders.known)."
+    )
     var providers: String?
+
+    @Option(
+        name: .customLong("provider"),
+        help:
+            "A model served over HTTP: NAME=URL[;model=M][;api=openai|anthropic] (repeatable), e.g. openai=http://127.0.0.1:9000/v1. Keys: REVO_PROVIDER_KEY_<NAME>, OPENAI_API_KEY, ANTHROPIC_API_KEY."
+    )
+    var remoteProviders: [String] = []
 
     @Option(name: .customLong("allow-origin"), help: "A browser origin allowed to call the API (repeatable; REVO_ALLOWED_ORIGINS).")
     var allowedOrigins: [String] = []
@@ -76,17 +87,38 @@ struct ServeCommand: AsyncParsableCommand {
         }
         _ = try resolvedDatabase()
         _ = try resolvedCache()
-        _ = try FakeProviders.ids(providers)
         if !dev {
             guard try secretFromConfiguration() != nil else {
                 throw ValidationError(
                     "production mode needs a JWT secret of at least 32 bytes: set REVO_JWT_SECRET or --jwt-secret-file (or REVO_JWT_SECRET_FILE); --dev generates one"
                 )
             }
+        }
+        _ = try chain()
+    }
+
+    /// The provider chain in order, and which of its names are served over HTTP.
+    private func chain() throws -> (ids: [ProviderID], remote: [ProviderID: RemoteProvider]) {
+        var remote: [ProviderID: RemoteProvider] = [:]
+        var remoteOrder: [ProviderID] = []
+        for text in remoteProviders {
+            let provider = try RemoteProvider.parse(text)
+            guard remote[provider.id] == nil else { throw ValidationError("--provider \(provider.id) is given twice") }
+            remote[provider.id] = provider
+            remoteOrder.append(provider.id)
+        }
+        let ids: [ProviderID]
+        if let providers {
+            ids = try FakeProviders.ids(providers, alsoKnown: remoteOrder)
+        } else {
+            ids = remoteOrder.isEmpty ? FakeProviders.all : remoteOrder
+        }
+        for id in ids where remote[id] == nil && !dev {
             throw ValidationError(
-                "production mode needs real model providers, which arrive with live mode (--provider NAME=URL); run with --dev for fake providers"
+                "production mode serves every provider over HTTP: give --provider \(id)=URL, or run with --dev for fake providers"
             )
         }
+        return (ids, remote)
     }
 
     private var resolvedPort: Int? {
@@ -151,12 +183,17 @@ struct ServeCommand: AsyncParsableCommand {
         let stores = StoreSet.open(databaseLocation)
         let cacheLocation = try resolvedCache()
         let (cache, redis) = cacheLocation.open(clock: clock)
+        let chain = try chain()
+        let httpClient = HTTPModelProvider.makeClient()
         let system = RevoSystem(
             // Identifiers must not repeat across restarts on one database, so the system's seed is fresh each start.
             configuration: RevoSystem.Configuration(seed: UInt64.random(in: 0...UInt64.max)),
             dependencies: RevoSystem.Dependencies(
-                providers: try FakeProviders.make(try FakeProviders.ids(providers), seed: seed, clock: clock),
-                probe: FakeProviders.machine,
+                providers: try chain.ids.flatMap { id -> [any ModelProvider] in
+                    if let remote = chain.remote[id] { return [remote.provider(client: httpClient)] }
+                    return try FakeProviders.make([id], seed: seed, clock: clock)
+                },
+                probe: dev ? FakeProviders.machine : SystemResourceProbe(),
                 conversations: stores.conversations,
                 memoryPrimary: stores.memory,
                 outbox: stores.outbox,
@@ -179,9 +216,11 @@ struct ServeCommand: AsyncParsableCommand {
             allowedOrigins: resolvedOrigins,
             requestsPerMinute: rateLimit
         )
+        let served = chain.ids.map { chain.remote[$0].map { "\($0.id)=\($0.endpoint.baseURL)" } ?? "\($0) (fake)" }
         logger.notice(
-            "development mode: fake model providers",
+            dev ? "development mode" : "production mode",
             metadata: [
+                "providers": "\(served.joined(separator: ", "))",
                 "allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))",
                 "cache": "\(cacheLocation)",
                 "database": "\(databaseLocation)",
@@ -204,7 +243,7 @@ struct ServeCommand: AsyncParsableCommand {
             // The bound port, which differs from the configured one with --port 0; written unbuffered, so that a script
             // or a test reading a pipe sees the line as soon as the server accepts connections.
             let port = channel.localAddress?.port ?? configuration.port
-            FileHandle.standardOutput.write(Data("revo serving on http://\(configuration.host):\(port) (development mode)\n".utf8))
+            FileHandle.standardOutput.write(Data("revo serving on http://\(configuration.host):\(port)\(dev ? " (development mode)" : "")\n".utf8))
         }
         // Services stop in reverse order: in-flight requests finish, then the system flushes the outbox, then the
         // PostgreSQL pool (if any) closes.
@@ -218,5 +257,6 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await group.run()
         await redis?.shutdown()
+        try? await httpClient.shutdown()
     }
 }

@@ -87,9 +87,11 @@ struct GateCanFailTests {
         #expect(failing.contains { $0.hasPrefix(breakage.failingCheck) }, "failing checks: \(failing)")
     }
 
-    @Test("every scenario in the library has a breakage here")
+    @Test("every simulated scenario in the library has a breakage here")
     func coverage() throws {
-        let names = try ScenarioLoader.scenarioFiles(in: [Self.library.path]).map {
+        // Live-only scenarios (probes against a real server) cannot run here; their checks' failing side is tested
+        // by ProbeTests (every miss named) and by the live run of revo's own tests.
+        let names = try ScenarioLoader.scenarioFiles(in: [Self.library.path]).filter { !(try ScenarioLoader.load(file: $0).liveOnly) }.map {
             URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent
         }
         let covered = Set(Self.breakages.map(\.scenario))

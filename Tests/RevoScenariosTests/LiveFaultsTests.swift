@@ -27,9 +27,30 @@ struct LiveFaultsTests {
         #expect(action(.timeout, .cache) == .toxic(proxy: "redis", hang))
     }
 
+    @Test func providerFaultsGoToTheFakeUpstreamOrItsProxy() throws {
+        let spec = FaultSpec(id: "f", kind: .rateLimit(retryAfter: .seconds(20)), target: .provider(.openai), firstN: 2)
+        guard case .upstream(.openai, let fault) = LiveFaults.action(for: spec, ownsPostgres: true, upstreams: [.openai]) else {
+            Issue.record("expected an upstream fault")
+            return
+        }
+        #expect(fault.kind == "rate_limit")
+        #expect(fault.retryAfterS == 20)
+        #expect(fault.firstN == 2)
+        let outage = FaultSpec(id: "f", kind: .outage(code: nil), target: .provider(.anthropic))
+        #expect(
+            LiveFaults.action(for: outage, ownsPostgres: true, upstreams: [.anthropic])
+                == .toxic(proxy: "provider-anthropic", try Toxic(name: "f", type: "down"))
+        )
+        let oom = FaultSpec(id: "f", kind: .oomOnLoad, target: .provider(.openai))
+        guard case .unsupported = LiveFaults.action(for: oom, ownsPostgres: true, upstreams: [.openai]) else {
+            Issue.record("a load fault has no HTTP form")
+            return
+        }
+    }
+
     @Test func whatAProxyCannotDoIsUnsupportedSoTheFaultNeverFires() {
         for unsupported in [
-            action(.rateLimit(retryAfter: nil), .provider(.openai)),
+            action(.rateLimit(retryAfter: nil), .provider(.llamaLocal)),
             action(.gpuTaken(.gigabytes(8)), .machine),
             action(.outage(code: nil), .cache, firstN: 3),
             action(.errorRate(0.5, code: nil), .database),

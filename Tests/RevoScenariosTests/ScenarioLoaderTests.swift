@@ -40,7 +40,7 @@ struct ScenarioLoaderTests {
         arguments: [
             (
                 minimal + "\nseeed: 3",
-                "test.yaml:6:1: error: seeed: unknown key 'seeed'; allowed: checks, description, duration, faults, machine, name, seed, system, workload (did you mean 'seed'?)"
+                "test.yaml:6:1: error: seeed: unknown key 'seeed'; allowed: checks, description, duration, faults, machine, mode, name, seed, system, workload (did you mean 'seed'?)"
             ),
             (
                 minimal.replacingOccurrences(of: "duration: 1m", with: "duration: 1 minute"),

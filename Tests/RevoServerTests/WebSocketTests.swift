@@ -123,6 +123,29 @@ struct WebSocketTests {
         }
     }
 
+    @Test("a WebSocket opened on a wrong path is closed with 4404 naming /ws/chat; a plain request there gets the JSON 404")
+    func wrongPath() async throws {
+        try await Self.withServer { port, _ in
+            let frames = try await RawWebSocket.framesUntilClosed(port: port, path: "/ws", limit: .seconds(10))
+            #expect(frames.last?.closeCode == 4404)
+            #expect(frames.last?.closeReason == "no WebSocket at /ws; it is at /ws/chat")
+        }
+        let system = await ServerTests.system()
+        try await ServerTests.app(system).test(.router) { client in
+            try await client.execute(uri: "/ws", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(ServerTests.error(response.body)["message"] as? String == "no route GET /ws; did you mean /ws/chat?")
+            }
+            try await client.execute(uri: "/chat", method: .post) { response in
+                #expect(ServerTests.error(response.body)["message"] as? String == "no route POST /chat; did you mean /api/chat?")
+            }
+            try await client.execute(uri: "/api/v1/models", method: .get) { response in
+                #expect(ServerTests.error(response.body)["message"] as? String == "no route GET /api/v1/models; did you mean /api/models?")
+            }
+        }
+        await system.shutdown()
+    }
+
     @Test("an invalid or expired token is closed with 1008 and the reason")
     func invalidToken() async throws {
         let expired = try await TokenService(secret: TestAuth.secret, now: { Date().addingTimeInterval(-3_600) })

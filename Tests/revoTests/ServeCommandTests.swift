@@ -30,6 +30,14 @@ struct ServeCommandTests {
             (["--cache", "redis://cache:0"], [:], "the port '0' is not between 1 and 65535"),
             (["--cache", "memcached://x"], [:], "--cache 'memcached://x' is not one of memory or redis://"),
             (["--providers", "gpt-5"], [:], "--providers: 'gpt-5' is not one of"),
+            (["--provider", "gpt=http://127.0.0.1:9000/v1"], [:], "--provider must be NAME=URL[;model=M][;api=openai|anthropic]"),
+            (["--provider", "openai=ftp://x"], [:], "--provider openai: the URL must start with http:// or https://"),
+            (["--provider", "openai=http://x;tier=gold"], [:], "unknown option 'tier=gold'; allowed: model=NAME, api=openai|anthropic"),
+            (
+                ["--provider", "openai=http://127.0.0.1:9/v1", "--providers", "openai,mock"],
+                ["REVO_JWT_SECRET": String(repeating: "s", count: 40)],
+                "production mode serves every provider over HTTP: give --provider mock=URL"
+            ),
             (["--rate-limit", "0"], [:], "--rate-limit must be between 1 and 1000000"),
             ([], ["REVO_JWT_SECRET": "short"], "the JWT secret is 5 bytes; HS256 needs at least 32"),
         ] as [([String], [String: String], String)]

@@ -85,6 +85,11 @@ public struct CheckEvaluator: Sendable {
                     observed:
                         "\(messages) messages, \(accounted) answered or reported, \(reconnects) reconnects, \(inconsistent) inconsistent interruptions"
                 )
+            case .probe(let probe):
+                guard let result = run.probes.first(where: { $0.name == probe.name }) else {
+                    return CheckResult(check: check.description, verdict: .noData, observed: "not sent (probes run in live mode only)")
+                }
+                return CheckResult(check: check.description, verdict: result.passed ? .pass : .fail, observed: result.observed)
             case .maxUpstreamCalls(let limit):
                 guard let worst = records.max(by: { ($0.upstreamCalls, $1.index) < ($1.upstreamCalls, $0.index) }) else {
                     return CheckResult(check: check.description, verdict: .noData, observed: "no requests")

@@ -83,13 +83,60 @@ public struct LiveRunner: Sendable {
         } catch {
             throw LiveError("cannot start the fault proxies: \(error)")
         }
-        let faults = LiveFaults(proxy: proxy, postgres: localPostgres)
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
+        )
+        var children: [ChildServer] = []
+        func stopAll() async {
+            for child in children.reversed() { await child.stop() }
+            try? await http.shutdown()
+            await proxy.shutdown()
+        }
 
-        // The server, with fake providers (in real time), through the proxies.
+        // API providers run as `revo fake-llm` with the scenario's physics, each behind a proxy; local models and
+        // the mock are revo serve's own fakes.
         let providers = scenario.system.providers.map(\.descriptor.id.rawValue).filter { Self.serveProviders.contains($0) }
         guard !providers.isEmpty else {
+            await stopAll()
             throw LiveError("none of the scenario's providers is one revo serve --dev has (\(Self.serveProviders.joined(separator: ", ")))")
         }
+        var upstreams: [ProviderID: UpstreamAdmin] = [:]
+        var remoteArguments: [String] = []
+        for profile in scenario.system.providers where profile.descriptor.kind == .api {
+            let id = profile.descriptor.id
+            do {
+                let upstream = try ChildServer.start(
+                    name: "fake-llm-\(id)",
+                    executable: options.executable,
+                    arguments: [
+                        "fake-llm", "--host", "127.0.0.1", "--port", "0", "--seed", "\(seed)", "--model", id.rawValue,
+                        "--ttft-ms", "\(profile.timeToFirstToken.seconds * 1000)", "--inter-token-ms", "\(profile.interTokenLatency.seconds * 1000)",
+                        "--spread", "\(profile.spread)", "--output-tokens", "\(profile.outputTokens)", "--slots", "\(profile.concurrencySlots)",
+                    ],
+                    environment: ["LOG_LEVEL": "warning"],
+                    folder: services
+                )
+                children.append(upstream)
+                let address = upstream.baseURL.dropFirst("http://".count)
+                let proxied = Self.port(
+                    try await proxy.create(ProxyDefinition(name: LiveFaults.providerProxy(id), listen: "127.0.0.1:0", upstream: String(address)))
+                )
+                upstreams[id] = UpstreamAdmin(http: http, baseURL: upstream.baseURL)
+                let base = "http://127.0.0.1:\(proxied)" + (id == .anthropic ? "" : "/v1")
+                remoteArguments += ["--provider", "\(id)=\(base)"]
+            } catch let error as LiveError {
+                await stopAll()
+                throw error
+            } catch {
+                await stopAll()
+                throw LiveError("cannot put a proxy in front of fake-llm for \(id): \(error)")
+            }
+        }
+        let faults = LiveFaults(proxy: proxy, postgres: localPostgres, upstreams: upstreams)
+
+        // The server, through the proxies, with a fresh secret (never a default one).
+        let secret = Self.randomSecret()
         var databaseURL = PostgresURL(
             host: "127.0.0.1",
             port: postgresPort,
@@ -99,33 +146,33 @@ public struct LiveRunner: Sendable {
         )
         databaseURL.port = postgresPort
         let cacheURL = "redis://\(redis.password.map { ":\($0)@" } ?? "")127.0.0.1:\(redisPort)/\(redis.database)"
-        let serve = try ServeProcess.start(
-            executable: options.executable,
-            arguments: [
-                "--dev", "--host", "127.0.0.1", "--port", "0", "--database", Self.connectionString(databaseURL), "--cache", cacheURL,
-                "--providers", providers.joined(separator: ","), "--rate-limit", "1000000", "--seed", "\(seed)", "--bcrypt-cost", "10",
-            ],
-            environment: ["REVO_JWT_SECRET": Self.randomSecret(), "LOG_LEVEL": "warning"],
-            folder: services
-        )
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
-        )
         do {
+            let serve = try ChildServer.start(
+                name: "serve",
+                executable: options.executable,
+                arguments: [
+                    "serve", "--dev", "--host", "127.0.0.1", "--port", "0", "--database", Self.connectionString(databaseURL), "--cache", cacheURL,
+                    "--providers", providers.joined(separator: ","), "--rate-limit", "1000000", "--seed", "\(seed)", "--bcrypt-cost", "10",
+                ] + remoteArguments,
+                environment: ["REVO_JWT_SECRET": secret, "LOG_LEVEL": "warning"],
+                folder: services
+            )
+            children.insert(serve, at: 0)
             var client = LiveClient(http: http, baseURL: serve.baseURL)
             try await client.signIn(username: "live-\(seed)", password: "live-run-\(seed)-password")
-            let run = try await drive(scenario, seed: seed, client: client, faults: faults)
+            // Probes first, on the fresh server, as a frontend's first requests would be.
+            let probes = scenario.checks.compactMap { check -> Probe? in if case .probe(let probe) = check { probe } else { nil } }
+            let probed = await ProbeRunner(http: http, baseURL: serve.baseURL, token: client.token, secret: secret).run(probes)
+            var run = try await drive(scenario, seed: seed, client: client, faults: faults)
+            run.probes = probed
+            // Stopped first and gracefully: its outbox is flushed before the writes are checked.
             await serve.stop()
-            var result = run
-            result.lostWrites = try await lostWrites(run.metrics.acknowledgedWrites, postgres: postgres)
-            try? await http.shutdown()
-            await proxy.shutdown()
-            return result
+            run.faults = await faults.tallies(scenario.faults)
+            run.lostWrites = try await lostWrites(run.metrics.acknowledgedWrites, postgres: postgres)
+            await stopAll()
+            return run
         } catch {
-            await serve.stop()
-            try? await http.shutdown()
-            await proxy.shutdown()
+            await stopAll()
             throw error
         }
     }
@@ -138,16 +185,18 @@ public struct LiveRunner: Sendable {
         let start = clock.now
         func elapsed() -> Duration { start.duration(to: clock.now) }
         let ownsPostgres = options.postgresURL == nil
+        let upstreams = Set(scenario.system.providers.filter { $0.descriptor.kind == .api }.map(\.descriptor.id))
 
         // Faults: one task per fault, window by window.
         let faultTasks = scenario.faults.map { fault in
-            let action = LiveFaults.action(for: fault, ownsPostgres: ownsPostgres)
+            let action = LiveFaults.action(for: fault, ownsPostgres: ownsPostgres, upstreams: upstreams)
             if case .unsupported(let why) = action { logger.warning("fault \(fault.id) is not applied in live mode: \(why)") }
             return Task {
-                for window in fault.windows(until: scenario.duration) {
+                for (occurrence, window) in fault.windows(until: scenario.duration).enumerated() {
                     try? await clock.sleep(until: start + window.lowerBound)
                     do {
-                        try await faults.begin(fault, action)
+                        let length = fault.duration == nil ? nil : window.upperBound - window.lowerBound
+                        try await faults.begin(fault, action, window: length, occurrence: occurrence)
                     } catch {
                         logger.error("fault \(fault.id): \(error)")
                         continue
@@ -217,7 +266,7 @@ public struct LiveRunner: Sendable {
             scenario: scenario,
             seed: seed,
             metrics: metrics,
-            faults: faults.tallies(scenario.faults),
+            faults: [],
             digest: "live",
             statistics: SimulationStatistics(),
             lostWrites: [],

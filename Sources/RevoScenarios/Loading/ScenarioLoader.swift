@@ -54,7 +54,7 @@ public enum ScenarioLoader {
         }
         let root = YAMLNode(node, path: "", file: file)
         let scenario = try scenario(root, file: file)
-        try root.finish(allowed: ["name", "description", "seed", "duration", "machine", "system", "workload", "faults", "checks"])
+        try root.finish(allowed: ["name", "description", "seed", "duration", "mode", "machine", "system", "workload", "faults", "checks"])
         return scenario
     }
 
@@ -86,7 +86,18 @@ public enum ScenarioLoader {
         let workload = try self.workload(try root.required("workload"))
         let faults = try root.optional("faults").map { node throws(ScenarioError) in try self.faults(node, system: system, duration: duration) } ?? []
         let checks = try root.optional("checks").map { node throws(ScenarioError) in try self.checks(node, faults: faults, system: system) } ?? []
-        return Scenario(
+        var liveOnly = false
+        if let mode = try root.optional("mode") {
+            switch try mode.string() {
+            case "live": liveOnly = true
+            case "any": liveOnly = false
+            case let other: throw mode.error("unknown mode '\(other)'; allowed: any (the default: sim and live), live (needs a real server)")
+            }
+        }
+        if !liveOnly, let probe = checks.first(where: { if case .probe = $0 { true } else { false } }) {
+            throw try root.required("checks").error("\(probe) is a live-mode check: add 'mode: live' to the scenario")
+        }
+        var scenario = Scenario(
             name: name,
             description: description,
             seed: seed,
@@ -98,6 +109,8 @@ public enum ScenarioLoader {
             checks: checks,
             file: file
         )
+        scenario.liveOnly = liveOnly
+        return scenario
     }
 
     /// 64 GB of RAM (48 available), one 24 GB GPU, 16 cores, every library: room for every model.
@@ -411,7 +424,7 @@ public enum ScenarioLoader {
             }
             let entries = try item.entries()
             guard entries.count == 1, let (kind, body, keyNode) = entries.first else {
-                throw item.error("a check is a threshold string or one of: health, reachable, invariant, scaling")
+                throw item.error("a check is a threshold string or one of: health, reachable, invariant, scaling, probe")
             }
             switch kind {
             case "health":
@@ -465,13 +478,63 @@ public enum ScenarioLoader {
                 let limit = try body.required("max_upstream_calls_per_request").int(in: 1...100)
                 try body.finish()
                 return .maxUpstreamCalls(limit)
+            case "probe":
+                return .probe(try probe(body))
             default:
-                let allowed = ["health", "reachable", "invariant", "scaling"]
+                let allowed = ["health", "reachable", "invariant", "scaling", "probe"]
                 throw keyNode.error(
                     "unknown check '\(kind)'; allowed: a threshold string, \(allowed.joined(separator: ", "))",
                     suggestion: YAMLNode.closest(to: kind, in: allowed).map { "did you mean '\($0)'?" }
                 )
             }
         }
+    }
+
+    /// `probe: {name, request: "METHOD /path", origin?, token?, websocket?, headers?, body?, expect: {status?, headers?,
+    /// absent_headers?, body_contains?}}`.
+    private static func probe(_ body: YAMLNode) throws(ScenarioError) -> Probe {
+        let requestNode = try body.required("request")
+        let request = try requestNode.string().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
+        guard request.count == 2, methods.contains(request[0]), request[1].hasPrefix("/") else {
+            throw requestNode.error("must be 'METHOD /path' with METHOD one of \(methods.joined(separator: ", ")), got '\(try requestNode.string())'")
+        }
+        func headers(_ node: YAMLNode?) throws(ScenarioError) -> [Probe.Header] {
+            guard let node else { return [] }
+            return try node.entries().map { entry throws(ScenarioError) in Probe.Header(name: entry.key.lowercased(), value: try entry.value.scalar())
+            }
+        }
+        func strings(_ node: YAMLNode?) throws(ScenarioError) -> [String] {
+            guard let node else { return [] }
+            if case .scalar = node.node { return [try node.string()] }
+            return try node.sequence().map { item throws(ScenarioError) in try item.string() }
+        }
+        let tokenNode = try body.optional("token")
+        let token = try tokenNode.map { node throws(ScenarioError) -> Probe.Token in
+            let text = try node.string()
+            guard let token = Probe.Token(rawValue: text) else {
+                throw node.error("unknown token '\(text)'; allowed: \(Probe.Token.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return token
+        }
+        let expect = try body.required("expect")
+        let probe = Probe(
+            name: try body.required("name").string(),
+            method: request[0],
+            path: request[1],
+            origin: try body.optional("origin")?.string(),
+            token: token ?? .none,
+            websocket: try body.optional("websocket")?.bool() ?? false,
+            headers: try headers(try body.optional("headers")),
+            body: try body.optional("body")?.string(),
+            expectStatus: try expect.optional("status")?.int(in: 100...599),
+            expectHeaders: try headers(try expect.optional("headers")),
+            expectAbsent: try strings(try expect.optional("absent_headers")).map { $0.lowercased() },
+            expectBody: try strings(try expect.optional("body_contains")),
+            expectCloseCode: try expect.optional("close_code")?.int(in: 1000...4999)
+        )
+        try expect.finish()
+        try body.finish()
+        return probe
     }
 }

@@ -18,6 +18,8 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     case streamsConsistent
     /// Parallel Mind's pool reached `workers` within `within` of `after`.
     case scaling(workers: Int, within: Duration, after: Duration)
+    /// A request sent as a frontend would, judged on its answer (live mode only).
+    case probe(Probe)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
         case .streamsConsistent: "streams report what they delivered; no message silently lost"
         case .scaling(let workers, let within, let after):
             "parallel mind reaches \(workers) workers within \(within.formattedSeconds) of t+\(after.formattedSeconds)"
+        case .probe(let probe): "probe \(probe.name): \(probe.method) \(probe.path)"
         }
     }
 }

@@ -15,6 +15,8 @@ public struct Scenario: Sendable, Equatable {
     public var checks: [CheckSpec]
     /// Where it was loaded from, for messages and the repro command.
     public var file: String
+    /// `mode: live`: the scenario needs a real server (its probes are HTTP requests); sim runs leave it out.
+    public var liveOnly = false
 
     public init(
         name: String,

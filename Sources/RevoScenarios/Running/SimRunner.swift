@@ -22,6 +22,8 @@ public struct SimRunner: Sendable {
         public var endedAt: Duration
         /// Run by the live runner on the wall clock (no simulation digest; reproduced with `--mode live`).
         public var live = false
+        /// What the live run's probes found (none in the simulation).
+        public var probes: [Probe.Result] = []
     }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {

@@ -14,7 +14,30 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
     let settings: WebSocketSettings
     let connections = ConnectionCounter()
 
+    /// Where the wrong-path catch-all is registered: everywhere (`**`), and under each first segment of the API's
+    /// paths, since the router does not fall back from `/ws/...` or `/api/...` to the root's `**`.
+    static var wrongPaths: [String] {
+        var firsts: [String] = []
+        for path in RouteSuggestion.paths {
+            guard let first = path.split(separator: "/").first.map({ "/" + $0 }), !firsts.contains(first) else { continue }
+            firsts.append(first)
+        }
+        return ["**"] + firsts.flatMap { first in RouteSuggestion.paths.contains(first) ? [first + "/**"] : [first, first + "/**"] }
+    }
+
     func register(on router: Router<Context>) {
+        // A WebSocket opened anywhere else: HummingbirdWebSocket would answer the failed handshake with an empty 400,
+        // and a browser shows a handshake's status to no script anyway. So it is accepted and closed at once with
+        // 4404 and a reason naming the right path, which `onclose` does show. Plain requests still get the JSON 404.
+        for path in Self.wrongPaths {
+            router.ws(RouterPath(path)) { request, _ in
+                guard request.headers[.upgrade]?.lowercased() == "websocket" else { throw HTTPError(.notFound) }
+                return .upgrade([:])
+            } onUpgrade: { _, outbound, context in
+                let reason = "no WebSocket at \(context.request.uri.path.prefix(40)); it is at /ws/chat"
+                try await outbound.close(.unknown(4404), reason: reason)
+            }
+        }
         router.ws("/ws/chat") { request, _ in
             guard request.headers[.upgrade]?.lowercased() == "websocket" else {
                 throw APIError(

@@ -1,20 +1,27 @@
 import Foundation
 import Synchronization
 
-/// `revo serve` as a child process: started with the live run's settings, found by the port it prints, stopped with
-/// SIGTERM (graceful: in-flight requests finish, the outbox is flushed).
-final class ServeProcess: Sendable {
+/// A `revo` server as a child process (`revo serve`, `revo fake-llm`): started with the live run's settings, found by
+/// the URL it prints first, stopped with SIGTERM (graceful: in-flight requests finish, the outbox is flushed).
+final class ChildServer: Sendable {
     let baseURL: String
     private let process: Process
     let log: URL
 
-    /// Starts `executable serve arguments…` in `folder` (its SQLite outbox lives there) and waits for its port.
-    static func start(executable: URL, arguments: [String], environment: [String: String], folder: URL) throws(LiveError) -> ServeProcess {
-        let log = folder.appendingPathComponent("serve.log")
+    /// Starts `executable arguments…` in `folder` (serve's SQLite outbox lives there) and waits for its URL; its
+    /// standard error goes to `folder/<name>.log`.
+    static func start(
+        name: String,
+        executable: URL,
+        arguments: [String],
+        environment: [String: String],
+        folder: URL
+    ) throws(LiveError) -> ChildServer {
+        let log = folder.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve"] + arguments
+        process.arguments = arguments
         process.currentDirectoryURL = folder
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let output = Pipe()
@@ -24,7 +31,7 @@ final class ServeProcess: Sendable {
             process.standardError = try FileHandle(forWritingTo: log)
             try process.run()
         } catch {
-            throw LiveError("cannot start \(executable.path) serve: \(error.localizedDescription)")
+            throw LiveError("cannot start \(executable.path) \(arguments.first ?? ""): \(error.localizedDescription)")
         }
         // The first line names the bound port ("revo serving on http://host:port ...").
         let line = Mutex<String?>(nil)
@@ -47,10 +54,10 @@ final class ServeProcess: Sendable {
         let arrived = done.wait(timeout: .now() + 60) == .success
         guard arrived, let first = line.withLock({ $0 }), let range = first.range(of: "http://") else {
             process.terminate()
-            throw LiveError("revo serve did not start within 60 s (log: \(log.path))")
+            throw LiveError("revo \(arguments.first ?? "") did not start within 60 s (log: \(log.path))")
         }
         let url = first[range.lowerBound...].prefix { !$0.isWhitespace }
-        return ServeProcess(baseURL: String(url), process: process, log: log)
+        return ChildServer(baseURL: String(url), process: process, log: log)
     }
 
     private init(baseURL: String, process: Process, log: URL) {

@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import RevoServer
+
+/// Sends a scenario's probes to the live server as a browser frontend would, and judges the answers.
+struct ProbeRunner: Sendable {
+    let http: HTTPClient
+    let baseURL: String
+    /// The signed-in client's access token, and the server's secret (this run generated it) for an expired one.
+    let token: String
+    let secret: String
+
+    func run(_ probes: [Probe]) async -> [Probe.Result] {
+        var results: [Probe.Result] = []
+        for probe in probes { results.append(await run(probe)) }
+        return results
+    }
+
+    private func run(_ probe: Probe) async -> Probe.Result {
+        if probe.websocket { return await webSocket(probe) }
+        var request = HTTPClientRequest(url: baseURL + probe.path)
+        request.method = HTTPMethod(rawValue: probe.method)
+        if let origin = probe.origin { request.headers.add(name: "origin", value: origin) }
+        if let token = await token(probe.token) { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        if probe.websocket {
+            request.headers.add(name: "connection", value: "Upgrade")
+            request.headers.add(name: "upgrade", value: "websocket")
+            request.headers.add(name: "sec-websocket-version", value: "13")
+            request.headers.add(name: "sec-websocket-key", value: "dGhlIHNhbXBsZSBub25jZQ==")
+        }
+        for header in probe.headers { request.headers.add(name: header.name, value: header.value) }
+        if let body = probe.body {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        do {
+            let response = try await http.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return probe.judge(
+                status: Int(response.status.code),
+                headers: response.headers.map { ($0.name, $0.value) },
+                body: String(buffer: body)
+            )
+        } catch {
+            return Probe.Result(name: probe.name, passed: false, observed: "\(probe.method) \(probe.path): no answer (\(error))")
+        }
+    }
+
+    /// A real WebSocket handshake (as a browser's `new WebSocket(url)`), then what the server closes it with.
+    private func webSocket(_ probe: Probe) async -> Probe.Result {
+        var headers: HTTPFields = [:]
+        if let origin = probe.origin { headers[.origin] = origin }
+        if let token = await token(probe.token) { headers[.authorization] = "Bearer \(token)" }
+        let url = baseURL.replacingOccurrences(of: "http://", with: "ws://") + probe.path
+        var quiet = Logger(label: "revo.live.probe")
+        quiet.logLevel = .critical
+        do {
+            let close = try await HummingbirdWSClient.WebSocketClient.connect(
+                url: url,
+                configuration: .init(additionalHeaders: headers),
+                logger: quiet
+            ) { inbound, _, _ in
+                for try await _ in inbound {}
+            }
+            return probe.judge(status: 101, headers: [], body: close?.reason ?? "", closeCode: close.map { Self.number($0.closeCode) })
+        } catch {
+            return probe.judge(status: 0, headers: [], body: "handshake refused: \(error)")
+        }
+    }
+
+    /// The close code as sent on the wire (NIO names the standard ones).
+    static func number(_ code: WebSocketErrorCode) -> Int {
+        switch code {
+        case .normalClosure: 1000
+        case .goingAway: 1001
+        case .protocolError: 1002
+        case .unacceptableData: 1003
+        case .dataInconsistentWithMessage: 1007
+        case .policyViolation: 1008
+        case .messageTooLarge: 1009
+        case .missingExtension: 1010
+        case .unexpectedServerError: 1011
+        case .unknown(let number): Int(number)
+        }
+    }
+
+    private func token(_ kind: Probe.Token) async -> String? {
+        switch kind {
+        case .none: return nil
+        case .valid: return token
+        case .tampered:
+            // The payload changed after signing: a character in its middle flipped, the signature left as it was.
+            var parts = token.split(separator: ".").map(String.init)
+            guard parts.count == 3, parts[1].count > 4 else { return token }
+            var payload = Array(parts[1])
+            let middle = payload.count / 2
+            payload[middle] = payload[middle] == "A" ? "B" : "A"
+            parts[1] = String(payload)
+            return parts.joined(separator: ".")
+        case .unsigned:
+            let parts = token.split(separator: ".")
+            guard parts.count == 3 else { return token }
+            let header = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64EncodedString()
+                .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            return "\(header).\(parts[1])."
+        case .expired:
+            // Issued with the server's own secret two hours ago: the signature verifies, the expiry does not.
+            guard let secret = try? JWTSecret(Array(secret.utf8)) else { return nil }
+            let past = Date().addingTimeInterval(-7200)
+            let service = await TokenService(secret: secret, now: { past })
+            return try? await service.issue(userID: "probe", username: "probe").accessToken
+        }
+    }
+}
