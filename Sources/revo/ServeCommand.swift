@@ -200,7 +200,9 @@ struct ServeCommand: AsyncParsableCommand {
                 cache: cache,
                 clock: clock,
                 starter: ConcurrentTaskStarter(),
-                logger: logger
+                logger: logger,
+                // With Redis, servers sharing it share their open circuits too.
+                breakerBoard: redis.map { RedisBreakerBoard(client: $0) }
             )
         )
         let secret: JWTSecret

@@ -15,7 +15,10 @@ enum TestRedis {
 @Suite("Redis driver", .serialized, .enabled(if: TestRedis.url != nil, "needs REVO_TEST_REDIS_DISRUPTIVE_URL (ci/test starts a server)"))
 struct RedisTests {
     /// A client on the test server, shut down afterwards; keys live under a prefix of their own.
-    static func withClient(_ settings: RedisClient.Settings = .init(), _ body: (RedisClient) async throws -> Void) async throws {
+    /// Generous timeouts unless a test is about them: a loaded CI machine can take longer than production's 250 ms.
+    static let patient = RedisClient.Settings(connectTimeout: .seconds(5), commandTimeout: .seconds(5))
+
+    static func withClient(_ settings: RedisClient.Settings = patient, _ body: (RedisClient) async throws -> Void) async throws {
         let client = RedisClient(try #require(TestRedis.url), settings: settings)
         do {
             try await body(client)
@@ -109,7 +112,7 @@ struct RedisTests {
 
     @Test("a connection killed by the server is replaced on the next command")
     func reconnect() async throws {
-        try await Self.withClient(.init(connections: 1)) { client in
+        try await Self.withClient(.init(connections: 1, connectTimeout: .seconds(5), commandTimeout: .seconds(5))) { client in
             #expect(try await client.send(["PING"]) == .status("PONG"))
             let opened = client.connectionsOpened
             try await Self.withClient { admin in _ = try await admin.send(["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"]) }

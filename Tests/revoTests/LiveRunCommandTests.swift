@@ -46,7 +46,7 @@ struct LiveRunCommandTests {
           reply_cache: true
         workload:
           rate: 4/s
-          mix: {chat: 60, memory_store: 20, memory_recall: 20}
+          mix: {chat: 45, stream: 15, memory_store: 20, memory_recall: 20}
         faults:
           - id: cache-down
             what: outage

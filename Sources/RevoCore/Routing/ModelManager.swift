@@ -228,6 +228,32 @@ public final class ModelManager: Sendable {
     }
 
     /// Providers that can take a request now (ready, circuit not open), in chain order.
+    /// Every registered provider, in chain order, then the ones the chain leaves out.
+    public var providerIDs: [ProviderID] { chain + registrationOrder.filter { !chain.contains($0) } }
+
+    /// The circuits open at `now`, in chain order: what a server shares with others.
+    public func openCircuits(at now: Duration) -> [OpenCircuit] {
+        let order = providerIDs
+        return state.withLock { s in
+            order.compactMap { id in
+                guard case .open(let until, let reason) = s.entries[id]?.breaker.state, until > now else { return nil }
+                return OpenCircuit(provider: id, until: until, reason: reason)
+            }
+        }
+    }
+
+    /// Opens a provider's circuit until `circuit.until` because another server found it failing (no failure is
+    /// counted here); false when it was already open at least that long.
+    @discardableResult
+    public func adopt(_ circuit: OpenCircuit, at now: Duration) -> Bool {
+        state.withLock { s in
+            guard s.entries[circuit.provider] != nil, circuit.until > now else { return false }
+            if case .open(let until, _) = s.entries[circuit.provider]?.breaker.state, until >= circuit.until { return false }
+            s.entries[circuit.provider]?.breaker.coolDown(until: circuit.until, reason: "open on another server: \(circuit.reason)")
+            return true
+        }
+    }
+
     public func availableProviders() -> [ProviderID] {
         let now = clock.now
         return state.withLock { s in

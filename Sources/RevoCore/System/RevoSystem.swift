@@ -31,6 +31,8 @@ public final class RevoSystem: Sendable {
         public var readinessRequires: [Service]
         /// The seed of every random choice and identifier.
         public var seed: UInt64
+        /// How often open circuits are exchanged with the shared board, when there is one.
+        public var breakerSyncInterval: Duration = .milliseconds(500)
 
         public init(
             routing: RoutingPolicy = RoutingPolicy(),
@@ -69,6 +71,8 @@ public final class RevoSystem: Sendable {
         public var clock: SystemClock
         public var starter: any TaskStarter
         public var logger: Logger
+        /// Shares open circuits with other servers (Redis in a deployment of several); none by default.
+        public var breakerBoard: (any SharedBreakerBoard)?
 
         public init(
             providers: [any ModelProvider],
@@ -80,7 +84,8 @@ public final class RevoSystem: Sendable {
             cache: (any Cache)?,
             clock: SystemClock,
             starter: any TaskStarter,
-            logger: Logger = Logger(label: "revo")
+            logger: Logger = Logger(label: "revo"),
+            breakerBoard: (any SharedBreakerBoard)? = nil
         ) {
             self.providers = providers
             self.probe = probe
@@ -92,6 +97,7 @@ public final class RevoSystem: Sendable {
             self.clock = clock
             self.starter = starter
             self.logger = logger
+            self.breakerBoard = breakerBoard
         }
     }
 
@@ -111,7 +117,10 @@ public final class RevoSystem: Sendable {
     private let clock: SystemClock
     private let starter: any TaskStarter
     private let logger: Logger
-    private let state = Mutex((phase: Phase.created, healthLoop: Task<Void, Never>?.none, modelLoad: Task<Void, Never>?.none))
+    private let breakerSync: BreakerSync?
+    private let state = Mutex(
+        (phase: Phase.created, healthLoop: Task<Void, Never>?.none, modelLoad: Task<Void, Never>?.none, breakerLoop: Task<Void, Never>?.none)
+    )
 
     public init(configuration: Configuration = Configuration(), dependencies: Dependencies) {
         let clock = dependencies.clock
@@ -131,6 +140,9 @@ public final class RevoSystem: Sendable {
             random: RandomSource(random.split("models")),
             logger: dependencies.logger
         )
+        self.breakerSync = dependencies.breakerBoard.map { [models] board in
+            BreakerSync(models: models, board: board, clock: clock, logger: dependencies.logger)
+        }
         self.memory = MemoryManager(
             primary: dependencies.memoryPrimary,
             fallback: dependencies.memoryFallback,
@@ -204,9 +216,14 @@ public final class RevoSystem: Sendable {
         let loop = starter.startPeriodic("system.health", every: configuration.healthInterval, on: clock) { [self] in
             await probeDependencies()
         }
+        // Only with a board: a lone server (and every simulation without one) runs no extra loop.
+        let breakerLoop = breakerSync.map { sync in
+            starter.startPeriodic("models.shared-breakers", every: configuration.breakerSyncInterval, on: clock) { await sync.tick() }
+        }
         state.withLock { s in
             s.phase = .running
             s.healthLoop = loop
+            s.breakerLoop = breakerLoop
         }
         let report = await health()
         logger.info("revo started", metadata: ["status": "\(report.status.rawValue)", "ready": "\(report.ready)"])
@@ -227,6 +244,7 @@ public final class RevoSystem: Sendable {
         }
         guard let loop else { return }
         loop?.cancel()
+        state.withLock { $0.breakerLoop }?.cancel()
         // A model still loading is abandoned, not waited for: a load can take a minute.
         let load = state.withLock { $0.modelLoad }
         load?.cancel()

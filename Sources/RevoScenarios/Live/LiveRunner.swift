@@ -36,7 +36,7 @@ public struct LiveRunner: Sendable {
     }
 
     /// Operations the live workload sends; the others are left out of a live run (and counted in the log).
-    static let driven: [Workload.Operation] = [.chat, .memoryStore, .memoryRecall]
+    static let driven: [Workload.Operation] = [.chat, .stream, .memoryStore, .memoryRecall]
 
     let options: Options
     private let logger: Logger
@@ -242,7 +242,8 @@ public struct LiveRunner: Sendable {
                     scenario: scenario,
                     client: client,
                     metrics: metrics,
-                    timeout: deadline
+                    timeout: deadline,
+                    elapsed: { start.duration(to: ContinuousClock.now) }
                 )
                 record.latency = elapsed() - arrival.at
                 metrics.record(record)
@@ -283,7 +284,8 @@ public struct LiveRunner: Sendable {
         scenario: Scenario,
         client: LiveClient,
         metrics: MetricsRecorder,
-        timeout: Duration
+        timeout: Duration,
+        elapsed: @escaping @Sendable () -> Duration
     ) async -> RequestRecord {
         var record = RequestRecord(
             index: index,
@@ -295,6 +297,34 @@ public struct LiveRunner: Sendable {
             retries: 0,
             costUSD: 0
         )
+        if arrival.operation == .stream {
+            let outcome = await LiveStream.chat(
+                baseURL: client.baseURL,
+                token: client.token,
+                content: prompt.text,
+                maxTokens: scenario.workload.maxTokens,
+                conversation: prompt.session,
+                messageID: "live-\(index)",
+                elapsed: elapsed
+            )
+            record.provider = outcome.provider.map { ProviderID($0) }
+            record.providerKind = record.provider.flatMap { ProviderProfile.defaults(for: $0)?.descriptor.kind }
+            record.upstreamCalls = outcome.attempted
+            record.timeToFirstToken = outcome.firstToken.map { $0 - arrival.at }
+            if let first = outcome.firstToken, let last = outcome.lastToken, outcome.tokens > 1 {
+                record.interTokenLatency = (last - first) / (outcome.tokens - 1)
+            }
+            switch outcome.ending {
+            case "response": break
+            case "interrupted":
+                record.outcome = .interrupted
+                record.detail = outcome.detail
+            default:
+                record.outcome = .unavailable
+                record.detail = "\(outcome.ending): \(outcome.detail ?? "")"
+            }
+            return record
+        }
         let answer: LiveClient.Answer
         switch arrival.operation {
         case .memoryStore:
