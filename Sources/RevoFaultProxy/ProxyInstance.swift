@@ -22,6 +22,8 @@ final class ProxyInstance: Sendable {
         var nextToxicID: UInt64 = 0
     }
 
+    static let reads = AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 * 1024, maximum: 1024 * 1024)
+
     let name: String
     let random: SeededRandom
     private let group: any EventLoopGroup
@@ -110,6 +112,8 @@ final class ProxyInstance: Sendable {
             server = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                // Reads of up to 1 MB: bulk transfers take a few large reads instead of many 64 KB ones.
+                .childChannelOption(.recvAllocator, value: Self.reads)
                 .childChannelInitializer { [self] child in accept(child) }
                 .bind(host: address.host, port: address.port)
                 .get()
@@ -140,6 +144,7 @@ final class ProxyInstance: Sendable {
         let loopBound = NIOLoopBound((clientSide, serverSide), eventLoop: client.eventLoop)
         return ClientBootstrap(group: client.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.recvAllocator, value: Self.reads)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(loopBound.value.1) }
             }

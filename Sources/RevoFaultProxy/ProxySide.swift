@@ -25,6 +25,8 @@ final class ProxySide: ChannelDuplexHandler, RemovableChannelHandler {
     private var pendingRead = false
 
     private var toxics = ToxicSnapshot.empty
+    /// The kinds of ``toxics`` for this end's stream, kept so a read without toxics allocates nothing.
+    private var kinds: [ToxicKind] = []
     private var random: SeededRandom
     private var queue = Deque<(at: NIODeadline, piece: ByteBuffer)>()
     private var queuedBytes = 0
@@ -131,11 +133,12 @@ final class ProxySide: ChannelDuplexHandler, RemovableChannelHandler {
                 generation: latest.generation,
                 toxics: latest.toxics.filter { $0.stream == stream && link.draws($0) }
             )
-            if !toxics.toxics.contains(where: { $0.kind.isProtocolAware }), let held = filter.drain(), let context {
-                send(held, through: toxics.toxics.map(\.kind), context: context)
+            kinds = toxics.toxics.map(\.kind)
+            if !kinds.contains(where: \.isProtocolAware), let held = filter.drain(), let context {
+                send(held, through: kinds, context: context)
             }
         }
-        return toxics.toxics.map(\.kind)
+        return kinds
     }
 
     private func send(_ input: ByteBuffer, through kinds: [ToxicKind], context: ChannelHandlerContext) {

@@ -7,6 +7,7 @@ struct LiveOptions: Sendable {
     var postgres: String?
     var redis: String?
     var timeScale: Double
+    var serve: String?
     var out: String
 
     func run(_ scenario: Scenario, seed: UInt64?) -> ScenarioOutcome {
@@ -16,7 +17,8 @@ struct LiveOptions: Sendable {
             folder: folder,
             postgresURL: postgres,
             redisURL: redis,
-            timeScale: timeScale
+            timeScale: timeScale,
+            serveURL: serve
         )
         let clock = ContinuousClock()
         let start = clock.now

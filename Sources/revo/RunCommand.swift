@@ -36,6 +36,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Live mode: multiplies each scenario's timeline (0.1 runs 10 minutes in 1); the server's timers stay real time.")
     var timeScale = 1.0
 
+    @Option(
+        help:
+            "Live mode: drive this running server (http://host:port) instead of starting one; no fault is applied to it (each says so and never fires)."
+    )
+    var serve: String?
+
     @Argument(help: "Scenario files or folders of them.")
     var paths: [String] = ["Scenarios"]
 
@@ -74,9 +80,13 @@ struct RunCommand: ParsableCommand {
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
         if let shard { _ = try Shard(parsing: shard) }
         guard timeScale > 0, timeScale <= 1 else { throw ValidationError("--time-scale must be in (0, 1], got \(timeScale)") }
-        if mode == .sim, postgres != nil || redis != nil || timeScale != 1 {
-            throw ValidationError("--postgres, --redis and --time-scale apply to --mode live only")
+        if mode == .sim, postgres != nil || redis != nil || timeScale != 1 || serve != nil {
+            throw ValidationError("--postgres, --redis, --serve and --time-scale apply to --mode live only")
         }
+        if let serve, !(serve.hasPrefix("http://") || serve.hasPrefix("https://")) {
+            throw ValidationError("--serve must be the server's base URL, e.g. http://127.0.0.1:8000, got '\(serve)'")
+        }
+        if serve != nil, redis != nil { throw ValidationError("--redis has no use with --serve: the running server has its own cache") }
         if mode == .live, checkDeterminism { throw ValidationError("--check-determinism applies to --mode sim only: live runs are wall-clock") }
     }
 
@@ -107,7 +117,13 @@ struct RunCommand: ParsableCommand {
         let next = Mutex(0)
         if mode == .live {
             // One at a time: each live run owns the machine's ports, processes and timing.
-            let live = LiveOptions(postgres: postgres, redis: redis, timeScale: timeScale, out: out ?? "Reports/" + Self.folderName(started))
+            let live = LiveOptions(
+                postgres: postgres,
+                redis: redis,
+                timeScale: timeScale,
+                serve: serve,
+                out: out ?? "Reports/" + Self.folderName(started)
+            )
             for (index, scenario) in selected.enumerated() {
                 if failFast, failed.withLock({ $0 }) { continue }
                 let outcome = live.run(scenario, seed: seed)

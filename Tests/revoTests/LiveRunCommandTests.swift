@@ -15,8 +15,9 @@ struct LiveRunCommandTests {
     @Test(
         "live-only settings are refused in sim mode, and sim-only ones in live mode, with 64",
         arguments: [
-            (["--time-scale", "0.5"], "--postgres, --redis and --time-scale apply to --mode live only"),
-            (["--redis", "redis://127.0.0.1:6379"], "--postgres, --redis and --time-scale apply to --mode live only"),
+            (["--time-scale", "0.5"], "--postgres, --redis, --serve and --time-scale apply to --mode live only"),
+            (["--redis", "redis://127.0.0.1:6379"], "--postgres, --redis, --serve and --time-scale apply to --mode live only"),
+            (["--mode", "live", "--serve", "127.0.0.1:8000"], "--serve must be the server's base URL, e.g. http://127.0.0.1:8000"),
             (["--mode", "live", "--check-determinism"], "--check-determinism applies to --mode sim only"),
             (["--mode", "live", "--time-scale", "2"], "--time-scale must be in (0, 1], got 2.0"),
             (["--mode", "staging"], "staging"),

@@ -30,6 +30,13 @@ public struct CheckEvaluator: Sendable {
             case .reachable(let provider, let during): return reachable(provider, during: during, records: records, run: run, check: check)
             case .noLostWrites:
                 let acknowledged = run.metrics.acknowledgedWrites.count
+                guard run.writesVerified else {
+                    return CheckResult(
+                        check: check.description,
+                        verdict: .noData,
+                        observed: "\(acknowledged) acknowledged, none looked up: the server's database was not given (--postgres)"
+                    )
+                }
                 guard acknowledged > 0 else {
                     return CheckResult(check: check.description, verdict: .noData, observed: "no memory write was acknowledged")
                 }
@@ -89,6 +96,7 @@ public struct CheckEvaluator: Sendable {
                 guard let result = run.probes.first(where: { $0.name == probe.name }) else {
                     return CheckResult(check: check.description, verdict: .noData, observed: "not sent (probes run in live mode only)")
                 }
+                guard result.sent else { return CheckResult(check: check.description, verdict: .noData, observed: result.observed) }
                 return CheckResult(check: check.description, verdict: result.passed ? .pass : .fail, observed: result.observed)
             case .maxUpstreamCalls(let limit):
                 guard let worst = records.max(by: { ($0.upstreamCalls, $1.index) < ($1.upstreamCalls, $0.index) }) else {
@@ -200,6 +208,10 @@ public struct CheckEvaluator: Sendable {
         guard let fault = run.scenario.faults.first(where: { $0.id == faultID }) else {
             return CheckResult(check: check.description, verdict: .noData, observed: "no fault \(faultID)")
         }
+        // A fault that never fired (a live run that could not apply it) says nothing about how health reacts to it.
+        if run.faults.first(where: { $0.fault.id == faultID })?.fired == 0 {
+            return CheckResult(check: check.description, verdict: .noData, observed: "fault \(faultID) never fired")
+        }
         let samples = run.metrics.healthSamples.map { sample in (sample.at, sample.statuses.first { $0.service == service }?.status) }
         var observations: [String] = []
         for window in fault.windows(until: run.scenario.duration) {
@@ -245,6 +257,9 @@ public struct CheckEvaluator: Sendable {
 
     func reachable(_ provider: String, during faultID: String?, records: [RequestRecord], run: SimRunner.Run, check: CheckSpec) -> CheckResult {
         var considered = records
+        if let faultID, run.faults.first(where: { $0.fault.id == faultID })?.fired == 0 {
+            return CheckResult(check: check.description, verdict: .noData, observed: "fault \(faultID) never fired")
+        }
         if let faultID, let fault = run.scenario.faults.first(where: { $0.id == faultID }) {
             let windows = fault.windows(until: run.scenario.duration)
             considered = records.filter { record in windows.contains { $0.contains(record.intendedAt) } }

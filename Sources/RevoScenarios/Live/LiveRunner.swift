@@ -25,13 +25,25 @@ public struct LiveRunner: Sendable {
         /// Multiplies the scenario's timeline (duration, fault times, bursts): 0.1 runs a 10-minute scenario in one.
         /// The server's own timers (breakers, timeouts) are real time and unscaled.
         public var timeScale: Double
+        /// A running server to drive instead of starting one. Its dependencies are not behind this run's proxies, so
+        /// no fault is applied (each reports so and never fires); `postgresURL`, when given, is only read to look up
+        /// the acknowledged memory writes, and `REVO_JWT_SECRET`, when set, mints the expired-token probe.
+        public var serveURL: String?
 
-        public init(executable: URL, folder: URL, postgresURL: String? = nil, redisURL: String? = nil, timeScale: Double = 1) {
+        public init(
+            executable: URL,
+            folder: URL,
+            postgresURL: String? = nil,
+            redisURL: String? = nil,
+            timeScale: Double = 1,
+            serveURL: String? = nil
+        ) {
             self.executable = executable
             self.folder = folder
             self.postgresURL = postgresURL
             self.redisURL = redisURL
             self.timeScale = timeScale
+            self.serveURL = serveURL
         }
     }
 
@@ -49,6 +61,7 @@ public struct LiveRunner: Sendable {
     public func run(_ original: Scenario, seed: UInt64? = nil) async throws(LiveError) -> SimRunner.Run {
         let scenario = original.scaled(by: options.timeScale)
         let seed = seed ?? scenario.seed
+        if let serveURL = options.serveURL { return try await run(scenario, seed: seed, against: serveURL) }
         let services = options.folder.appendingPathComponent("services-\(scenario.name)")
         try? FileManager.default.removeItem(at: services)
         do { try FileManager.default.createDirectory(at: services, withIntermediateDirectories: true) } catch {
@@ -177,8 +190,54 @@ public struct LiveRunner: Sendable {
         }
     }
 
-    /// The workload, the fault timeline and the health sampler, for the scenario's duration.
-    private func drive(_ scenario: Scenario, seed: UInt64, client: LiveClient, faults: LiveFaults) async throws(LiveError) -> SimRunner.Run {
+    /// Against a server this run did not start: the workload, the probes and the health samples only.
+    private func run(_ scenario: Scenario, seed: UInt64, against serveURL: String) async throws(LiveError) -> SimRunner.Run {
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
+        )
+        let base = serveURL.hasSuffix("/") ? String(serveURL.dropLast()) : serveURL
+        do {
+            var client = LiveClient(http: http, baseURL: base)
+            // An account of its own: the server may already hold this seed's from an earlier run.
+            var generator = SystemRandomNumberGenerator()
+            let suffix = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
+            try await client.signIn(username: "live-\(seed)-\(suffix)", password: "live-run-\(seed)-\(suffix)-password")
+            let probes = scenario.checks.compactMap { check -> Probe? in if case .probe(let probe) = check { probe } else { nil } }
+            let secret = ProcessInfo.processInfo.environment["REVO_JWT_SECRET"]
+            let probed = await ProbeRunner(http: http, baseURL: base, token: client.token, secret: secret).run(probes)
+            let unused = FaultProxy()
+            var run = try await drive(
+                scenario,
+                seed: seed,
+                client: client,
+                faults: LiveFaults(proxy: unused, postgres: nil, upstreams: [:]),
+                external: base
+            )
+            run.probes = probed
+            run.faults = await LiveFaults(proxy: unused, postgres: nil, upstreams: [:]).tallies(scenario.faults)
+            if let postgres = options.postgresURL {
+                run.lostWrites = try await lostWrites(run.metrics.acknowledgedWrites, postgres: try Self.parsePostgres(postgres))
+            } else {
+                run.writesVerified = false
+            }
+            try? await http.shutdown()
+            return run
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    /// The workload, the fault timeline and the health sampler, for the scenario's duration; `external` names a
+    /// server this run did not start (its faults are then not applied).
+    private func drive(
+        _ scenario: Scenario,
+        seed: UInt64,
+        client: LiveClient,
+        faults: LiveFaults,
+        external: String? = nil
+    ) async throws(LiveError) -> SimRunner.Run {
         let random = SeededRandom(seed: seed)
         let metrics = MetricsRecorder()
         let clock = ContinuousClock()
@@ -189,7 +248,9 @@ public struct LiveRunner: Sendable {
 
         // Faults: one task per fault, window by window.
         let faultTasks = scenario.faults.map { fault in
-            let action = LiveFaults.action(for: fault, ownsPostgres: ownsPostgres, upstreams: upstreams)
+            let action =
+                external.map { .unsupported("connected to the server at \($0): its dependencies are not behind this run's proxies") }
+                ?? LiveFaults.action(for: fault, ownsPostgres: ownsPostgres, upstreams: upstreams)
             if case .unsupported(let why) = action { logger.warning("fault \(fault.id) is not applied in live mode: \(why)") }
             return Task {
                 for (occurrence, window) in fault.windows(until: scenario.duration).enumerated() {

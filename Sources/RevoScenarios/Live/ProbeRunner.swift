@@ -14,7 +14,8 @@ struct ProbeRunner: Sendable {
     let baseURL: String
     /// The signed-in client's access token, and the server's secret (this run generated it) for an expired one.
     let token: String
-    let secret: String
+    /// The server's JWT secret, known when this run started the server (or given for one it did not).
+    let secret: String?
 
     func run(_ probes: [Probe]) async -> [Probe.Result] {
         var results: [Probe.Result] = []
@@ -23,6 +24,14 @@ struct ProbeRunner: Sendable {
     }
 
     private func run(_ probe: Probe) async -> Probe.Result {
+        if probe.token == .expired, secret == nil {
+            return Probe.Result(
+                name: probe.name,
+                passed: false,
+                observed: "not sent: an expired token needs the server's secret (REVO_JWT_SECRET)",
+                sent: false
+            )
+        }
         if probe.websocket { return await webSocket(probe) }
         var request = HTTPClientRequest(url: baseURL + probe.path)
         request.method = HTTPMethod(rawValue: probe.method)
@@ -111,9 +120,9 @@ struct ProbeRunner: Sendable {
             return "\(header).\(parts[1])."
         case .expired:
             // Issued with the server's own secret two hours ago: the signature verifies, the expiry does not.
-            guard let secret = try? JWTSecret(Array(secret.utf8)) else { return nil }
+            guard let secret, let key = try? JWTSecret(Array(secret.utf8)) else { return nil }
             let past = Date().addingTimeInterval(-7200)
-            let service = await TokenService(secret: secret, now: { past })
+            let service = await TokenService(secret: key, now: { past })
             return try? await service.issue(userID: "probe", username: "probe").accessToken
         }
     }

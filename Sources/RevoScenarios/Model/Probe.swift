@@ -69,11 +69,14 @@ public struct Probe: Sendable, Equatable {
         public var name: String
         public var passed: Bool
         public var observed: String
+        /// False when the probe could not be sent at all (its check then has no data).
+        public var sent: Bool
 
-        public init(name: String, passed: Bool, observed: String) {
+        public init(name: String, passed: Bool, observed: String, sent: Bool = true) {
             self.name = name
             self.passed = passed
             self.observed = observed
+            self.sent = sent
         }
     }
 

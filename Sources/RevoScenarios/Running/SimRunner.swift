@@ -24,6 +24,8 @@ public struct SimRunner: Sendable {
         public var live = false
         /// What the live run's probes found (none in the simulation).
         public var probes: [Probe.Result] = []
+        /// Whether ``lostWrites`` was looked up (a live run against a server whose database it was not given cannot).
+        public var writesVerified = true
     }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
