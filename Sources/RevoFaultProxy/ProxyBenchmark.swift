@@ -26,11 +26,17 @@ public struct ProxyBenchmark: Sendable {
         self.pings = pings
     }
 
-    public func run(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Result {
+    /// `tools` runs the client and the servers, `proxying` the proxy: one thread each by default, so on a small
+    /// machine the proxy has a core to itself instead of competing with what measures it.
+    public func run(
+        tools: any EventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1),
+        proxying: any EventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    ) async throws -> Result {
+        let group = tools
         let finished = SinkFinished()
         let sink = try await Self.server(group: group) { Sink(finished: finished) }
         let echo = try await Self.server(group: group) { Echo() }
-        let proxy = FaultProxy(group: group)
+        let proxy = FaultProxy(group: proxying)
         let sinkProxy = try await proxy.create(ProxyDefinition(name: "sink", listen: "127.0.0.1:0", upstream: "127.0.0.1:\(sink.port)"))
         let echoProxy = try await proxy.create(ProxyDefinition(name: "echo", listen: "127.0.0.1:0", upstream: "127.0.0.1:\(echo.port)"))
         defer { _ = (sink.channel.close(), echo.channel.close()) }

@@ -267,16 +267,26 @@ final class ProxySide: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The partner's peer closed and everything it sent has been delivered: close this end, after slow_close's delay.
     fileprivate func peerClosed(slowClose: TimeAmount) {
-        guard let context else { return }
+        guard context != nil else { return }
         if slowClose > .zero {
-            context.eventLoop.assumeIsolated().scheduleTask(in: slowClose) { [self] in self.context?.close(promise: nil) }
+            eventLoop?.assumeIsolated().scheduleTask(in: slowClose) { [self] in closeAfterPendingWrites() }
         } else {
-            context.close(promise: nil)
+            closeAfterPendingWrites()
+        }
+    }
+
+    /// Closes once everything already written has reached the socket: a plain close would drop writes still queued
+    /// in the channel (the tail of a transfer whose sender has just closed).
+    fileprivate func closeAfterPendingWrites() {
+        guard let context else { return }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
+            loopBound.value.close(promise: nil)
         }
     }
 
     func closeBoth() {
-        context?.close(promise: nil)
-        partner?.context?.close(promise: nil)
+        closeAfterPendingWrites()
+        partner?.closeAfterPendingWrites()
     }
 }
