@@ -23,6 +23,9 @@ final class ProxyInstance: Sendable {
     }
 
     static let reads = AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 * 1024, maximum: 1024 * 1024)
+    /// Room for a couple of those reads in the other end's write buffer before reading pauses (NIO's default, 64 KB,
+    /// would pause after every large read).
+    static let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 1 << 20, high: 4 << 20)
 
     let name: String
     let random: SeededRandom
@@ -114,6 +117,7 @@ final class ProxyInstance: Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 // Reads of up to 1 MB: bulk transfers take a few large reads instead of many 64 KB ones.
                 .childChannelOption(.recvAllocator, value: Self.reads)
+                .childChannelOption(.writeBufferWaterMark, value: Self.waterMark)
                 .childChannelInitializer { [self] child in accept(child) }
                 .bind(host: address.host, port: address.port)
                 .get()
@@ -145,6 +149,7 @@ final class ProxyInstance: Sendable {
         return ClientBootstrap(group: client.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.recvAllocator, value: Self.reads)
+            .channelOption(.writeBufferWaterMark, value: Self.waterMark)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(loopBound.value.1) }
             }

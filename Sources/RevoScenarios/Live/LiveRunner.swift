@@ -306,7 +306,8 @@ public struct LiveRunner: Sendable {
                     timeout: deadline,
                     elapsed: { start.duration(to: ContinuousClock.now) }
                 )
-                record.latency = elapsed() - arrival.at
+                // A stream's latency ends with its last event; other requests end when their answer has arrived.
+                if record.latency == .zero { record.latency = elapsed() - arrival.at }
                 metrics.record(record)
                 inFlight.add(-1)
             }
@@ -372,6 +373,7 @@ public struct LiveRunner: Sendable {
             record.providerKind = record.provider.flatMap { ProviderProfile.defaults(for: $0)?.descriptor.kind }
             record.upstreamCalls = outcome.attempted
             record.timeToFirstToken = outcome.firstToken.map { $0 - arrival.at }
+            if let finished = outcome.finished { record.latency = finished - arrival.at }
             if let first = outcome.firstToken, let last = outcome.lastToken, outcome.tokens > 1 {
                 record.interTokenLatency = (last - first) / (outcome.tokens - 1)
             }

@@ -13,6 +13,9 @@ enum LiveStream {
         var firstToken: Duration?
         var lastToken: Duration?
         var tokens = 0
+        /// When the reply ended (its `response`, `interrupted` or `error` event): the request's latency, without the
+        /// close handshake that follows.
+        var finished: Duration?
         /// `response`, `interrupted`, `error`, or why the socket failed.
         var ending: String = "no answer"
         var detail: String?
@@ -62,7 +65,9 @@ enum LiveStream {
                             outcome.tokens += 1
                         }
                     case "response", "interrupted", "error":
+                        let now = elapsed()
                         box.update { outcome in
+                            outcome.finished = now
                             outcome.ending = type
                             outcome.provider = event["provider"] as? String
                             outcome.attempted = (event["attempted"] as? [String])?.count ?? 0
