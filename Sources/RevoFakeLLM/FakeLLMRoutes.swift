@@ -82,15 +82,8 @@ public enum FakeLLMRoutes {
             requestID: requestID(request)
         )
         let streamed = body.stream ?? false
-        let generation: Generation
-        do throws(ProviderError) {
-            generation = try await Generation.start(generationRequest, on: upstream)
-        } catch {
-            let refusal = UpstreamError(error, .openAI)
-            upstream.count(status: Int(refusal.status.code), streamed: streamed)
-            throw refusal
-        }
-        let id = "chatcmpl-\(upstream.statistics.requests + 1)"
+        let generation = try await start(generationRequest, streamed: streamed, on: upstream, .openAI)
+        let id = "chatcmpl-\(upstream.requests + 1)"
         let model = body.model ?? upstream.settings.model
         let created = Int(Date().timeIntervalSince1970)
         @Sendable func finishReason(_ usage: TokenUsage) -> String { usage.completionTokens >= maxTokens ? "length" : "stop" }
@@ -171,15 +164,8 @@ public enum FakeLLMRoutes {
             requestID: requestID(request)
         )
         let streamed = body.stream ?? false
-        let generation: Generation
-        do throws(ProviderError) {
-            generation = try await Generation.start(generationRequest, on: upstream)
-        } catch {
-            let refusal = UpstreamError(error, .anthropic)
-            upstream.count(status: Int(refusal.status.code), streamed: streamed)
-            throw refusal
-        }
-        let id = "msg_\(String(upstream.statistics.requests + 1, radix: 16))"
+        let generation = try await start(generationRequest, streamed: streamed, on: upstream, .anthropic)
+        let id = "msg_\(String(upstream.requests + 1, radix: 16))"
         let model = body.model ?? upstream.settings.model
         let promptTokens = generationRequest.estimatedPromptTokens
         @Sendable func stopReason(_ usage: TokenUsage) -> String { usage.completionTokens >= body.max_tokens ? "max_tokens" : "end_turn" }
@@ -240,6 +226,22 @@ public enum FakeLLMRoutes {
             }
         } cut: {
             upstream.count(status: 200, streamed: true, disconnected: true)
+        }
+    }
+
+    /// Starts the generation; a refusal before the first chunk is counted and answered in the caller's wire format.
+    static func start(
+        _ request: GenerationRequest,
+        streamed: Bool,
+        on upstream: FakeUpstream,
+        _ dialect: UpstreamError.Dialect
+    ) async throws(UpstreamError) -> Generation {
+        do throws(ProviderError) {
+            return try await Generation.start(request, on: upstream)
+        } catch {
+            let refusal = UpstreamError(error, dialect)
+            upstream.count(status: Int(refusal.status.code), streamed: streamed)
+            throw refusal
         }
     }
 

@@ -76,6 +76,9 @@ public final class FakeUpstream: Sendable {
         rebuild { $0.faults.removeAll() }
     }
 
+    /// Requests answered so far (for response ids; cheaper than ``statistics``).
+    var requests: Int { state.withLock { $0.statistics.requests } }
+
     public var statistics: Statistics {
         state.withLock { s in
             var statistics = s.statistics

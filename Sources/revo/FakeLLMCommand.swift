@@ -4,7 +4,6 @@ import Hummingbird
 import Logging
 import RevoCore
 import RevoFakeLLM
-import ServiceLifecycle
 
 /// `revo fake-llm`: a deterministic OpenAI- and Anthropic-compatible upstream with the simulation's physics.
 struct FakeLLMCommand: AsyncParsableCommand {
@@ -75,19 +74,13 @@ struct FakeLLMCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "revo.fake-llm")
         let upstream = FakeUpstream(settings: try settings(), seed: seed, clock: SystemClock(ContinuousClock()))
-        let host = self.host
-        let app = Application(
-            router: FakeLLMRoutes.router(upstream),
-            configuration: .init(address: .hostname(host, port: port), serverName: "revo-fake-llm"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                FileHandle.standardOutput.write(Data("revo fake-llm serving on http://\(host):\(port)\n".utf8))
-            },
+        try await ToolServer.run(
+            FakeLLMRoutes.router(upstream),
+            host: host,
+            port: port,
+            serverName: "revo-fake-llm",
+            announcing: "revo fake-llm serving on",
             logger: logger
         )
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Logging
 import RevoFaultProxy
-import ServiceLifecycle
 
 /// `revo proxy`: the TCP fault proxy, driven through Toxiproxy's REST API.
 struct ProxyCommand: AsyncParsableCommand {
@@ -67,20 +66,14 @@ struct ProxyCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot create the proxies: \(error)")
         }
-        let host = self.host
-        let app = Application(
-            router: ControlAPI.router(proxy),
-            configuration: .init(address: .hostname(host, port: port), serverName: "revo-proxy"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                FileHandle.standardOutput.write(Data("revo proxy control API on http://\(host):\(port)\n".utf8))
-            },
+        try await ToolServer.run(
+            ControlAPI.router(proxy),
+            host: host,
+            port: port,
+            serverName: "revo-proxy",
+            announcing: "revo proxy control API on",
             logger: logger
         )
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
         await proxy.shutdown()
     }
 }

@@ -96,10 +96,7 @@ public struct LiveRunner: Sendable {
         } catch {
             throw LiveError("cannot start the fault proxies: \(error)")
         }
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
-        )
+        let http = Self.makeClient()
         var children: [ChildServer] = []
         func stopAll() async {
             for child in children.reversed() { await child.stop() }
@@ -192,10 +189,7 @@ public struct LiveRunner: Sendable {
 
     /// Against a server this run did not start: the workload, the probes and the health samples only.
     private func run(_ scenario: Scenario, seed: UInt64, against serveURL: String) async throws(LiveError) -> SimRunner.Run {
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
-        )
+        let http = Self.makeClient()
         let base = serveURL.hasSuffix("/") ? String(serveURL.dropLast()) : serveURL
         do {
             var client = LiveClient(http: http, baseURL: base)
@@ -349,16 +343,7 @@ public struct LiveRunner: Sendable {
         timeout: Duration,
         elapsed: @escaping @Sendable () -> Duration
     ) async -> RequestRecord {
-        var record = RequestRecord(
-            index: index,
-            operation: arrival.operation,
-            intendedAt: arrival.at,
-            latency: .zero,
-            outcome: .ok,
-            upstreamCalls: 0,
-            retries: 0,
-            costUSD: 0
-        )
+        var record = RequestRecord(starting: arrival, index: index)
         if arrival.operation == .stream {
             let outcome = await LiveStream.chat(
                 baseURL: client.baseURL,
@@ -446,6 +431,14 @@ public struct LiveRunner: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The workload's client: enough connections for an open model's in-flight requests.
+    private static func makeClient() -> HTTPClient {
+        HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256))
+        )
+    }
 
     static let serveProviders = ["deepseek_r1_0528", "llama_local", "openai", "anthropic", "mock"]
 

@@ -49,3 +49,20 @@ public struct RequestRecord: Sendable, Equatable {
         }
     }
 }
+
+extension RequestRecord {
+
+    /// A request as it starts: nothing measured yet, assumed to succeed until told otherwise.
+    init(starting arrival: WorkloadPlan.Arrival, index: Int) {
+        self.init(
+            index: index,
+            operation: arrival.operation,
+            intendedAt: arrival.at,
+            latency: .zero,
+            outcome: .ok,
+            upstreamCalls: 0,
+            retries: 0,
+            costUSD: 0
+        )
+    }
+}

@@ -182,16 +182,7 @@ public struct SimRunner: Sendable {
         metrics: MetricsRecorder,
         client: WebSocketClient
     ) async -> RequestRecord {
-        var record = RequestRecord(
-            index: index,
-            operation: arrival.operation,
-            intendedAt: arrival.at,
-            latency: .zero,
-            outcome: .ok,
-            upstreamCalls: 0,
-            retries: 0,
-            costUSD: 0
-        )
+        var record = RequestRecord(starting: arrival, index: index)
         func fill(_ reply: ChatReply) {
             record.provider = reply.provider
             record.providerKind = reply.providerKind
