@@ -45,15 +45,11 @@ public struct ProxyBenchmark: Sendable {
             roundTrip: try await roundTrips(port: echo.port, group: group)
         )
         let proxied = Figures(
-            bytesPerSecond: try await throughput(port: Self.port(of: sinkProxy), finished: finished, group: group),
-            roundTrip: try await roundTrips(port: Self.port(of: echoProxy), group: group)
+            bytesPerSecond: try await throughput(port: sinkProxy.listenPort, finished: finished, group: group),
+            roundTrip: try await roundTrips(port: echoProxy.listenPort, group: group)
         )
         await proxy.shutdown()
         return Result(direct: direct, proxied: proxied)
-    }
-
-    private static func port(of definition: ProxyDefinition) -> Int {
-        Int(definition.listen.split(separator: ":").last ?? "") ?? 0
     }
 
     private static func server<H: ChannelHandler>(

@@ -19,6 +19,11 @@ public struct ProxyDefinition: Sendable, Equatable, Codable {
         case name, listen, upstream, enabled, toxics
     }
 
+    /// The port of ``listen`` (the one chosen, once the proxy listens); 0 when it has none.
+    public var listenPort: Int {
+        (try? ProxyAddress.parse(listen, field: "listen"))?.port ?? 0
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)

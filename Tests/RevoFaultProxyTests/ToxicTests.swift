@@ -11,7 +11,7 @@ struct ToxicTests {
         let echo = try await EchoServer.start()
         let proxy = FaultProxy(seed: seed)
         let created = try await proxy.create(ProxyDefinition(name: "p", listen: "127.0.0.1:0", upstream: "127.0.0.1:\(echo.port)"))
-        let port = Int(created.listen.split(separator: ":").last!)!
+        let port = created.listenPort
         #expect(port > 0)
         try await body(proxy, port)
         await proxy.shutdown()

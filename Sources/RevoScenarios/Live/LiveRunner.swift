@@ -85,14 +85,12 @@ public struct LiveRunner: Sendable {
         let postgresPort: Int
         let redisPort: Int
         do {
-            postgresPort = Self.port(
-                try await proxy.create(
-                    ProxyDefinition(name: LiveFaults.postgresProxy, listen: "127.0.0.1:0", upstream: "\(postgres.host):\(postgres.port)")
-                )
-            )
-            redisPort = Self.port(
-                try await proxy.create(ProxyDefinition(name: LiveFaults.redisProxy, listen: "127.0.0.1:0", upstream: "\(redis.host):\(redis.port)"))
-            )
+            postgresPort = try await proxy.create(
+                ProxyDefinition(name: LiveFaults.postgresProxy, listen: "127.0.0.1:0", upstream: "\(postgres.host):\(postgres.port)")
+            ).listenPort
+            redisPort = try await proxy.create(
+                ProxyDefinition(name: LiveFaults.redisProxy, listen: "127.0.0.1:0", upstream: "\(redis.host):\(redis.port)")
+            ).listenPort
         } catch {
             throw LiveError("cannot start the fault proxies: \(error)")
         }
@@ -129,9 +127,9 @@ public struct LiveRunner: Sendable {
                 )
                 children.append(upstream)
                 let address = upstream.baseURL.dropFirst("http://".count)
-                let proxied = Self.port(
-                    try await proxy.create(ProxyDefinition(name: LiveFaults.providerProxy(id), listen: "127.0.0.1:0", upstream: String(address)))
-                )
+                let proxied = try await proxy.create(
+                    ProxyDefinition(name: LiveFaults.providerProxy(id), listen: "127.0.0.1:0", upstream: String(address))
+                ).listenPort
                 upstreams[id] = UpstreamAdmin(http: http, baseURL: upstream.baseURL)
                 let base = "http://127.0.0.1:\(proxied)" + (id == .anthropic ? "" : "/v1")
                 remoteArguments += ["--provider", "\(id)=\(base)"]
@@ -441,10 +439,6 @@ public struct LiveRunner: Sendable {
     }
 
     static let serveProviders = ["deepseek_r1_0528", "llama_local", "openai", "anthropic", "mock"]
-
-    private static func port(_ definition: ProxyDefinition) -> Int {
-        Int(definition.listen.split(separator: ":").last ?? "") ?? 0
-    }
 
     private static func parsePostgres(_ text: String) throws(LiveError) -> PostgresURL {
         do { return try PostgresURL(parsing: text) } catch { throw LiveError("--postgres: \(error)") }
