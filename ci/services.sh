@@ -55,12 +55,12 @@ start_postgres() {
 #!/usr/bin/env bash
 # stop | start the test PostgreSQL server (port $port), waiting until it has done so.
 # The server must not inherit the caller's descriptors beyond 0-2: a caller that waits for a pipe to close (Foundation's
-# Process does) would otherwise wait for the server to exit.
+# Process does) would otherwise wait for the server to exit. TCP only: a Unix socket's path is limited to 107 bytes.
 for fd in /proc/\$\$/fd/*; do n=\${fd##*/}; if [ "\$n" -gt 2 ] 2>/dev/null; then eval "exec \$n>&-"; fi; done 2>/dev/null
 case "\$1" in
   stop) exec ${as[*]} "$bin/pg_ctl" -D "$dir/data" -w -m fast stop >/dev/null ;;
   start) exec ${as[*]} "$bin/pg_ctl" -D "$dir/data" -w -l "$dir/server.log" \\
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c fsync=off" start </dev/null >/dev/null 2>&1 ;;
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off" start </dev/null >/dev/null 2>&1 ;;
   *) echo "usage: \$0 stop|start" >&2; exit 64 ;;
 esac
 SCRIPT

@@ -57,7 +57,14 @@ final class LocalPostgres: Sendable {
     }
 
     func start() throws(LiveError) {
-        try Shell.run(["bash", control.path, "start"], log: folder.appendingPathComponent("postgres-ctl.log"))
+        do {
+            try Shell.run(["bash", control.path, "start"], log: folder.appendingPathComponent("postgres-ctl.log"))
+        } catch {
+            // pg_ctl only says "could not start server"; the server's own log says why.
+            let log = folder.appendingPathComponent("postgres/server.log")
+            guard let fatal = Shell.lastLine(of: log, matching: { $0.contains("FATAL") }) else { throw error }
+            throw LiveError("\(error.description); \(fatal) (server log: \(log.path))")
+        }
     }
 
     func stop() throws(LiveError) {
@@ -65,6 +72,7 @@ final class LocalPostgres: Sendable {
     }
 
     /// The control script ci/services.sh also writes (``Shell`` closes the inherited descriptors before it runs).
+    /// TCP only: a Unix socket's path may not exceed 107 bytes, and a report folder can be deeper than that.
     private static func controlScript(bin: String, data: String, port: Int, asUser: [String]) -> String {
         let user = asUser.joined(separator: " ")
         return """
@@ -72,7 +80,7 @@ final class LocalPostgres: Sendable {
             case "$1" in
               stop) exec \(user) "\(bin)/pg_ctl" -D "\(data)/data" -w -m fast stop ;;
               start) exec \(user) "\(bin)/pg_ctl" -D "\(data)/data" -w -l "\(data)/server.log" \\
-                  -o "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories=\(data) -c fsync=off" start </dev/null ;;
+                  -o "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off" start </dev/null ;;
             esac
 
             """

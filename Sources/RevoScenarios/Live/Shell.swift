@@ -22,8 +22,15 @@ enum Shell {
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw LiveError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus) (log: \(log.path))")
+            let reason = lastLine(of: log, matching: { !$0.isEmpty }).map { ": \($0)" } ?? ""
+            throw LiveError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)\(reason) (log: \(log.path))")
         }
+    }
+
+    /// The last line of a log that `matches`, trimmed; what a failure message quotes so a CI log names the cause.
+    static func lastLine(of log: URL, matching matches: (String) -> Bool) -> String? {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return nil }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.last(where: matches)
     }
 
     static let closingDescriptors =
