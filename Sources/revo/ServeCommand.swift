@@ -251,7 +251,7 @@ struct ServeCommand: AsyncParsableCommand {
         // PostgreSQL pool (if any) closes.
         let group = ServiceGroup(
             configuration: .init(
-                services: (stores.postgres.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0.client)] } ?? [])
+                services: (stores.postgres.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
                     + [.init(service: RevoSystemService(system: system)), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

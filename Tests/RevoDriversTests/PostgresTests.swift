@@ -11,14 +11,21 @@ enum TestPostgres {
 
     static var control: String? { ProcessInfo.processInfo.environment["REVO_TEST_POSTGRES_CTL"] }
 
-    /// `stop` or `start` the server, waiting until it has.
-    static func server(_ action: String) throws {
+    /// `stop` or `start` the server, waiting until it has (without holding one of the few cooperative threads).
+    static func server(_ action: String) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(control))
         process.arguments = [action]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "postgres-ctl \(action) failed")
+        let status = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        #expect(status == 0, "postgres-ctl \(action) failed")
     }
 
     /// A database whose pool runs for the length of `body`.
@@ -160,7 +167,7 @@ struct PostgresTests {
             let first = try await memory.store(entry(0))
             #expect(first == .primary)
 
-            try TestPostgres.server("stop")
+            try await TestPostgres.server("stop")
             var durabilities: [MemoryManager.Durability] = []
             for index in 1...3 { durabilities.append(try await memory.store(entry(index))) }
             #expect(durabilities == [.outbox, .outbox, .outbox])
@@ -172,9 +179,11 @@ struct PostgresTests {
                 }
             }
 
-            try TestPostgres.server("start")
+            try await TestPostgres.server("start")
             var replayed = 0
-            for _ in 0..<50 where replayed < 3 {
+            // Patient: on a loaded machine the first call on the fresh pool can exceed the 500 ms timeout, and the
+            // memory breaker then waits out its 5 s cooldown before the next try.
+            for _ in 0..<200 where replayed < 3 {
                 replayed += await memory.replayOutbox()
                 if replayed < 3 { try await Task.sleep(for: .milliseconds(100)) }
             }
@@ -189,6 +198,49 @@ struct PostgresTests {
                 MemoryQuery(embedding: HashedEmbedding().embed("memory"), filter: MemoryFilter(sessionID: session), limit: 100, minimumSimilarity: -1)
             )
             #expect(all.count == 4)
+        }
+    }
+
+    @Test("while PostgreSQL is stopped, queries fail at once with the reason; once it is back, a fresh pool serves them")
+    func failsFastWhileDown() async throws {
+        try await TestPostgres.withDatabase { database in
+            let store = PostgresConversationStore(database: database)
+            try await store.ping()
+            let before = ObjectIdentifier(database.client)
+
+            try await TestPostgres.server("stop")
+            // The first calls meet the outage in the pool (cut with 57P01, refused, or abandoned by their caller's
+            // timeout); from then on the watch refuses calls without reaching the pool, soon with what its check found.
+            var refusal: String?
+            for _ in 0..<40 where refusal == nil {
+                do {
+                    try await withTimeout(after: .milliseconds(500), clock: ContinuousClock()) { try await store.ping() }
+                } catch let error as StoreError {
+                    if case .unavailable(let detail) = error, detail.contains("is not answering (connecting failed") {
+                        refusal = detail
+                    }
+                } catch {}
+                if refusal == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let url = try #require(TestPostgres.url)
+            #expect(
+                refusal?.hasPrefix("postgres \(url.host):\(url.port) is not answering (connecting failed: Connection refused)") == true,
+                "\(refusal ?? "never refused")"
+            )
+
+            try await TestPostgres.server("start")
+            var served = false
+            for _ in 0..<100 where !served {
+                do {
+                    try await store.ping()
+                    served = true
+                } catch {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            #expect(served)
+            // Not the pool that lived through the outage, whose reconnect backoff grows to a minute.
+            #expect(ObjectIdentifier(database.client) != before)
         }
     }
 }

@@ -4,14 +4,14 @@ import Testing
 
 @Suite("Baselines and shards")
 struct BaselineComparisonTests {
-    static func report() throws -> RunReport {
+    static func report() async throws -> RunReport {
         let scenario = try RunnerTests.scenario("checks:\n  - \"errors: rate < 0.01\"", name: "cmp")
-        return RunReport(revo: "test", mode: "sim", scenarios: [try RunnerTests.report(scenario)], run: nil)
+        return RunReport(revo: "test", mode: "sim", scenarios: [try await RunnerTests.report(scenario)], run: nil)
     }
 
     @Test("identical runs have no differences; a worse p95, error rate or verdict is a regression")
-    func regressions() throws {
-        let baseline = try Self.report()
+    func regressions() async throws {
+        let baseline = try await Self.report()
         #expect(BaselineComparison().compare(baseline: baseline, current: baseline).isEmpty)
 
         var worse = baseline
@@ -40,8 +40,8 @@ struct BaselineComparisonTests {
     }
 
     @Test("merging shards keeps every scenario once, in file order, with the worst verdict")
-    func merge() throws {
-        var a = try Self.report()
+    func merge() async throws {
+        var a = try await Self.report()
         var b = a
         a.scenarios[0].file = "b.yaml"
         b.scenarios[0].file = "a.yaml"

@@ -78,10 +78,10 @@ struct GateCanFailTests {
     ]
 
     @Test("breaking the behaviour a scenario guards makes it fail on the check that guards it", arguments: breakages)
-    func breaks(_ breakage: Breakage) throws {
+    func breaks(_ breakage: Breakage) async throws {
         var scenario = try ScenarioLoader.load(file: Self.library.appendingPathComponent(breakage.scenario + ".yaml").path)
         breakage.apply(&scenario)
-        let report = try RunnerTests.report(scenario)
+        let report = try await RunnerTests.report(scenario)
         #expect(report.verdict == .fail, "\(report.checks)")
         let failing = report.checks.filter { $0.verdict == .fail }.map(\.check)
         #expect(failing.contains { $0.hasPrefix(breakage.failingCheck) }, "failing checks: \(failing)")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RevoCore
@@ -23,14 +24,27 @@ struct RunnerTests {
         )
     }
 
-    static func report(_ scenario: Scenario, seed: UInt64? = nil) throws -> ScenarioReport {
-        let run = try SimRunner().run(scenario, seed: seed)
-        return ScenarioReport(run: run, checks: CheckEvaluator().evaluate(run))
+    /// Runs the simulation on ``simulations``: a run is seconds of CPU without a suspension point, and on Swift's
+    /// cooperative threads (two on a 2-core CI machine) it would hold back every other test's awaits as long.
+    static func report(_ scenario: Scenario, seed: UInt64? = nil) async throws -> ScenarioReport {
+        try await withCheckedThrowingContinuation { continuation in
+            simulations.async {
+                continuation.resume(
+                    with: Result {
+                        let run = try SimRunner().run(scenario, seed: seed)
+                        return ScenarioReport(run: run, checks: CheckEvaluator().evaluate(run))
+                    }
+                )
+            }
+        }
     }
 
+    /// One simulation at a time, on a thread of its own: a core stays free for the tests that wait on real sockets.
+    static let simulations = DispatchQueue(label: "revo.tests.simulations")
+
     @Test("thresholds pass, fail, or report no data — and no data is never a pass")
-    func thresholds() throws {
-        let report = try Self.report(
+    func thresholds() async throws {
+        let report = try await Self.report(
             try Self.scenario(
                 """
                 checks:
@@ -49,14 +63,14 @@ struct RunnerTests {
     }
 
     @Test("only no-data checks make the verdict UNKNOWN, not PASS")
-    func noDataIsUnknown() throws {
-        let report = try Self.report(try Self.scenario("checks:\n  - \"latency{route:engine}: p(95) < 10s\""))
+    func noDataIsUnknown() async throws {
+        let report = try await Self.report(try Self.scenario("checks:\n  - \"latency{route:engine}: p(95) < 10s\""))
         #expect(report.verdict == .unknown)
     }
 
     @Test("a declared fault that never fired makes the verdict UNKNOWN and is counted")
-    func faultNeverFired() throws {
-        let report = try Self.report(
+    func faultNeverFired() async throws {
+        let report = try await Self.report(
             try Self.scenario(
                 """
                 faults:
@@ -82,8 +96,8 @@ struct RunnerTests {
     }
 
     @Test("a database outage: chat keeps answering, health degraded during it and healthy within 30 s after")
-    func healthCheck() throws {
-        let report = try Self.report(
+    func healthCheck() async throws {
+        let report = try await Self.report(
             try Self.scenario(
                 """
                 faults:
@@ -105,7 +119,7 @@ struct RunnerTests {
     }
 
     @Test("reachability and the upstream-calls invariant; all API providers down and mock disabled fails the gate")
-    func reachabilityAndUpstream() throws {
+    func reachabilityAndUpstream() async throws {
         let down = """
             system:
               providers: [openai, anthropic, mock]
@@ -122,15 +136,15 @@ struct RunnerTests {
               - invariant: {max_upstream_calls_per_request: 3}
               - "errors: rate < 0.01"
             """
-        let withMock = try Self.report(try Self.scenario(down.replacingOccurrences(of: "%MOCK%", with: "true")))
+        let withMock = try await Self.report(try Self.scenario(down.replacingOccurrences(of: "%MOCK%", with: "true")))
         #expect(withMock.checks.map(\.verdict) == [.pass, .pass, .pass], "\(withMock.checks)")
-        let withoutMock = try Self.report(try Self.scenario(down.replacingOccurrences(of: "%MOCK%", with: "false")))
+        let withoutMock = try await Self.report(try Self.scenario(down.replacingOccurrences(of: "%MOCK%", with: "false")))
         #expect(withoutMock.checks.map(\.verdict) == [.fail, .pass, .fail], "\(withoutMock.checks)")
         #expect(withoutMock.metrics.outcomes["unavailable"] == withoutMock.metrics.requests - withoutMock.metrics.outcomes["ok", default: 0])
     }
 
     @Test("no acknowledged write is lost through a memory outage; without the outbox the invariant fails")
-    func noLostWrites() throws {
+    func noLostWrites() async throws {
         let outage = """
             system:
               outbox: %OUTBOX%
@@ -143,24 +157,24 @@ struct RunnerTests {
             checks:
               - invariant: no_lost_writes
             """
-        let durable = try Self.report(try Self.scenario(outage.replacingOccurrences(of: "%OUTBOX%", with: "true"), mix: "{memory_store: 1}"))
+        let durable = try await Self.report(try Self.scenario(outage.replacingOccurrences(of: "%OUTBOX%", with: "true"), mix: "{memory_store: 1}"))
         #expect(durable.checks[0].verdict == .pass, "\(durable.checks)")
-        let lossy = try Self.report(try Self.scenario(outage.replacingOccurrences(of: "%OUTBOX%", with: "false"), mix: "{memory_store: 1}"))
+        let lossy = try await Self.report(try Self.scenario(outage.replacingOccurrences(of: "%OUTBOX%", with: "false"), mix: "{memory_store: 1}"))
         #expect(lossy.checks[0].verdict == .fail)
         #expect(lossy.checks[0].observed.hasSuffix("lost") && !lossy.checks[0].observed.hasSuffix(" 0 lost"))
     }
 
     @Test("the same seed gives the same report, a different seed a different digest")
-    func determinism() throws {
+    func determinism() async throws {
         let scenario = try Self.scenario(
             "checks:\n  - \"errors: rate < 0.05\"",
             mix: "{chat: 5, stream: 2, memory_store: 1, memory_recall: 1, engine: 1}"
         )
-        let first = try Self.report(scenario)
-        let second = try Self.report(scenario)
+        let first = try await Self.report(scenario)
+        let second = try await Self.report(scenario)
         #expect(first == second)
         #expect(try ReportWriter.deterministicJSON([first]) == ReportWriter.deterministicJSON([second]))
-        #expect(try Self.report(scenario, seed: 99).simulation.digest != first.simulation.digest)
+        #expect(try await Self.report(scenario, seed: 99).simulation.digest != first.simulation.digest)
         #expect(first.simulation.foreignEnqueues == 0)
     }
 

@@ -23,8 +23,8 @@ struct LiveRunCommandTests {
             (["--mode", "staging"], "staging"),
         ] as [([String], String)]
     )
-    func usage(arguments: [String], message: String) throws {
-        let output = try RevoProcess.run(["run", "Scenarios/baseline-healthy.yaml"] + arguments)
+    func usage(arguments: [String], message: String) async throws {
+        let output = try await RevoProcess.run(["run", "Scenarios/baseline-healthy.yaml"] + arguments)
         #expect(output.status == 64, "\(output.standardError)")
         #expect(output.standardError.contains(message), "\(output.standardError)")
     }
@@ -32,7 +32,7 @@ struct LiveRunCommandTests {
     /// A short scenario end to end: throwaway PostgreSQL and Redis, the real server, OpenAI as a `revo fake-llm`
     /// answering 429, a Redis outage through the proxy and a database slowdown, judged and reported as live.
     @Test("a live run starts its own servers, applies the faults for real, and reports as live", .enabled(if: LiveServers.installed))
-    func endToEnd() throws {
+    func endToEnd() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revo-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -67,7 +67,7 @@ struct LiveRunCommandTests {
         """.write(to: scenario, atomically: true, encoding: .utf8)
         // Deeper than a Unix socket's 107-byte path allows, as CI's checkout was: the servers must not need one there.
         let out = directory.appendingPathComponent("out/" + String(repeating: "deep-report-folder/", count: 4)).path
-        let output = try RevoProcess.run(["run", "--mode", "live", scenario.path, "--out", out])
+        let output = try await RevoProcess.run(["run", "--mode", "live", scenario.path, "--out", out])
         #expect(output.status == 0, "\(output.standardOutput)\(output.standardError)")
         let data = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
         let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]

@@ -23,7 +23,16 @@ struct RevoProcess {
     }
 
     /// `environment` replaces the inherited one when given (for settings read from `REVO_*`).
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+    ///
+    /// The wait happens on a thread of its own: tests run on Swift's cooperative threads (two on a 2-core CI machine),
+    /// and a child that runs for a minute would otherwise hold one, stalling every other test's awaits meanwhile.
+    static func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runWaiting(arguments, environment: environment) }) }.start()
+        }
+    }
+
+    private static func runWaiting(_ arguments: [String], environment: [String: String]?) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -16,16 +16,16 @@ struct SelfTestCommandTests {
         var runs: [Run]
     }
 
-    private func selftest(seed: UInt64) throws -> Report {
-        let output = try RevoProcess.run(["selftest", "--tasks", "3000", "--seed", "\(seed)", "--format", "json"])
+    private func selftest(seed: UInt64) async throws -> Report {
+        let output = try await RevoProcess.run(["selftest", "--tasks", "3000", "--seed", "\(seed)", "--format", "json"])
         #expect(output.status == 0, "revo selftest failed: \(output.standardError)")
         return try JSONDecoder().decode(Report.self, from: Data(output.standardOutput.utf8))
     }
 
     @Test("two separate processes with the same seed print the same digest")
-    func sameSeedAcrossProcesses() throws {
-        let first = try selftest(seed: 2026)
-        let second = try selftest(seed: 2026)
+    func sameSeedAcrossProcesses() async throws {
+        let first = try await selftest(seed: 2026)
+        let second = try await selftest(seed: 2026)
         #expect(first.deterministic && second.deterministic)
         #expect(first.runs.count == 2)
         #expect(Set(first.runs.map(\.digest) + second.runs.map(\.digest)).count == 1)
@@ -34,37 +34,37 @@ struct SelfTestCommandTests {
     }
 
     @Test("a different seed prints a different digest")
-    func differentSeedAcrossProcesses() throws {
-        let first = try selftest(seed: 1)
-        let second = try selftest(seed: 2)
+    func differentSeedAcrossProcesses() async throws {
+        let first = try await selftest(seed: 1)
+        let second = try await selftest(seed: 2)
         #expect(first.runs[0].digest != second.runs[0].digest)
     }
 
     @Test("--version prints the version")
-    func version() throws {
-        let output = try RevoProcess.run(["--version"])
+    func version() async throws {
+        let output = try await RevoProcess.run(["--version"])
         #expect(output.status == 0)
         #expect(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == RevoVersion.current)
     }
 
     @Test("--help lists the subcommands")
-    func help() throws {
-        let output = try RevoProcess.run(["--help"])
+    func help() async throws {
+        let output = try await RevoProcess.run(["--help"])
         #expect(output.status == 0)
         #expect(output.standardOutput.contains("selftest"))
     }
 
     @Test("bad usage exits 64 and names what is wrong")
-    func badUsage() throws {
-        let zeroTasks = try RevoProcess.run(["selftest", "--tasks", "0"])
+    func badUsage() async throws {
+        let zeroTasks = try await RevoProcess.run(["selftest", "--tasks", "0"])
         #expect(zeroTasks.status == 64)
         #expect(zeroTasks.standardError.contains("--tasks must be between 1 and 10000000, got 0"))
 
-        let badFormat = try RevoProcess.run(["selftest", "--format", "xml"])
+        let badFormat = try await RevoProcess.run(["selftest", "--format", "xml"])
         #expect(badFormat.status == 64)
         #expect(badFormat.standardError.contains("xml"))
 
-        let unknown = try RevoProcess.run(["no-such-command"])
+        let unknown = try await RevoProcess.run(["no-such-command"])
         #expect(unknown.status == 64)
     }
 }

@@ -13,8 +13,8 @@ struct ServeCommandTests {
     }
 
     @Test("production mode without a JWT secret refuses to start with 64 and says where a secret comes from")
-    func productionNeedsSecret() throws {
-        let output = try RevoProcess.run(["serve", "--database", "memory"], environment: Self.cleanEnvironment)
+    func productionNeedsSecret() async throws {
+        let output = try await RevoProcess.run(["serve", "--database", "memory"], environment: Self.cleanEnvironment)
         #expect(output.status == 64)
         #expect(output.standardError.contains("production mode needs a JWT secret of at least 32 bytes"))
         #expect(output.standardError.contains("REVO_JWT_SECRET"))
@@ -42,9 +42,9 @@ struct ServeCommandTests {
             ([], ["REVO_JWT_SECRET": "short"], "the JWT secret is 5 bytes; HS256 needs at least 32"),
         ] as [([String], [String: String], String)]
     )
-    func badSettings(arguments: [String], environment: [String: String], message: String) throws {
+    func badSettings(arguments: [String], environment: [String: String], message: String) async throws {
         let dev = environment["REVO_JWT_SECRET"] == nil ? ["--dev"] : []
-        let output = try RevoProcess.run(
+        let output = try await RevoProcess.run(
             ["serve"] + dev + arguments,
             environment: Self.cleanEnvironment.merging(environment) { $1 }
         )

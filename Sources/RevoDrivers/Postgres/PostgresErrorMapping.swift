@@ -1,11 +1,19 @@
 import PostgresNIO
 public import RevoCore
+import _ConnectionPoolModule
 
 /// PostgresNIO's errors in RevoCore's terms: unreachable or shutting down is `unavailable` (the degradation logic
 /// falls back and the health report says database), anything about one statement is `failed`.
 public enum PostgresErrorMapping {
     public static func storeError(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }
+        if let error = error as? ConnectionPoolError {
+            switch error {
+            case .requestCancelled: return .timeout("postgres: the call was cancelled while it waited for a connection")
+            case .connectionCreationCircuitBreakerTripped: return .unavailable("postgres: the pool could not connect for a minute")
+            default: return .unavailable("postgres: the connection pool is closed")
+            }
+        }
         guard let error = error as? PSQLError else {
             if error is CancellationError { return .timeout("postgres: the call was cancelled before it finished") }
             return .failed("postgres: \(error)")

@@ -18,7 +18,7 @@ final class ChildServer: Sendable {
         folder: URL
     ) throws(LiveError) -> ChildServer {
         let log = folder.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

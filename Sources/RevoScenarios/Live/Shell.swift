@@ -4,7 +4,7 @@ import Foundation
 enum Shell {
     /// Runs `arguments` (the program is looked up on PATH); throws when it exits non-zero, naming the log.
     static func run(_ arguments: [String], log: URL) throws(LiveError) {
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         // Through bash, closing every descriptor above 2 first: a daemon started here (redis-server --daemonize,
         // pg_ctl start) would otherwise inherit the descriptor Process watches, and waitUntilExit would wait for it.
