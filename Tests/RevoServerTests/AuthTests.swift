@@ -115,6 +115,28 @@ struct AuthTests {
         await system.shutdown()
     }
 
+    @Test("the scheme is matched in any case and spaces around the two words do not matter; other shapes are 401")
+    func bearerHeaderShapes() async throws {
+        let system = await ServerTests.system()
+        try await Self.app(system).test(.router) { client in
+            let token = try await client.execute(uri: "/auth/register", method: .post, body: Self.credentials("grace", "correct horse")) {
+                ServerTests.json($0.body)["access_token"] as? String ?? ""
+            }
+            for header in ["Bearer \(token)", "bearer \(token)", "  BEARER   \(token)  "] {
+                try await client.execute(uri: "/api/models", method: .get, headers: [.authorization: header]) { response in
+                    #expect(response.status == .ok, "\(header)")
+                }
+            }
+            for header in ["Bearer", "Bearer \(token) extra", "Token \(token)", "Bearer\t\(token)"] {
+                try await client.execute(uri: "/api/models", method: .get, headers: [.authorization: header]) { response in
+                    #expect(response.status == .unauthorized, "\(header)")
+                    #expect(ServerTests.error(response.body)["code"] as? String == "invalid_token", "\(header)")
+                }
+            }
+        }
+        await system.shutdown()
+    }
+
     @Test("an expired access token is 401 token_expired; a refresh token still renews until it expires too")
     func expired() async throws {
         let system = await ServerTests.system()

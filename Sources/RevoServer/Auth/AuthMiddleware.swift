@@ -21,11 +21,12 @@ struct AuthMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
 
     static func bearerToken(_ request: Request) throws(AuthError) -> String {
         guard let header = request.headers[.authorization] else { throw .missingToken }
-        // Empty pieces are dropped, so spaces around or between the two words do not matter; a token has none.
-        let parts = header.split(separator: " ")
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        // Empty pieces are dropped, so spaces around or between the two words do not matter; a token has none. Split
+        // as bytes: splitting a String walks grapheme clusters, which cost 3% of a chat request's CPU (perf).
+        let parts = header.utf8.split(separator: UInt8(ascii: " "))
+        guard parts.count == 2, String(Substring(parts[0])).lowercased() == "bearer" else {
             throw .malformedToken("the Authorization header is not 'Bearer <token>'")
         }
-        return String(parts[1])
+        return String(Substring(parts[1]))
     }
 }
