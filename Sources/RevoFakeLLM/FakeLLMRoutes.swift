@@ -96,7 +96,7 @@ public enum FakeLLMRoutes {
                 "choices": [
                     ["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finishReason(usage), "logprobs": NSNull()]
                 ],
-                "usage": ["prompt_tokens": usage.promptTokens, "completion_tokens": usage.completionTokens, "total_tokens": usage.totalTokens],
+                "usage": openAIUsage(usage),
             ]).response
         }
         let includeUsage = body.stream_options?.include_usage ?? false
@@ -119,14 +119,12 @@ public enum FakeLLMRoutes {
                 case .finished(let usage):
                     try await writer.write(chunk([:], finish: finishReason(usage)))
                     if includeUsage {
-                        let totals: [String: Any] = [
-                            "prompt_tokens": usage.promptTokens, "completion_tokens": usage.completionTokens, "total_tokens": usage.totalTokens,
-                        ]
                         try await writer.write(
                             ServerSentEvents.event(
                                 nil,
                                 json: [
-                                    "id": id, "object": "chat.completion.chunk", "created": created, "model": model, "choices": [], "usage": totals,
+                                    "id": id, "object": "chat.completion.chunk", "created": created, "model": model, "choices": [],
+                                    "usage": openAIUsage(usage),
                                 ]
                             )
                         )
@@ -138,6 +136,10 @@ public enum FakeLLMRoutes {
         } cut: {
             upstream.count(status: 200, streamed: true, disconnected: true)
         }
+    }
+
+    static func openAIUsage(_ usage: TokenUsage) -> [String: Any] {
+        ["prompt_tokens": usage.promptTokens, "completion_tokens": usage.completionTokens, "total_tokens": usage.totalTokens]
     }
 
     // MARK: Anthropic

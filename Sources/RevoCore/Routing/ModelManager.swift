@@ -29,6 +29,8 @@ public final class ModelManager: Sendable {
     public let policy: RoutingPolicy
     /// Providers in the order they are tried.
     public let chain: [ProviderID]
+    /// Every registered provider, in chain order, then the ones the chain leaves out.
+    public let providerIDs: [ProviderID]
     private let registrationOrder: [ProviderID]
 
     /// Every registered provider: the names a request may ask for.
@@ -59,7 +61,9 @@ public final class ModelManager: Sendable {
             order.append(provider.descriptor.id)
         }
         self.registrationOrder = order
-        self.chain = policy.effectiveChain(registered: providers.map { ($0.descriptor.id, $0.descriptor.kind) })
+        let chain = policy.effectiveChain(registered: providers.map { ($0.descriptor.id, $0.descriptor.kind) })
+        self.chain = chain
+        self.providerIDs = chain + order.filter { !chain.contains($0) }
         self.state = Mutex(State(entries: entries))
     }
 
@@ -209,11 +213,10 @@ public final class ModelManager: Sendable {
 
     // MARK: Status
 
-    /// Every registered provider, in chain order, then the ones the chain leaves out.
+    /// Every registered provider, in ``providerIDs`` order.
     public func statuses() -> [ProviderStatus] {
-        let order = chain + registrationOrder.filter { !chain.contains($0) }
-        return state.withLock { s in
-            order.compactMap { id in
+        state.withLock { s in
+            providerIDs.compactMap { id in
                 guard let entry = s.entries[id] else { return nil }
                 return ProviderStatus(
                     descriptor: entry.provider.descriptor,
@@ -227,15 +230,10 @@ public final class ModelManager: Sendable {
         }
     }
 
-    /// Providers that can take a request now (ready, circuit not open), in chain order.
-    /// Every registered provider, in chain order, then the ones the chain leaves out.
-    public var providerIDs: [ProviderID] { chain + registrationOrder.filter { !chain.contains($0) } }
-
-    /// The circuits open at `now`, in chain order: what a server shares with others.
+    /// The circuits open at `now`, in ``providerIDs`` order: what a server shares with others.
     public func openCircuits(at now: Duration) -> [OpenCircuit] {
-        let order = providerIDs
-        return state.withLock { s in
-            order.compactMap { id in
+        state.withLock { s in
+            providerIDs.compactMap { id in
                 guard case .open(let until, let reason) = s.entries[id]?.breaker.state, until > now else { return nil }
                 return OpenCircuit(provider: id, until: until, reason: reason)
             }
@@ -254,6 +252,7 @@ public final class ModelManager: Sendable {
         }
     }
 
+    /// Providers that can take a request now (ready, circuit not open), in chain order.
     public func availableProviders() -> [ProviderID] {
         let now = clock.now
         return state.withLock { s in

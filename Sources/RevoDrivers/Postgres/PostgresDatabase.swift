@@ -13,6 +13,8 @@ import Synchronization
 public final class PostgresDatabase: ServiceLifecycle.Service, Sendable {
     public let url: PostgresURL
     private let configuration: PostgresClient.Configuration
+    /// The watch's single connection attempt: the pool's settings, with a shorter connect timeout.
+    private let probeConfiguration: PostgresConnection.Configuration
     private let logger: Logger
     private let migrated: Migrated
     private let watch: PostgresServerWatch
@@ -34,6 +36,17 @@ public final class PostgresDatabase: ServiceLifecycle.Service, Sendable {
         configuration.options.connectTimeout = .seconds(2)
         configuration.options.maximumConnections = 8
         self.configuration = configuration
+        // PostgresNIO has no public conversion between its two configuration types.
+        var probeConfiguration = PostgresConnection.Configuration(
+            host: url.host,
+            port: url.port,
+            username: url.username,
+            password: url.password,
+            database: url.database,
+            tls: .disable
+        )
+        probeConfiguration.options.connectTimeout = .seconds(1)
+        self.probeConfiguration = probeConfiguration
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.pool = Mutex(client)
         self.pools.continuation.yield(client)
@@ -83,17 +96,7 @@ public final class PostgresDatabase: ServiceLifecycle.Service, Sendable {
 
     /// One real connection attempt, startup and authentication included: nil when it succeeds, else why not.
     private func probe() async -> String? {
-        var configuration = PostgresConnection.Configuration(
-            host: url.host,
-            port: url.port,
-            username: url.username,
-            password: url.password,
-            database: url.database,
-            tls: .disable
-        )
-        configuration.options.connectTimeout = .seconds(1)
-        let attempt = configuration
-        let logger = self.logger
+        let (attempt, logger) = (probeConfiguration, self.logger)
         // The connect timeout covers TCP only; a server (or proxy) that accepts and then stays silent is bounded here.
         return await withTaskGroup(of: String?.self) { group in
             group.addTask {

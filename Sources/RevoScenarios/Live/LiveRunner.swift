@@ -169,8 +169,7 @@ public struct LiveRunner: Sendable {
             var client = LiveClient(http: http, baseURL: serve.baseURL)
             try await client.signIn(username: "live-\(seed)", password: "live-run-\(seed)-password")
             // Probes first, on the fresh server, as a frontend's first requests would be.
-            let probes = scenario.checks.compactMap { check -> Probe? in if case .probe(let probe) = check { probe } else { nil } }
-            let probed = await ProbeRunner(http: http, baseURL: serve.baseURL, token: client.token, secret: secret).run(probes)
+            let probed = await ProbeRunner(http: http, baseURL: serve.baseURL, token: client.token, secret: secret).run(scenario.probes)
             var run = try await drive(scenario, seed: seed, client: client, faults: faults)
             run.probes = probed
             // Stopped first and gracefully: its outbox is flushed before the writes are checked.
@@ -195,19 +194,13 @@ public struct LiveRunner: Sendable {
             var generator = SystemRandomNumberGenerator()
             let suffix = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
             try await client.signIn(username: "live-\(seed)-\(suffix)", password: "live-run-\(seed)-\(suffix)-password")
-            let probes = scenario.checks.compactMap { check -> Probe? in if case .probe(let probe) = check { probe } else { nil } }
             let secret = ProcessInfo.processInfo.environment["REVO_JWT_SECRET"]
-            let probed = await ProbeRunner(http: http, baseURL: base, token: client.token, secret: secret).run(probes)
-            let unused = FaultProxy()
-            var run = try await drive(
-                scenario,
-                seed: seed,
-                client: client,
-                faults: LiveFaults(proxy: unused, postgres: nil, upstreams: [:]),
-                external: base
-            )
+            let probed = await ProbeRunner(http: http, baseURL: base, token: client.token, secret: secret).run(scenario.probes)
+            // Nothing behind a proxy of this run: every fault reports that it is not applied.
+            let faults = LiveFaults(proxy: FaultProxy(), postgres: nil, upstreams: [:])
+            var run = try await drive(scenario, seed: seed, client: client, faults: faults, external: base)
             run.probes = probed
-            run.faults = await LiveFaults(proxy: unused, postgres: nil, upstreams: [:]).tallies(scenario.faults)
+            run.faults = await faults.tallies(scenario.faults)
             if let postgres = options.postgresURL {
                 run.lostWrites = try await lostWrites(run.metrics.acknowledgedWrites, postgres: try Self.parsePostgres(postgres))
             } else {

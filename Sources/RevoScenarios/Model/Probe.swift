@@ -100,3 +100,10 @@ public struct Probe: Sendable, Equatable {
         return Result(name: name, passed: misses.isEmpty, observed: misses.isEmpty ? summary : misses.joined(separator: "; ") + " — " + summary)
     }
 }
+
+extension Scenario {
+    /// The scenario's probe checks, in file order.
+    public var probes: [Probe] {
+        checks.compactMap { check in if case .probe(let probe) = check { probe } else { nil } }
+    }
+}
