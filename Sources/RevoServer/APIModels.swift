@@ -2,7 +2,7 @@ import Foundation
 import RevoCore
 
 /// `POST /api/chat` body, in the original API's shape (snake_case on the wire).
-struct ChatBody: Decodable, Sendable {
+struct ChatBody: Decodable, Sendable, WireNamed {
     var content: String
     var systemPrompt: String?
     var maxTokens: Int?
@@ -12,6 +12,16 @@ struct ChatBody: Decodable, Sendable {
     var useMemory: Bool?
     var sessionId: String?
     var messageId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case content, temperature, provider
+        case systemPrompt = "system_prompt"
+        case maxTokens = "max_tokens"
+        case conversationId = "conversation_id"
+        case useMemory = "use_memory"
+        case sessionId = "session_id"
+        case messageId = "message_id"
+    }
 
     var request: ChatRequest {
         ChatRequest(
@@ -29,13 +39,18 @@ struct ChatBody: Decodable, Sendable {
 }
 
 /// `POST /api/chat` answer: the original's fields, plus the decision trace.
-struct ChatAnswer: Encodable, Sendable {
+struct ChatAnswer: Encodable, Sendable, WireNamed {
     struct Step: Encodable, Sendable {
         var provider: String
         var outcome: String
         var detail: String?
         var retry: Int
         var durationMs: Double
+
+        enum CodingKeys: String, CodingKey {
+            case provider, outcome, detail, retry
+            case durationMs = "duration_ms"
+        }
     }
 
     var content: String
@@ -48,6 +63,16 @@ struct ChatAnswer: Encodable, Sendable {
     var fromCache: Bool
     var stale: Bool
     var trace: [Step]
+
+    enum CodingKeys: String, CodingKey {
+        case content, provider, stale, trace
+        case tokensUsed = "tokens_used"
+        case generationTime = "generation_time"
+        case requestId = "request_id"
+        case costUsd = "cost_usd"
+        case memoriesUsed = "memories_used"
+        case fromCache = "from_cache"
+    }
 
     init(_ reply: ChatReply) {
         content = reply.content

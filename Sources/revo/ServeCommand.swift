@@ -177,8 +177,13 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "revo")
         let seed = self.seed ?? UInt64.random(in: 0...UInt64.max)
         logger[metadataKey: "seed"] = "\(seed)"
-        // Unix time, so that timestamps written to the database stay meaningful across restarts.
-        let clock = SystemClock(ContinuousClock(), startingAt: .nanoseconds(Int64(Date().timeIntervalSince1970 * 1e9)))
+        // Unix time, so that timestamps written to the database stay meaningful across restarts; deadlines on one timer
+        // thread rather than a sleeping task each.
+        let clock = SystemClock(
+            ContinuousClock(),
+            startingAt: .nanoseconds(Int64(Date().timeIntervalSince1970 * 1e9)),
+            deadlines: TimerThread.shared
+        )
         let databaseLocation = try resolvedDatabase()
         let stores = StoreSet.open(databaseLocation)
         let cacheLocation = try resolvedCache()

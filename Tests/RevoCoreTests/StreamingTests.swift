@@ -83,3 +83,51 @@ struct StreamingTests {
         #expect(fixture.anthropic.calls == 0)
     }
 }
+
+/// Answers in one piece when asked, and streams other words, so a test can tell which path the manager took.
+struct OnePieceProvider: ModelProvider {
+    let descriptor = ModelDescriptor.mock()
+
+    func load() async throws(ProviderError) {}
+    func unload() async {}
+    func health() async -> ProviderHealth { .healthy }
+
+    func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error> {
+        AsyncThrowingStream { continuation in
+            continuation.yield(.token("streamed "))
+            continuation.yield(.finished(TokenUsage(promptTokens: 1, completionTokens: 1)))
+            continuation.finish()
+        }
+    }
+
+    func complete(_ request: GenerationRequest) async throws -> Completion? {
+        Completion(text: "whole", usage: TokenUsage(promptTokens: 1, completionTokens: 5))
+    }
+}
+
+@Suite("Model manager: answers in one piece")
+struct OnePieceTests {
+    @Test("a caller that does not stream gets the provider's one-piece answer; a streaming caller gets the stream")
+    func onePiece() throws {
+        let fixture = ProviderFixture()
+        let manager = ModelManager(
+            providers: [OnePieceProvider()],
+            policy: RoutingPolicy(),
+            probe: fixture.probe,
+            clock: fixture.clock,
+            random: RandomSource(seed: 1)
+        )
+        let received = StreamingTests.Received()
+        let (whole, streamed) = try fixture.run {
+            await manager.start()
+            let whole = try await manager.generate(chat)
+            let streamed = try await manager.stream(chat) { received.append($0) }
+            return (whole, streamed)
+        }
+        #expect(whole.text == "whole")
+        #expect(whole.usage.completionTokens == 5)
+        #expect(whole.trace.steps.map(\.outcome) == [.succeeded])
+        #expect(streamed.text == "streamed ")
+        #expect(received.all == ["streamed "])
+    }
+}

@@ -125,6 +125,14 @@ struct ServerTests {
                 #expect(body["provider"] as? String == "openai")
                 #expect((body["content"] as? String)?.isEmpty == false)
                 #expect((body["trace"] as? [[String: Any]])?.first?["outcome"] as? String == "answered")
+                // The answer spells its keys itself (no key conversion): every one is the wire's name.
+                #expect(
+                    body.keys.sorted() == [
+                        "content", "cost_usd", "from_cache", "generation_time", "memories_used", "provider", "request_id", "stale",
+                        "tokens_used", "trace",
+                    ]
+                )
+                #expect((body["trace"] as? [[String: Any]])?.first?.keys.sorted() == ["duration_ms", "outcome", "provider", "retry"])
                 #expect(response.headers[HTTPField.Name("x-revo-provider")!] == "openai")
                 #expect(response.headers[HTTPField.Name("x-revo-attempted")!] == "openai")
             }
@@ -157,6 +165,29 @@ struct ServerTests {
             }
         }
         await system.shutdown()
+    }
+
+    @Test("a chat body reads every optional field by its snake_case name")
+    func chatBodyFields() throws {
+        let json = #"""
+            {"content":"hi","system_prompt":"be brief","max_tokens":7,"temperature":0.1,"provider":"openai",
+             "conversation_id":"c","use_memory":true,"session_id":"s","message_id":"m"}
+            """#
+        let request = try JSONBody.wireDecoder.decode(ChatBody.self, from: Data(json.utf8)).request
+        #expect(
+            request
+                == ChatRequest(
+                    content: "hi",
+                    systemPrompt: "be brief",
+                    maxTokens: 7,
+                    temperature: 0.1,
+                    provider: "openai",
+                    conversationID: "c",
+                    useMemory: true,
+                    sessionID: "s",
+                    messageID: "m"
+                )
+        )
     }
 
     @Test("an oversized body is 413; an unknown route is 404 in the same error shape")

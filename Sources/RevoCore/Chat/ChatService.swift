@@ -195,7 +195,7 @@ public final class ChatService: Sendable {
 
     private func cachedReply(_ key: String) async -> CachedReply? {
         guard let cache, let text = await cache.get(key) else { return nil }
-        return try? JSONDecoder().decode(CachedReply.self, from: Data(text.utf8))
+        return try? Self.decoder.decode(CachedReply.self, from: Data(text.utf8))
     }
 
     private func reply(from cached: CachedReply, requestID: String, start: Duration, stale: Bool) -> ChatReply {
@@ -240,6 +240,7 @@ public final class ChatService: Sendable {
         return "reply:" + hash.hex
     }
 
+    private static let decoder = JSONDecoder()
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -57,6 +57,17 @@ public struct TokenUsage: Sendable, Equatable, Codable {
     public var totalTokens: Int { promptTokens + completionTokens }
 }
 
+/// A provider's answer in one piece, for a caller that does not stream.
+public struct Completion: Sendable, Equatable {
+    public var text: String
+    public var usage: TokenUsage
+
+    public init(text: String, usage: TokenUsage) {
+        self.text = text
+        self.usage = usage
+    }
+}
+
 /// One piece of a provider's streamed answer.
 public enum GenerationChunk: Sendable, Equatable {
     case token(String)

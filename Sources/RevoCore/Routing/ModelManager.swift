@@ -562,6 +562,10 @@ public final class ModelManager: Sendable {
         let clock = self.clock
         do {
             let (text, usage) = try await clock.withDeadline(deadline) {
+                if sink == nil, let whole = try await provider.complete(request) {
+                    delivery.received(at: clock.now)
+                    return (whole.text, whole.usage)
+                }
                 var text = ""
                 for try await chunk in provider.generate(request) {
                     switch chunk {

@@ -5,10 +5,14 @@
 public struct SystemClock: Sendable {
     private let elapsed: @Sendable () -> Duration
     private let sleeper: @Sendable (Duration) async throws -> Void
+    /// Times the deadlines of ``withDeadline(_:operation:)`` when set; without it they race a sleeping task.
+    public let deadlines: (any DeadlineScheduler)?
 
     /// Takes any clock; an `any Clock<Duration>` is opened implicitly. ``now`` starts at `start`: zero for
     /// simulations, the Unix time of the start for a server, so that stored timestamps mean something after a restart.
-    public init<C: Clock<Duration>>(_ clock: C, startingAt start: Duration = .zero) {
+    /// `deadlines` must count the same time as `clock`.
+    public init<C: Clock<Duration>>(_ clock: C, startingAt start: Duration = .zero, deadlines: (any DeadlineScheduler)? = nil) {
+        self.deadlines = deadlines
         let origin = clock.now
         self.elapsed = { start + origin.duration(to: clock.now) }
         self.sleeper = { offset in try await clock.sleep(until: origin.advanced(by: offset - start), tolerance: nil) }
@@ -36,6 +40,9 @@ public struct SystemClock: Sendable {
     ) async throws -> Success {
         let remaining = deadline - now
         guard remaining > .zero else { throw TimeoutError(limit: "deadline passed") }
+        if let deadlines {
+            return try await RevoCore.withDeadline(after: remaining, scheduler: deadlines, operation: operation)
+        }
         return try await withTimeout(after: remaining, clock: DeadlineClock(clock: self), operation: operation)
     }
 }

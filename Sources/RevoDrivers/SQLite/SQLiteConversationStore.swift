@@ -1,13 +1,16 @@
 import GRDB
 public import RevoCore
 
-/// Conversations and their messages in the `conversations` and `messages` tables; appends are upserts by message id.
+/// Conversations and their messages in the `conversations` and `messages` tables; appends are upserts by message id,
+/// and concurrent appends share a transaction (``GroupCommit``).
 public struct SQLiteConversationStore: ConversationStore {
     public let name = "sqlite"
     private let database: SQLiteDatabase
+    private let appends: GroupCommit<StoredMessage>
 
     public init(database: SQLiteDatabase) {
         self.database = database
+        self.appends = GroupCommit { messages throws(StoreError) in try await Self.write(messages, to: database) }
     }
 
     public func ping() async throws(StoreError) {
@@ -18,9 +21,13 @@ public struct SQLiteConversationStore: ConversationStore {
         try await append(contentsOf: [message])
     }
 
-    /// One transaction for the whole exchange: one commit instead of one per message.
+    /// One transaction for the whole exchange, shared with the exchanges appended meanwhile.
     public func append(contentsOf messages: [StoredMessage]) async throws(StoreError) {
         guard !messages.isEmpty else { return }
+        try await appends.submit(messages)
+    }
+
+    private static func write(_ messages: [StoredMessage], to database: SQLiteDatabase) async throws(StoreError) {
         try await database.write { db in
             let conversation = try db.cachedStatement(
                 sql: """
@@ -43,19 +50,28 @@ public struct SQLiteConversationStore: ConversationStore {
     }
 
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
-        try await database.read { db in
+        try await database.readOnWriter { db in
+            // Columns by position: a lookup by name lowercases the name for every row and column (1.4% of a
+            // persisted chat's CPU under perf).
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq"),
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, conversation_id, role, content, provider, created_at_ns FROM (
+                            SELECT seq, id, conversation_id, role, content, provider, created_at_ns FROM messages
+                            WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?
+                        ) ORDER BY seq
+                        """
+                ),
                 arguments: [conversationID, max(0, limit)]
             )
             return rows.map { row in
                 StoredMessage(
-                    id: row["id"],
-                    conversationID: row["conversation_id"],
-                    role: StoredMessage.Role(rawValue: row["role"]) ?? .user,
-                    content: row["content"],
-                    provider: row["provider"],
-                    createdAt: .nanoseconds(row["created_at_ns"] as Int64)
+                    id: row[0],
+                    conversationID: row[1],
+                    role: StoredMessage.Role(rawValue: row[2]) ?? .user,
+                    content: row[3],
+                    provider: row[4],
+                    createdAt: .nanoseconds(row[5] as Int64)
                 )
             }
         }

@@ -5,10 +5,14 @@ public import RevoCore
 public struct InstantProvider: ModelProvider {
     public let descriptor: ModelDescriptor
     public let tokens: Int
+    private let words: [String]
+    private let text: String
 
     public init(_ descriptor: ModelDescriptor, tokens: Int = 8) {
         self.descriptor = descriptor
         self.tokens = max(1, tokens)
+        self.words = (1...self.tokens).map { "t\($0) " }
+        self.text = words.joined()
     }
 
     public func load() async throws(ProviderError) {}
@@ -16,18 +20,23 @@ public struct InstantProvider: ModelProvider {
     public func health() async -> ProviderHealth { .healthy }
 
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error> {
-        let tokens = self.tokens
-        let promptTokens = request.estimatedPromptTokens
-        var emitted = 0
         let (stream, continuation) = AsyncThrowingStream<GenerationChunk, any Error>.makeStream()
         // Everything is yielded up front: no task, no suspension, nothing for a simulation to schedule.
-        while emitted < tokens {
-            emitted += 1
-            continuation.yield(.token("t\(emitted) "))
+        for word in words {
+            continuation.yield(.token(word))
         }
-        continuation.yield(.finished(TokenUsage(promptTokens: promptTokens, completionTokens: tokens)))
+        continuation.yield(.finished(usage(request)))
         continuation.finish()
         return stream
+    }
+
+    /// The same words as the stream, in one piece.
+    public func complete(_ request: GenerationRequest) async throws -> Completion? {
+        Completion(text: text, usage: usage(request))
+    }
+
+    private func usage(_ request: GenerationRequest) -> TokenUsage {
+        TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: tokens)
     }
 }
 
