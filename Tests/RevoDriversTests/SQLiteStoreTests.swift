@@ -67,6 +67,50 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("exchanges appended at once, which share transactions, are all stored, each question before its answer")
+    func concurrentExchanges() async throws {
+        try await Self.withDatabase { path in
+            let store = SQLiteConversationStore(database: SQLiteDatabase(path: path))
+            try await withThrowingTaskGroup { group in
+                for exchange in 0..<40 {
+                    group.addTask {
+                        let conversation = "c\(exchange % 4)"
+                        try await store.append(
+                            contentsOf: [
+                                StoredMessage(
+                                    id: "\(exchange).q",
+                                    conversationID: conversation,
+                                    role: .user,
+                                    content: "q\(exchange)",
+                                    createdAt: .seconds(1)
+                                ),
+                                StoredMessage(
+                                    id: "\(exchange).a",
+                                    conversationID: conversation,
+                                    role: .assistant,
+                                    content: "a\(exchange)",
+                                    createdAt: .seconds(1)
+                                ),
+                            ]
+                        )
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for conversation in 0..<4 {
+                let stored = try await store.messages(conversationID: "c\(conversation)", limit: 100)
+                let exchanges = Set(stride(from: conversation, to: 40, by: 4))
+                #expect(stored.count == 20)
+                #expect(Set(stored.map(\.id)) == Set(exchanges.flatMap { ["\($0).q", "\($0).a"] }))
+                for exchange in exchanges {
+                    let question = stored.firstIndex { $0.id == "\(exchange).q" }
+                    let answer = stored.firstIndex { $0.id == "\(exchange).a" }
+                    #expect(question.map { $0 + 1 } == answer)
+                }
+            }
+        }
+    }
+
     @Test("the file is in WAL mode and migrated once")
     func schema() async throws {
         try await Self.withDatabase { path in

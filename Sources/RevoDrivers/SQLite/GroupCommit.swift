@@ -1,4 +1,4 @@
-public import RevoCore
+import RevoCore
 import Synchronization
 
 /// Writes that arrive while one commits wait, and go together in the next transaction: one commit, and one WAL append
