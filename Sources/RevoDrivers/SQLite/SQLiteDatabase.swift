@@ -40,31 +40,26 @@ public final class SQLiteDatabase: Sendable {
 
     /// Runs `updates` in a write transaction.
     public func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        let pool = try pool()
-        do {
-            return try await pool.write(updates)
-        } catch {
-            throw Self.storeError(error, opening: nil)
-        }
+        try await access { pool in try await pool.write(updates) }
     }
 
     /// Runs `value` on the writer's connection, outside a transaction, in line with the writes. For small reads of
     /// rows that are written often: a reader's page cache is dropped whenever another connection commits, and
     /// reading every page again from the WAL cost more than waiting for the writer (`perf`).
     public func readOnWriter<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        let pool = try pool()
-        do {
-            return try await pool.writeWithoutTransaction(value)
-        } catch {
-            throw Self.storeError(error, opening: nil)
-        }
+        try await access { pool in try await pool.writeWithoutTransaction(value) }
     }
 
     /// Runs `value` on a reader, beside any writer (WAL).
     public func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        try await access { pool in try await pool.read(value) }
+    }
+
+    /// The pool, with GRDB's errors in RevoCore's terms.
+    private func access<T: Sendable>(_ body: (DatabasePool) async throws -> T) async throws(StoreError) -> T {
         let pool = try pool()
         do {
-            return try await pool.read(value)
+            return try await body(pool)
         } catch {
             throw Self.storeError(error, opening: nil)
         }
