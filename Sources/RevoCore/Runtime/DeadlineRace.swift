@@ -2,7 +2,7 @@ import Synchronization
 
 /// `operation` in a child task against a timer of `scheduler`: the first to finish settles the race. On time-out the
 /// child is cancelled and waited for, as in ``withTimeout(after:tolerance:clock:operation:)``, whose behaviour this
-/// keeps at a third of its cost (one child task and no sleep).
+/// keeps with one child task and no sleep instead of two tasks and a dispatch timer.
 func withDeadline<Success: Sendable>(
     after remaining: Duration,
     scheduler: any DeadlineScheduler,
