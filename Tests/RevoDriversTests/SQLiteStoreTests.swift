@@ -42,6 +42,8 @@ struct SQLiteStoreTests {
             let all = try await reopened.messages(conversationID: "c1", limit: 10)
             #expect(all.map(\.id) == ["m0", "m1", "m2"])
             #expect(all[1].content == "edited" && all[1].provider == "openai")
+            // "Everything", as the scenario runner asks for it.
+            #expect(try await reopened.messages(conversationID: "c1", limit: .max).map(\.id) == ["m0", "m1", "m2"])
             let value1 = try await reopened.messages(conversationID: "c1", limit: 2)
             #expect(value1.map(\.id) == ["m1", "m2"])
             let value2 = try await reopened.messages(conversationID: "other", limit: 10)

@@ -37,7 +37,7 @@ private final class DeadlineRace<Success: Sendable>: Sendable {
         case timedOut
     }
 
-    private struct State: ~Copyable {
+    private struct State {
         var outcome: Outcome?
         var waiter: UnsafeContinuation<Outcome, Never>?
     }

@@ -65,7 +65,6 @@ public struct SQLiteConversationStore: ConversationStore {
                 arguments: [conversationID, max(0, limit)]
             )
             var messages: [StoredMessage] = []
-            messages.reserveCapacity(limit)
             while let row = try rows.next() {
                 messages.append(
                     StoredMessage(
