@@ -30,6 +30,15 @@ enum JSONBody {
     }()
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        try await decode(type, from: request, limit: limit, with: decoder)
+    }
+
+    /// Chosen at compile time: asking at run time whether a type is ``WireNamed`` was a dynamic cast per request.
+    static func decode<T: Decodable & WireNamed>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        try await decode(type, from: request, limit: limit, with: wireDecoder)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int, with decoder: JSONDecoder) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -40,7 +49,7 @@ enum JSONBody {
             throw APIError(status: .badRequest, code: "empty_body", message: "expected a JSON object")
         }
         do {
-            return try (T.self is any WireNamed.Type ? wireDecoder : decoder).decode(T.self, from: Data(buffer: buffer))
+            return try decoder.decode(T.self, from: Data(buffer: buffer))
         } catch let DecodingError.typeMismatch(expected, context) {
             let field = path(context.codingPath)
             throw APIError(status: .unprocessableContent, code: "invalid_field", message: "\(field): expected \(describe(expected))", field: field)
@@ -63,8 +72,19 @@ enum JSONBody {
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        let data = try (T.self is any WireNamed.Type ? wireEncoder : encoder).encode(value)
+        let data = try encoder.encode(value)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    static func response<T: Encodable & WireNamed>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        response(json: Array(try wireEncoder.encode(value)), status: status, headers: headers)
+    }
+
+    /// JSON written already (by a ``JSONObjectWriter``).
+    static func response(json: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 
     /// `max_tokens`, `messages[2].content`: the wire names.

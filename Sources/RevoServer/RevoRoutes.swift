@@ -71,8 +71,8 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         } catch {
             throw APIError(error)
         }
-        return try JSONBody.response(
-            ChatAnswer(reply),
+        return JSONBody.response(
+            json: ChatAnswer(reply).json,
             headers: [
                 .revoProvider: reply.provider.rawValue,
                 .revoAttempted: reply.trace.attempted.map(\.rawValue).joined(separator: ","),

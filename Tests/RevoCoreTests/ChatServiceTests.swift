@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RevoCore
@@ -49,6 +50,16 @@ struct ChatServiceTests {
         #expect(first.memoriesUsed == 0)
         #expect(first.memoryDurability == .primary)
         #expect(second.memoriesUsed == 1)
+    }
+
+    @Test("a cached reply is stored as the JSON the encoder writes, so entries already in Redis still read back")
+    func cachedReplyText() throws {
+        let reply = ChatService.CachedReply(content: "a \"quoted\" / answer\n", provider: "openai", providerKind: .api, tokensUsed: 42)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(reply.json == String(decoding: try encoder.encode(reply), as: UTF8.self))
+        let read = try JSONDecoder().decode(ChatService.CachedReply.self, from: Data(reply.json.utf8))
+        #expect(read.content == reply.content && read.provider == reply.provider && read.tokensUsed == 42)
     }
 
     @Test("an identical stateless request is answered from the reply cache")

@@ -167,6 +167,18 @@ struct ServerTests {
         await system.shutdown()
     }
 
+    @Test("the chat answer's hand-written JSON is what the encoder writes, byte for byte")
+    func chatAnswerJSON() async throws {
+        let system = await Self.system()
+        var answer = ChatAnswer(try await system.chat.chat(ChatRequest(content: "hello", maxTokens: 8)))
+        answer.content = "quote \" slash / newline \n tab \t é 😀"
+        answer.costUsd = 0.000125
+        answer.trace.insert(.init(provider: "local", outcome: "failed", detail: "timed out after 1.5 s", retry: 2, durationMs: 1500.25), at: 0)
+        answer.trace.insert(.init(provider: "ollama", outcome: "skipped", detail: "circuit open", retry: 0, durationMs: 0), at: 0)
+        #expect(String(decoding: answer.json, as: UTF8.self) == String(decoding: try JSONBody.wireEncoder.encode(answer), as: UTF8.self))
+        await system.shutdown()
+    }
+
     @Test("a chat body reads every optional field by its snake_case name")
     func chatBodyFields() throws {
         let json = #"""

@@ -31,11 +31,21 @@ public final class ChatService: Sendable {
         }
     }
 
-    private struct CachedReply: Codable {
+    struct CachedReply: Codable {
         var content: String
         var provider: ProviderID
         var providerKind: ProviderKind
         var tokensUsed: Int
+
+        /// What `JSONEncoder` with sorted keys writes, by hand: encoding it was a tenth of a chat request's cost.
+        var json: String {
+            var writer = JSONObjectWriter(capacity: 96 + content.utf8.count)
+            writer.field("content", content)
+            writer.field("provider", provider.rawValue)
+            writer.field("providerKind", providerKind.rawValue)
+            writer.field("tokensUsed", tokensUsed)
+            return writer.text
+        }
     }
 
     public let models: ModelManager
@@ -160,17 +170,13 @@ public final class ChatService: Sendable {
             ).durability
         }
 
-        if let cacheKey, let cache,
-            let data = try? Self.encoder.encode(
-                CachedReply(
-                    content: response.text,
-                    provider: response.provider,
-                    providerKind: response.providerKind,
-                    tokensUsed: response.usage.totalTokens
-                )
-            )
-        {
-            let value = String(decoding: data, as: UTF8.self)
+        if let cacheKey, let cache {
+            let value = CachedReply(
+                content: response.text,
+                provider: response.provider,
+                providerKind: response.providerKind,
+                tokensUsed: response.usage.totalTokens
+            ).json
             if let ttl = settings.replyCacheTTL { await cache.set(cacheKey, value: value, ttl: ttl) }
             await cache.set("stale:" + cacheKey, value: value, ttl: settings.staleReplyTTL)
         }
@@ -241,9 +247,4 @@ public final class ChatService: Sendable {
     }
 
     private static let decoder = JSONDecoder()
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
 }
