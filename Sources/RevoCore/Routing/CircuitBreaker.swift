@@ -1,5 +1,3 @@
-import DequeModule
-
 /// One provider's circuit: closed (calls flow, outcomes counted over a sliding window), open (calls rejected until a
 /// deadline), half-open (a limited number of probes decide whether it closes again).
 public struct CircuitBreaker: Sendable {
@@ -19,14 +17,14 @@ public struct CircuitBreaker: Sendable {
 
     public let settings: BreakerSettings
     public private(set) var state = State.closed
-    private var outcomes = Deque<(time: Duration, failed: Bool)>()
-    private var failuresInWindow = 0
+    private var outcomes: OutcomeWindow
     private var failuresInARow = 0
     /// How many times the circuit opened; reported in provider status.
     public private(set) var openings = 0
 
     public init(settings: BreakerSettings) {
         self.settings = settings
+        self.outcomes = OutcomeWindow(window: settings.window)
     }
 
     public mutating func permit(at now: Duration) -> Permit {
@@ -69,11 +67,10 @@ public struct CircuitBreaker: Sendable {
         switch state {
         case .closed:
             failuresInARow = 0
-            append(failed: false, at: now)
+            outcomes.record(failed: false, at: now)
         case .halfOpen:
             state = .closed
             outcomes.removeAll()
-            failuresInWindow = 0
             failuresInARow = 0
         case .open:
             // A call admitted before the circuit opened came back fine; the cooldown still stands.
@@ -85,9 +82,10 @@ public struct CircuitBreaker: Sendable {
         guard settings.enabled else { return }
         switch state {
         case .closed:
-            append(failed: true, at: now)
+            outcomes.record(failed: true, at: now)
             failuresInARow += 1
-            let calls = outcomes.count
+            let calls = outcomes.callCount
+            let failuresInWindow = outcomes.failureCount
             if settings.consecutiveFailures > 0, failuresInARow >= settings.consecutiveFailures {
                 open(until: now + settings.cooldown, reason: "circuit open: \(failuresInARow) calls in a row failed, last: \(error)")
                 return
@@ -124,16 +122,6 @@ public struct CircuitBreaker: Sendable {
         state = .open(until: until, reason: reason)
         openings += 1
         outcomes.removeAll()
-        failuresInWindow = 0
         failuresInARow = 0
-    }
-
-    private mutating func append(failed: Bool, at now: Duration) {
-        outcomes.append((now, failed))
-        if failed { failuresInWindow += 1 }
-        while let first = outcomes.first, now - first.time > settings.window {
-            if first.failed { failuresInWindow -= 1 }
-            outcomes.removeFirst()
-        }
     }
 }

@@ -49,11 +49,3 @@ enum SQLiteSchema {
         return migrator
     }
 }
-
-extension Duration {
-    /// Whole nanoseconds, the unit of the `*_at_ns` columns.
-    var nanosecondsValue: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}
