@@ -7,7 +7,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Measure overheads on this machine: RevoCore with zero-latency fakes, the fault proxy, the bare-server baseline.",
-        subcommands: [CoreBenchmarkCommand.self, BareServerCommand.self, ProxyBenchmarkCommand.self]
+        subcommands: [CoreBenchmarkCommand.self, APIBenchmarkCommand.self, BareServerCommand.self, ProxyBenchmarkCommand.self]
     )
 }
 
