@@ -1,10 +1,11 @@
 import Foundation
 public import Hummingbird
+import Logging
 public import RevoCore
 
 /// Every error the API answers, in one JSON shape: `{"error": {"code", "message", "field"?}}`.
 ///
-/// Internals never leak: anything that is not an `APIError` is answered as a plain 500 by the error middleware.
+/// Internals never leak: anything that is not an `APIError` is answered as a plain 500 (``init(mapping:for:logger:)``).
 public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     public var status: HTTPResponse.Status
     public var code: String
@@ -30,32 +31,52 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
         return fields
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body = #"{"error":{"code":"# + Self.quote(code) + #","message":"# + Self.quote(message)
-        if let field { body += #","field":"# + Self.quote(field) }
-        body += "}}"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    public func response() throws -> Response {
+        var writer = JSONObjectWriter(capacity: 64 + message.utf8.count)
+        writer.field("error") { error in
+            error.field("code", code)
+            error.field("field", field)
+            error.field("message", message)
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: writer.finished())))
     }
 
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try response()
     }
 }
 
 extension APIError {
+    /// What the API answers for any error a route threw: an `APIError` as it is, Hummingbird's HTTP errors in the one
+    /// shape (a 404 naming the route most likely meant), and anything else as a plain 500, logged and never leaked.
+    init(mapping error: any Error, for request: Request, logger: Logger) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as HTTPError:
+            let code: String =
+                switch error.status {
+                case .notFound: "not_found"
+                case .methodNotAllowed: "method_not_allowed"
+                case .contentTooLarge: "body_too_large"
+                default: "http_\(error.status.code)"
+                }
+            var message = error.body ?? error.status.reasonPhrase
+            if error.status == .notFound {
+                let path = request.uri.path
+                message = "no route \(request.method) \(path)"
+                if let suggestion = RouteSuggestion.suggest(for: path) {
+                    let websocket = request.headers[.upgrade]?.lowercased() == "websocket"
+                    message += websocket && suggestion.hasPrefix("/ws") ? "; the WebSocket is at \(suggestion)" : "; did you mean \(suggestion)?"
+                }
+            }
+            self.init(status: error.status, code: code, message: message)
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            self.init(status: .internalServerError, code: "internal", message: "internal error")
+        }
+    }
+
     /// The HTTP answer for a failed chat or application operation.
     public init(_ error: ChatError) {
         switch error {

@@ -1,3 +1,5 @@
+import RevoCore
+
 /// The OpenAPI 3.1 description of the routes, written by hand; a test checks it lists exactly the router's routes.
 enum OpenAPIDocument {
     struct Operation {
@@ -97,7 +99,7 @@ enum OpenAPIDocument {
                 }
                 let security = operation.secured ? #","security":[{"bearer":[]}]"# : ""
                 return
-                    #""\#(operation.method)":{"summary":\#(APIError.quote(operation.summary)),"responses":{\#(responses.joined(separator: ","))}\#(security)}"#
+                    #""\#(operation.method)":{"summary":\#(JSONObjectWriter.quoted(operation.summary)),"responses":{\#(responses.joined(separator: ","))}\#(security)}"#
             }
             return #""\#(path)":{\#(methods.joined(separator: ","))}"#
         }

@@ -45,10 +45,13 @@ public enum RevoApplication {
     ) -> Router<RevoRequestContext> {
         let router = Router(context: RevoRequestContext.self)
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: RequestIDMiddleware { system.ids.next("http") })
-        router.add(middleware: CORSAllowListMiddleware(allowedOrigins: configuration.allowedOrigins))
-        router.add(middleware: ErrorMiddleware())
-        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(capacity: configuration.requestsPerMinute, per: .seconds(60), clock: clock)))
+        router.add(
+            middleware: FrontMiddleware(
+                ids: { system.ids.next("http") },
+                cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
+                limiter: RateLimiter(capacity: configuration.requestsPerMinute, per: .seconds(60), clock: clock)
+            )
+        )
         RevoRoutes<RevoRequestContext>(system: system, tokens: authentication.tokens, bodyLimit: configuration.bodyLimit, metrics: metrics)
             .register(on: router)
         AuthRoutes<RevoRequestContext>(auth: authentication, ids: system.ids, clock: clock, bodyLimit: configuration.bodyLimit).register(on: router)

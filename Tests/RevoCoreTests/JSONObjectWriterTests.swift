@@ -71,12 +71,12 @@ struct JSONObjectWriterTests {
         }
         let outer = Outer(items: [Item(name: "one", size: 1), Item(name: "two", size: 2)], none: [])
         var writer = JSONObjectWriter()
-        for (key, items) in [("items", outer.items), ("none", outer.none)] {
-            writer.field(key, objects: items) { object, item in
-                object.field("name", item.name)
-                object.field("size", item.size)
-            }
+        func write(_ object: inout JSONObjectWriter, _ item: Item) {
+            object.field("name", item.name)
+            object.field("size", item.size)
         }
+        writer.field("items", objects: outer.items, write)
+        writer.field("none", objects: outer.none, write)
         #expect(writer.text == String(decoding: try Self.encoder.encode(outer), as: UTF8.self))
     }
 }

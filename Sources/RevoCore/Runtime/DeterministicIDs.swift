@@ -35,6 +35,6 @@ public struct DeterministicIDs: Sendable {
     public mutating func next(prefix: String) -> String {
         var hash = StableHash(basis: random.next())
         hash.combine(byte: 0)
-        return "\(prefix)-\(hash.hex)"
+        return prefix + "-" + hash.hex
     }
 }

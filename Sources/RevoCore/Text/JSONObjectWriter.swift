@@ -1,6 +1,7 @@
 /// Writes one JSON object by hand, byte for byte as Foundation's `JSONEncoder` with `.sortedKeys` writes it (slashes
 /// escaped, doubles without a trailing `.0`), for the few shapes written on every chat request: the encoder's
-/// generic machinery was the largest single cost of a request (`perf`). The caller writes fields in key order.
+/// generic machinery was the largest single cost of a request (`perf`). The caller writes fields in key order; keys
+/// are literals that need no escaping.
 public struct JSONObjectWriter: Sendable {
     public private(set) var bytes: [UInt8]
     private var empty = true
@@ -11,49 +12,59 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(UInt8(ascii: "{"))
     }
 
-    public mutating func field(_ key: String, _ value: String) {
+    public mutating func field(_ key: StaticString, _ value: String) {
         self.key(key)
         Self.appendString(value, to: &bytes)
     }
 
     /// Omitted when nil, as `JSONEncoder` omits an absent optional.
-    public mutating func field(_ key: String, _ value: String?) {
+    public mutating func field(_ key: StaticString, _ value: String?) {
         if let value { field(key, value) }
     }
 
-    public mutating func field(_ key: String, _ value: Int) {
+    public mutating func field(_ key: StaticString, _ value: Int) {
         self.key(key)
         bytes.append(contentsOf: String(value).utf8)
     }
 
     /// A non-finite number, which JSON cannot hold, is written as null.
-    public mutating func field(_ key: String, _ value: Double) {
+    public mutating func field(_ key: StaticString, _ value: Double) {
         self.key(key)
         guard value.isFinite else {
             bytes.append(contentsOf: "null".utf8)
             return
         }
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        let text = value.description
+        bytes.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
     }
 
-    public mutating func field(_ key: String, _ value: Bool) {
+    public mutating func field(_ key: StaticString, _ value: Bool) {
         self.key(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
-    /// An array of objects, each written by `write` into a fresh writer.
-    public mutating func field<Element>(_ key: String, objects: some Sequence<Element>, _ write: (inout JSONObjectWriter, Element) -> Void) {
+    /// A nested object, written by `write` in place.
+    public mutating func field(_ key: StaticString, object write: (inout JSONObjectWriter) -> Void) {
+        self.key(key)
+        var object = JSONObjectWriter(continuing: bytes)
+        bytes = []
+        write(&object)
+        bytes = object.finished()
+    }
+
+    /// An array of objects, each written by `write` in place.
+    public mutating func field<Element>(_ key: StaticString, objects: some Sequence<Element>, _ write: (inout JSONObjectWriter, Element) -> Void) {
         self.key(key)
         bytes.append(UInt8(ascii: "["))
         var first = true
         for element in objects {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
-            var object = JSONObjectWriter(capacity: 64)
+            // The element's writer takes over this buffer and hands it back: no buffer of its own per object.
+            var object = JSONObjectWriter(continuing: bytes)
+            bytes = []
             write(&object, element)
-            bytes.append(contentsOf: object.finished())
+            bytes = object.finished()
         }
         bytes.append(UInt8(ascii: "]"))
     }
@@ -66,33 +77,57 @@ public struct JSONObjectWriter: Sendable {
 
     public var text: String { String(decoding: finished(), as: UTF8.self) }
 
-    private mutating func key(_ key: String) {
-        if !empty { bytes.append(UInt8(ascii: ",")) }
-        empty = false
-        Self.appendString(key, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+    private init(continuing bytes: [UInt8]) {
+        self.bytes = bytes
+        self.bytes.append(UInt8(ascii: "{"))
     }
 
+    private mutating func key(_ key: StaticString) {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
+    /// `string` as a JSON string literal, quotes included.
+    public static func quoted(_ string: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(string.utf8.count + 2)
+        appendString(string, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The string quoted and escaped. Runs of bytes that need no escape are copied at once: a byte at a time was a
+    /// third of the writer's cost.
     static func appendString(_ string: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "/"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "/")])
-            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+        var string = string
+        string.withUTF8 { utf8 in
+            var runStart = 0
+            for (index, byte) in utf8.enumerated()
+            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                runStart = index + 1
+                appendEscape(byte, to: &bytes)
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(_ byte: UInt8, to bytes: inout [UInt8]) {
+        let backslash = UInt8(ascii: "\\")
+        switch byte {
+        case UInt8(ascii: "\""), backslash, UInt8(ascii: "/"): bytes.append(contentsOf: [backslash, byte])
+        case 0x08: bytes.append(contentsOf: [backslash, UInt8(ascii: "b")])
+        case 0x0C: bytes.append(contentsOf: [backslash, UInt8(ascii: "f")])
+        case 0x0A: bytes.append(contentsOf: [backslash, UInt8(ascii: "n")])
+        case 0x0D: bytes.append(contentsOf: [backslash, UInt8(ascii: "r")])
+        case 0x09: bytes.append(contentsOf: [backslash, UInt8(ascii: "t")])
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            bytes.append(contentsOf: [backslash, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+        }
     }
 }

@@ -1,3 +1,5 @@
+import RevoCore
+
 /// Why a request is not authenticated; each answers 401 with the reason.
 public enum AuthError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingToken
@@ -39,7 +41,7 @@ extension APIError {
     public init(_ error: AuthError) {
         self.init(status: .unauthorized, code: error.code, message: error.description)
         if error != .badCredentials {
-            challenge = #"Bearer error="invalid_token", error_description="# + APIError.quote(error.description)
+            challenge = #"Bearer error="invalid_token", error_description="# + JSONObjectWriter.quoted(error.description)
         }
     }
 }

@@ -20,13 +20,22 @@ struct AuthMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
     }
 
     static func bearerToken(_ request: Request) throws(AuthError) -> String {
-        guard let header = request.headers[.authorization] else { throw .missingToken }
-        // Empty pieces are dropped, so spaces around or between the two words do not matter; a token has none. Split
-        // as bytes: splitting a String walks grapheme clusters, which cost 3% of a chat request's CPU (perf).
-        let parts = header.utf8.split(separator: UInt8(ascii: " "))
-        guard parts.count == 2, String(Substring(parts[0])).lowercased() == "bearer" else {
+        guard let header = request.headers.value(.authorization) else { throw .missingToken }
+        // Two words separated by spaces, spaces around them allowed; a token has none. Read as bytes in one pass: splitting
+        // the header generically, then lowercasing a copy, was 3% of the API layer's CPU per chat request (`perf`).
+        let bytes = header.utf8
+        var index = bytes.startIndex
+        func word() -> Range<String.Index> {
+            while index < bytes.endIndex, bytes[index] == UInt8(ascii: " ") { bytes.formIndex(after: &index) }
+            let start = index
+            while index < bytes.endIndex, bytes[index] != UInt8(ascii: " ") { bytes.formIndex(after: &index) }
+            return start..<index
+        }
+        let scheme = word()
+        let token = word()
+        guard word().isEmpty, !token.isEmpty, bytes[scheme].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else {
             throw .malformedToken("the Authorization header is not 'Bearer <token>'")
         }
-        return String(Substring(parts[1]))
+        return String(header[token])
     }
 }

@@ -1,0 +1,82 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// What every request passes first: an id (the client's `x-request-id` when it is sane), CORS, the per-client rate
+/// limit, and the one error shape for whatever the routes throw. One middleware rather than four: every layer is an
+/// async call through an existential and a closure, paid on every request. Errors get the request id and, for an
+/// allowed origin, the CORS headers, so a browser can read a 429 or a 401 too.
+struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
+    let ids: @Sendable () -> String
+    let cors: CORSPolicy
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let id = request.headers.value(.requestID).flatMap(Self.sane) ?? ids()
+        var context = context
+        context.logger[metadataKey: "request"] = .string(id)
+
+        var allowedOrigin: String?
+        switch cors.verdict(for: request) {
+        case .none:
+            break
+        case .allowed(let origin):
+            if cors.isPreflight(request) {
+                var response = cors.preflightResponse(origin: origin)
+                response.headers[.requestID] = id
+                return response
+            }
+            allowedOrigin = origin
+        case .rejected(let origin):
+            context.logger.warning("CORS origin rejected", metadata: ["origin": "\(origin)", "reason": "\(cors.rejectionReason)"])
+            if cors.isPreflight(request) {
+                return try respond(
+                    to: request,
+                    with: APIError(status: .forbidden, code: "origin_not_allowed", message: "origin \(origin) is not allowed"),
+                    id: id
+                )
+            }
+        }
+
+        var response: Response
+        do {
+            try limit(request, context: context)
+            response = try await next(request, context)
+        } catch {
+            response = try respond(to: request, with: APIError(mapping: error, for: request, logger: context.logger), id: id)
+        }
+        if let allowedOrigin { cors.allow(allowedOrigin, on: &response) }
+        response.headers[.requestID] = id
+        return response
+    }
+
+    /// 429 with Retry-After once a client used up its bucket. Health routes are exempt: probes must get through.
+    private func limit(_ request: Request, context: Context) throws(APIError) {
+        guard !request.uri.path.hasPrefix("/health") else { return }
+        guard let wait = limiter.take(context.remoteAddress?.ipAddress ?? "unknown") else { return }
+        let seconds = max(1, Int(wait.seconds.rounded(.up)))
+        throw APIError(
+            status: .tooManyRequests,
+            code: "rate_limited",
+            message: "more than \(Int(limiter.capacity)) requests in \(Int(limiter.period.seconds)) s; retry in \(seconds) s",
+            retryAfter: seconds
+        )
+    }
+
+    private func respond(to request: Request, with error: APIError, id: String) throws -> Response {
+        var response = try error.response()
+        response.headers[.requestID] = id
+        return response
+    }
+
+    /// A client's id is echoed and logged only if it is short and plain.
+    private static func sane(_ id: String) -> String? {
+        id.utf8.count <= 64 && id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? id : nil
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("x-request-id")!
+    static let revoProvider = Self("x-revo-provider")!
+    static let revoAttempted = Self("x-revo-attempted")!
+}
