@@ -246,6 +246,12 @@ struct ServerTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[.accessControlAllowOrigin] == nil)
             }
+            // An error is readable by an allowed page too: without the headers the browser hides the 401's reason.
+            try await client.execute(uri: "/api/models", method: .get, headers: [.origin: "http://localhost:3000"]) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.accessControlAllowOrigin] == "http://localhost:3000")
+                #expect(response.headers[.init("x-request-id")!] != nil)
+            }
         }
         await system.shutdown()
     }
