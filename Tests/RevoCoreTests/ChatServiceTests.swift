@@ -54,12 +54,19 @@ struct ChatServiceTests {
 
     @Test("a cached reply is stored as the JSON the encoder writes, so entries already in Redis still read back")
     func cachedReplyText() throws {
-        let reply = ChatService.CachedReply(content: "a \"quoted\" / answer\n", provider: "openai", providerKind: .api, tokensUsed: 42)
+        let reply = ChatService.CachedReply(
+            content: "a \"quoted\" / answer\n",
+            provider: "openai",
+            providerKind: .api,
+            storedAt: 1_764_000_000_123_456_789,
+            tokensUsed: 42
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         #expect(reply.json == String(decoding: try encoder.encode(reply), as: UTF8.self))
         let read = try JSONDecoder().decode(ChatService.CachedReply.self, from: Data(reply.json.utf8))
         #expect(read.content == reply.content && read.provider == reply.provider && read.tokensUsed == 42)
+        #expect(read.storedAt == reply.storedAt)
     }
 
     @Test("an identical stateless request is answered from the reply cache")
@@ -72,6 +79,23 @@ struct ChatServiceTests {
         #expect(!first.fromCache && second.fromCache)
         #expect(second.content == first.content)
         #expect(fixture.providers.deepseek.calls == 1)
+    }
+
+    @Test("an answer older than the reply cache's TTL is asked again, yet still stands in when every provider fails")
+    func freshThenStale() throws {
+        let fixture = SystemFixture(configuration: .init(routing: RoutingPolicy(mockEnabled: false), chat: .init(replyCacheTTL: .seconds(300))))
+        let (first, later, stale) = try fixture.run {
+            let request = ChatRequest(content: "weather?")
+            let first = try await fixture.system.chat.chat(request)
+            try await fixture.clock.sleep(for: .seconds(301))
+            let later = try await fixture.system.chat.chat(request)
+            for provider in fixture.providers.all { provider.setDefault(.fail(.connectionRefused(provider.descriptor.id.rawValue), after: .zero)) }
+            try await fixture.clock.sleep(for: .seconds(301))
+            return (first, later, try await fixture.system.chat.chat(request))
+        }
+        #expect(!first.fromCache && !later.fromCache, "past 300 s the cached answer is not fresh")
+        #expect(fixture.providers.deepseek.calls >= 2)
+        #expect(stale.stale && !stale.fromCache && stale.content == later.content)
     }
 
     @Test("when every provider fails, an earlier answer to the same question stands in, marked stale")

@@ -31,20 +31,30 @@ public final class ChatService: Sendable {
         }
     }
 
+    /// One entry per answer, kept for ``Settings/staleReplyTTL``: it answers as a fresh hit while younger than
+    /// ``Settings/replyCacheTTL`` and stands in, marked stale, when every provider fails. One write per chat rather
+    /// than a fresh and a stale copy: half the cache writes (a Redis round trip each) and twice the answers kept.
     struct CachedReply: Codable {
         var content: String
         var provider: ProviderID
         var providerKind: ProviderKind
+        /// When it was answered, in nanoseconds of the injected clock.
+        var storedAt: Int64
         var tokensUsed: Int
 
         /// What `JSONEncoder` with sorted keys writes, by hand: encoding it was a tenth of a chat request's cost.
         var json: String {
-            var writer = JSONObjectWriter(capacity: 96 + content.utf8.count)
+            var writer = JSONObjectWriter(capacity: 112 + content.utf8.count)
             writer.field("content", content)
             writer.field("provider", provider.rawValue)
             writer.field("providerKind", providerKind.rawValue)
+            writer.field("storedAt", Int(storedAt))
             writer.field("tokensUsed", tokensUsed)
             return writer.text
+        }
+
+        func isFresh(at now: Duration, ttl: Duration) -> Bool {
+            now < .nanoseconds(storedAt) + ttl
         }
     }
 
@@ -95,8 +105,13 @@ public final class ChatService: Sendable {
         // Only stateless requests are cached: with memory or history the same words can mean another answer.
         let cacheKey = request.useMemory || request.conversationID != nil ? nil : Self.cacheKey(request)
 
-        if sink == nil, let cacheKey, settings.replyCacheTTL != nil, let cached = await cachedReply(cacheKey) {
-            return reply(from: cached, requestID: requestID, start: start, stale: false)
+        // Read once: fresh, it answers; older, it is kept to stand in if every provider fails.
+        var earlier: CachedReply?
+        if sink == nil, let cacheKey, let ttl = settings.replyCacheTTL, let cached = await cachedReply(cacheKey) {
+            if cached.isFresh(at: start, ttl: ttl) {
+                return reply(from: cached, requestID: requestID, start: start, stale: false)
+            }
+            earlier = cached
         }
 
         var memories: [ScoredMemory] = []
@@ -129,8 +144,9 @@ public final class ChatService: Sendable {
                 response = try await models.generate(generation)
             }
         } catch {
-            if case .noModelAvailable = error, sink == nil, let cacheKey, let stale = await cachedReply("stale:" + cacheKey) {
-                return reply(from: stale, requestID: requestID, start: start, stale: true)
+            if case .noModelAvailable = error, sink == nil, let cacheKey {
+                if earlier == nil { earlier = await cachedReply(cacheKey) }
+                if let earlier { return reply(from: earlier, requestID: requestID, start: start, stale: true) }
             }
             throw ChatError(error)
         }
@@ -175,10 +191,10 @@ public final class ChatService: Sendable {
                 content: response.text,
                 provider: response.provider,
                 providerKind: response.providerKind,
+                storedAt: clock.now.nanosecondsValue,
                 tokensUsed: response.usage.totalTokens
             ).json
-            if let ttl = settings.replyCacheTTL { await cache.set(cacheKey, value: value, ttl: ttl) }
-            await cache.set("stale:" + cacheKey, value: value, ttl: settings.staleReplyTTL)
+            await cache.set(cacheKey, value: value, ttl: max(settings.staleReplyTTL, settings.replyCacheTTL ?? .zero))
         }
 
         return ChatReply(
