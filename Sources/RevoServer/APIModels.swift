@@ -2,7 +2,7 @@ import Foundation
 import RevoCore
 
 /// `POST /api/chat` body, in the original API's shape (snake_case on the wire).
-struct ChatBody: Decodable, Sendable, WireNamed {
+struct ChatBody: Sendable, JSONObjectDecodable {
     var content: String
     var systemPrompt: String?
     var maxTokens: Int?
@@ -13,14 +13,16 @@ struct ChatBody: Decodable, Sendable, WireNamed {
     var sessionId: String?
     var messageId: String?
 
-    enum CodingKeys: String, CodingKey {
-        case content, temperature, provider
-        case systemPrompt = "system_prompt"
-        case maxTokens = "max_tokens"
-        case conversationId = "conversation_id"
-        case useMemory = "use_memory"
-        case sessionId = "session_id"
-        case messageId = "message_id"
+    init(_ object: JSONObject) throws(APIError) {
+        content = try object.requiredString("content")
+        systemPrompt = try object.string("system_prompt")
+        maxTokens = try object.int("max_tokens")
+        temperature = try object.double("temperature")
+        provider = try object.string("provider")
+        conversationId = try object.string("conversation_id")
+        useMemory = try object.bool("use_memory")
+        sessionId = try object.string("session_id")
+        messageId = try object.string("message_id")
     }
 
     var request: ChatRequest {
@@ -39,7 +41,7 @@ struct ChatBody: Decodable, Sendable, WireNamed {
 }
 
 /// `POST /api/chat` answer: the original's fields, plus the decision trace.
-struct ChatAnswer: Encodable, Sendable, WireNamed {
+struct ChatAnswer: Encodable, Sendable {
     struct Step: Encodable, Sendable {
         var provider: String
         var outcome: String
@@ -104,8 +106,8 @@ struct ChatAnswer: Encodable, Sendable, WireNamed {
 }
 
 extension ChatAnswer {
-    /// The answer's JSON, written by hand: the same bytes `JSONBody.response` would encode, for a fraction of the cost
-    /// (the encoder was the largest single cost of a chat request).
+    /// The answer's JSON, written by hand: the bytes `JSONEncoder` with sorted keys writes for its `Encodable` shape
+    /// (a test compares them), for a fraction of the cost (the encoder was the largest single cost of a chat request).
     var json: [UInt8] {
         var writer = JSONObjectWriter(capacity: 384 + content.utf8.count)
         writer.field("content", content)

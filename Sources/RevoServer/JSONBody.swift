@@ -1,10 +1,6 @@
 import Foundation
 import Hummingbird
 
-/// A body whose `CodingKeys` spell the wire's snake_case names: it is coded without converting every key, which was a
-/// third of the cost of encoding a chat answer (`perf`). For the routes that serve the most requests.
-protocol WireNamed {}
-
 /// JSON in and out with the API's conventions: snake_case keys, sorted output, and decoding errors that say what is
 /// wrong — 400 for a body that is not JSON, 422 naming the field for a wrong or missing value, 413 past the limit.
 enum JSONBody {
@@ -21,24 +17,14 @@ enum JSONBody {
         return encoder
     }()
 
-    /// For ``WireNamed`` types: their keys are the wire's already.
-    static let wireDecoder = JSONDecoder()
-    static let wireEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        try await decode(type, from: request, limit: limit, with: decoder)
+    /// Read without `JSONDecoder`, for the busiest routes (see ``JSONObjectReader``).
+    static func decode<T: JSONObjectDecodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        let buffer = try await body(of: request, limit: limit)
+        return try buffer.withUnsafeReadableBytes { bytes throws(APIError) in try T(JSONObject(parsing: bytes)) }
     }
 
-    /// Chosen at compile time: asking at run time whether a type is ``WireNamed`` was a dynamic cast per request.
-    static func decode<T: Decodable & WireNamed>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        try await decode(type, from: request, limit: limit, with: wireDecoder)
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int, with decoder: JSONDecoder) async throws -> T {
+    /// The whole body: 413 past `limit`, 400 when empty.
+    private static func body(of request: Request, limit: Int) async throws(APIError) -> ByteBuffer {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -48,6 +34,11 @@ enum JSONBody {
         guard buffer.readableBytes > 0 else {
             throw APIError(status: .badRequest, code: "empty_body", message: "expected a JSON object")
         }
+        return buffer
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        let buffer = try await body(of: request, limit: limit)
         do {
             return try decoder.decode(T.self, from: Data(buffer: buffer))
         } catch let DecodingError.typeMismatch(expected, context) {
@@ -74,10 +65,6 @@ enum JSONBody {
         fields[.contentType] = "application/json; charset=utf-8"
         let data = try encoder.encode(value)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
-    }
-
-    static func response<T: Encodable & WireNamed>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        response(json: Array(try wireEncoder.encode(value)), status: status, headers: headers)
     }
 
     /// JSON written already (by a ``JSONObjectWriter``).

@@ -74,7 +74,7 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
                 }
                 defer { watchdog.cancel() }
                 guard case .text(let text) = try? await messages.next(),
-                    let command = try? JSONBody.decoder.decode(SocketCommand.self, from: Data(text.utf8)),
+                    let command = try? SocketCommand(text: text),
                     command.kind == .auth, let token = command.token
                 else { throw AuthError.missingToken }
                 watchdog.cancel()
@@ -119,8 +119,17 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
                 break
             }
             guard let message else { break }
-            guard case .text(let text) = message, let command = try? JSONBody.decoder.decode(SocketCommand.self, from: Data(text.utf8)) else {
-                try await writer.send(.error(APIError(status: .badRequest, code: "malformed_json", message: "expected a JSON object with a type")))
+            guard case .text(let text) = message else {
+                try await writer.send(
+                    .error(APIError(status: .badRequest, code: "malformed_json", message: "expected a text frame holding a JSON object with a type"))
+                )
+                continue
+            }
+            let command: SocketCommand
+            do throws(APIError) {
+                command = try SocketCommand(text: text)
+            } catch {
+                try await writer.send(.error(error))
                 continue
             }
             switch command.kind {
@@ -132,12 +141,10 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
                 slot.cancel()
             case .chat:
                 let request: ChatRequest
-                do throws(ChatError) {
-                    request = try command.chatBody.request.scoped(to: identity)
-                    // Checked before `start`, so a bad field is one error event rather than a started reply.
-                    try request.validate(knownProviders: system.models.registeredProviders)
+                do throws(APIError) {
+                    request = try Self.request(command, identity: identity, knownProviders: system.models.registeredProviders)
                 } catch {
-                    try await writer.send(.error(APIError(error), messageId: command.messageId))
+                    try await writer.send(.error(error, messageId: command.messageId))
                     continue
                 }
                 let messageID = command.messageId ?? system.ids.next("ws")
@@ -163,6 +170,23 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
                     )
                 )
             }
+        }
+    }
+
+    /// A `chat` command's request, checked before `start`, so a bad field is one error event rather than a started
+    /// reply.
+    private static func request(
+        _ command: SocketCommand,
+        identity: TokenService.Identity,
+        knownProviders: [ProviderID]
+    ) throws(APIError) -> ChatRequest {
+        let body = try command.chatBody()
+        do throws(ChatError) {
+            let request = try body.request.scoped(to: identity)
+            try request.validate(knownProviders: knownProviders)
+            return request
+        } catch {
+            throw APIError(error)
         }
     }
 

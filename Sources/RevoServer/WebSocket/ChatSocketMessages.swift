@@ -1,6 +1,6 @@
 /// A message from the client on `WS /ws/chat` (JSON text frames; see `docs/websocket.md`).
-struct SocketCommand: Decodable, Sendable {
-    enum Kind: String, Decodable, Sendable, CaseIterable {
+struct SocketCommand: Sendable, JSONObjectDecodable {
+    enum Kind: String, Sendable, CaseIterable {
         case auth
         case chat
         case cancel
@@ -10,31 +10,29 @@ struct SocketCommand: Decodable, Sendable {
     var type: String
     /// `auth`: the access token.
     var token: String?
-    // `chat`: the fields of `POST /api/chat`.
-    var content: String?
-    var systemPrompt: String?
-    var maxTokens: Int?
-    var temperature: Double?
-    var provider: String?
-    var conversationId: String?
-    var useMemory: Bool?
-    var sessionId: String?
     var messageId: String?
+    /// Everything the message said: a `chat` carries the fields of `POST /api/chat`.
+    private let object: JSONObject
+
+    init(_ object: JSONObject) throws(APIError) {
+        type = try object.requiredString("type")
+        token = try object.string("token")
+        messageId = try object.string("message_id")
+        self.object = object
+    }
+
+    /// A text frame's command; the error says what is wrong with it.
+    init(text: String) throws(APIError) {
+        var text = text
+        let parsed = text.withUTF8 { bytes in Result { () throws(APIError) in try JSONObject(parsing: UnsafeRawBufferPointer(bytes)) } }
+        try self.init(parsed.get())
+    }
 
     var kind: Kind? { Kind(rawValue: type) }
 
-    var chatBody: ChatBody {
-        ChatBody(
-            content: content ?? "",
-            systemPrompt: systemPrompt,
-            maxTokens: maxTokens,
-            temperature: temperature,
-            provider: provider,
-            conversationId: conversationId,
-            useMemory: useMemory,
-            sessionId: sessionId,
-            messageId: messageId
-        )
+    /// The fields of a `chat`, read as `POST /api/chat` reads its body.
+    func chatBody() throws(APIError) -> ChatBody {
+        try ChatBody(object)
     }
 }
 
