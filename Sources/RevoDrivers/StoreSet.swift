@@ -40,7 +40,8 @@ public struct StoreSet: Sendable {
         case .sqlite(let path):
             let database = SQLiteDatabase(path: path)
             return StoreSet(
-                conversations: SQLiteConversationStore(database: database),
+                // This process alone writes the file, so recent history can be answered from memory.
+                conversations: RecentHistoryStore(SQLiteConversationStore(database: database)),
                 users: SQLiteUserStore(database: database),
                 memory: SQLiteMemoryBackend(database: database),
                 outbox: SQLiteOutbox(database: database)

@@ -240,4 +240,57 @@ struct SQLiteStoreTests {
         #expect(throws: DatabaseLocation.ParseError(value: "postgres")) { try DatabaseLocation(parsing: "postgres") }
         #expect(throws: DatabaseLocation.ParseError(value: "sqlite:")) { try DatabaseLocation(parsing: "sqlite:") }
     }
+
+    @Test("recent history kept in process answers every read as the SQLite store does, through appends, resends and edits")
+    func recentHistoryMatchesTheStore() async throws {
+        try await Self.withDatabase { path in
+            let database = SQLiteDatabase(path: path)
+            let sqlite = SQLiteConversationStore(database: database)
+            let cached = RecentHistoryStore(sqlite, messagesPerConversation: 6, byteBudget: 12_288)
+            var random = SeededRandom(seed: 42)
+            var sent: [String: [String]] = [:]
+            for step in 0..<1_500 {
+                let conversation = "c\(random.next() % 5)"
+                switch random.next() % 10 {
+                case 0...3:
+                    // A chat's exchange under ids the service minted.
+                    try await cached.append(contentsOf: [
+                        StoredMessage(
+                            id: "req-\(step).user",
+                            conversationID: conversation,
+                            role: .user,
+                            content: "q\(step)",
+                            createdAt: .seconds(step)
+                        ),
+                        StoredMessage(
+                            id: "req-\(step).assistant",
+                            conversationID: conversation,
+                            role: .assistant,
+                            content: String(repeating: "a", count: Int(random.next() % 300)),
+                            provider: "mock",
+                            createdAt: .seconds(step)
+                        ),
+                    ])
+                case 4, 5:
+                    // A client-keyed message: new, or a resend of any earlier one, recent or not, with new content.
+                    let earlier = sent[conversation] ?? []
+                    let id =
+                        random.next() % 2 == 0 || earlier.isEmpty
+                        ? "\(conversation)/m\(step).user" : earlier[Int(random.next() % UInt64(earlier.count))]
+                    if !earlier.contains(id) { sent[conversation, default: []].append(id) }
+                    try await cached.append(
+                        StoredMessage(id: id, conversationID: conversation, role: .user, content: "edit \(step)", createdAt: .seconds(step))
+                    )
+                default:
+                    let limit = Int(random.next() % 9)
+                    let fromCache = try await cached.messages(conversationID: conversation, limit: limit)
+                    let fromStore = try await sqlite.messages(conversationID: conversation, limit: limit)
+                    #expect(fromCache.map(\.id) == fromStore.map(\.id), "step \(step)")
+                    #expect(fromCache.map(\.content) == fromStore.map(\.content), "step \(step)")
+                }
+            }
+            let (hits, misses) = cached.statistics
+            #expect(hits > misses, "most reads were answered from memory: \(hits) hits, \(misses) misses")
+        }
+    }
 }

@@ -155,7 +155,7 @@ public final class ChatService: Sendable {
         if let conversationID = request.conversationID {
             let now = clock.now
             // The client's message id makes a resent message an update, not a duplicate.
-            let key = request.messageID.map { "\(conversationID)/\($0)" } ?? requestID
+            let key = request.messageID.map { "\(conversationID)/\($0)" } ?? requestID  // see isMinted(messageID:)
             let messages = [
                 StoredMessage(id: key + ".user", conversationID: conversationID, role: .user, content: request.content, createdAt: now),
                 StoredMessage(
@@ -250,6 +250,13 @@ public final class ChatService: Sendable {
         }
         parts.append(content)
         return parts.joined(separator: "\n\n")
+    }
+
+    /// True for a stored message id this service minted from its own request id, which is new every time (the ids'
+    /// seed is fresh at each start), so it never names an older message; false for one keyed by the client's message
+    /// id, `conversation/message`, which a resend repeats on purpose.
+    public static func isMinted(messageID: String) -> Bool {
+        !messageID.contains("/")
     }
 
     static func cacheKey(_ request: ChatRequest) -> String {
