@@ -51,6 +51,29 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a conversation row is created at its first batch's earliest message and updated to the latest message of any batch")
+    func conversationTimes() async throws {
+        try await Self.withDatabase { path in
+            let database = SQLiteDatabase(path: path)
+            let store = SQLiteConversationStore(database: database)
+            // One batch, two conversations, times out of order.
+            try await store.append(contentsOf: [
+                StoredMessage(id: "a2", conversationID: "a", role: .user, content: "x", createdAt: .seconds(20)),
+                StoredMessage(id: "b1", conversationID: "b", role: .user, content: "x", createdAt: .seconds(5)),
+                StoredMessage(id: "a1", conversationID: "a", role: .assistant, content: "x", createdAt: .seconds(10)),
+            ])
+            // A later batch moves only the update time; an older message does not move it back.
+            try await store.append(StoredMessage(id: "a3", conversationID: "a", role: .user, content: "x", createdAt: .seconds(30)))
+            try await store.append(StoredMessage(id: "b0", conversationID: "b", role: .user, content: "x", createdAt: .seconds(1)))
+            let rows = try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, created_at_ns, updated_at_ns FROM conversations ORDER BY id").map {
+                    "\($0[0] as String) \(($0[1] as Int64) / 1_000_000_000) \(($0[2] as Int64) / 1_000_000_000)"
+                }
+            }
+            #expect(rows == ["a 10 30", "b 5 5"])
+        }
+    }
+
     @Test("a question and its answer are stored together, in order, and survive a reopen")
     func exchange() async throws {
         try await Self.withDatabase { path in

@@ -144,23 +144,25 @@ public final class RecentHistoryStore: ConversationStore {
         let overlapped = (s.appending[id] ?? 1) > 1
         if let count = s.appending[id], count > 1 { s.appending[id] = count - 1 } else { s.appending[id] = nil }
         s.reading[id]?.spoiled = true
-        guard var kept = s.kept[id] else { return }
-        guard let messages, !overlapped else {
-            drop(id, in: &s)
-            return
-        }
+        // Taken out of the table, so its messages are changed in place rather than copied.
+        guard var kept = s.kept.removeValue(forKey: id) else { return }
+        s.bytes -= kept.bytes
+        guard let messages, !overlapped else { return }
         for message in messages {
-            if let index = kept.messages.firstIndex(where: { $0.id == message.id }) {
+            if isMinted(message.id) {
+                // New by construction: no older message can have its id, so no search.
+                kept.messages.append(message)
+                kept.bytes += Self.cost(of: message)
+            } else if let index = kept.messages.firstIndex(where: { $0.id == message.id }) {
                 // The store's upsert: the message keeps its place, with the new content.
                 kept.bytes += Self.cost(of: message) - Self.cost(of: kept.messages[index])
                 kept.messages[index].content = message.content
                 kept.messages[index].provider = message.provider
-            } else if kept.whole || isMinted(message.id) {
+            } else if kept.whole {
                 kept.messages.append(message)
                 kept.bytes += Self.cost(of: message)
             } else {
                 // A client-given id not in the copy may name an older message the store updated in its place.
-                drop(id, in: &s)
                 return
             }
         }
@@ -170,13 +172,12 @@ public final class RecentHistoryStore: ConversationStore {
             kept.messages.removeFirst(extra)
             kept.whole = false
         }
-        s.bytes -= s.kept[id]?.bytes ?? 0
-        s.kept[id] = nil
-        keep(kept.messages, whole: kept.whole, for: id, in: &s)
+        keep(kept.messages, whole: kept.whole, bytes: kept.bytes, for: id, in: &s)
     }
 
-    private func keep(_ messages: [StoredMessage], whole: Bool, for id: String, in s: inout State) {
-        let bytes = Self.entryOverhead + messages.reduce(0) { $0 + Self.cost(of: $1) }
+    /// Keeps `messages` for `id`; `bytes` is their cost when the caller knows it already.
+    private func keep(_ messages: [StoredMessage], whole: Bool, bytes: Int? = nil, for id: String, in s: inout State) {
+        let bytes = bytes ?? Self.entryOverhead + messages.reduce(0) { $0 + Self.cost(of: $1) }
         guard bytes <= byteBudget / 4 else { return }
         if let old = s.kept[id] { s.bytes -= old.bytes }
         s.tick += 1

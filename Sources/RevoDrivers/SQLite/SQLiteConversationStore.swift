@@ -41,12 +41,32 @@ public struct SQLiteConversationStore: ConversationStore {
                     ON CONFLICT(id) DO UPDATE SET content = excluded.content, provider = excluded.provider
                     """
             )
+            // One upsert per conversation in the batch, not per message: a batch holds two messages per chat.
+            for span in Self.conversationSpans(of: messages) {
+                try conversation.execute(arguments: [span.id, span.first, span.last])
+            }
             for message in messages {
                 let at = message.createdAt.nanosecondsValue
-                try conversation.execute(arguments: [message.conversationID, at, at])
                 try row.execute(arguments: [message.id, message.conversationID, message.role.rawValue, message.content, message.provider, at])
             }
         }
+    }
+
+    /// Each conversation of `messages` with the earliest and latest time of its messages, in first-seen order.
+    static func conversationSpans(of messages: [StoredMessage]) -> [(id: String, first: Int64, last: Int64)] {
+        var spans: [(id: String, first: Int64, last: Int64)] = []
+        var index: [String: Int] = [:]
+        for message in messages {
+            let at = message.createdAt.nanosecondsValue
+            if let i = index[message.conversationID] {
+                spans[i].first = min(spans[i].first, at)
+                spans[i].last = max(spans[i].last, at)
+            } else {
+                index[message.conversationID] = spans.count
+                spans.append((message.conversationID, at, at))
+            }
+        }
+        return spans
     }
 
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
