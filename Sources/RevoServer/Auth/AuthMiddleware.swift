@@ -20,22 +20,26 @@ struct AuthMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
     }
 
     static func bearerToken(_ request: Request) throws(AuthError) -> String {
-        guard let header = request.headers.value(.authorization) else { throw .missingToken }
-        // Two words separated by spaces, spaces around them allowed; a token has none. Read as bytes in one pass: splitting
-        // the header generically, then lowercasing a copy, was 3% of the API layer's CPU per chat request (`perf`).
-        let bytes = header.utf8
-        var index = bytes.startIndex
-        func word() -> Range<String.Index> {
-            while index < bytes.endIndex, bytes[index] == UInt8(ascii: " ") { bytes.formIndex(after: &index) }
-            let start = index
-            while index < bytes.endIndex, bytes[index] != UInt8(ascii: " ") { bytes.formIndex(after: &index) }
-            return start..<index
+        guard var header = request.headers.value(.authorization) else { throw .missingToken }
+        // Two words separated by spaces, spaces around them allowed; a token has none. Read over the contiguous bytes in
+        // one pass: splitting the header generically, then lowercasing a copy, was 3% of the API layer's CPU per chat
+        // request, and stepping String.Index through a 200-byte token still 1.5% (`perf`).
+        let token = header.withUTF8 { bytes -> String? in
+            var index = 0
+            func word() -> Range<Int> {
+                while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+                let start = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: " ") { index += 1 }
+                return start..<index
+            }
+            let scheme = word()
+            let token = word()
+            guard word().isEmpty, !token.isEmpty, bytes[scheme].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else {
+                return nil
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[token]), as: UTF8.self)
         }
-        let scheme = word()
-        let token = word()
-        guard word().isEmpty, !token.isEmpty, bytes[scheme].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else {
-            throw .malformedToken("the Authorization header is not 'Bearer <token>'")
-        }
-        return String(header[token])
+        guard let token else { throw .malformedToken("the Authorization header is not 'Bearer <token>'") }
+        return token
     }
 }
