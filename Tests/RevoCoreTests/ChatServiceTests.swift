@@ -160,4 +160,16 @@ struct ChatServiceTests {
         #expect(tokens.all.count == 3)
         #expect(reply.content == tokens.all.joined())
     }
+
+    @Test("ids minted for stored messages sort by their time, are minted, and a client-keyed id is not")
+    func mintedKeysSortByTime() {
+        let times: [Duration] = [.zero, .nanoseconds(15), .nanoseconds(16), .seconds(1), .seconds(1_800_000_000)]
+        // Request ids in the opposite order: the time decides.
+        let keys = times.enumerated().map { ChatService.mintedKey(at: $1, requestID: "req-\(9 - $0)") }
+        #expect(keys == keys.sorted())
+        #expect(keys[0] == "0000000000000000-req-9" && keys[2] == "0000000000000010-req-7")
+        #expect(keys.allSatisfy { ChatService.isMinted(messageID: $0 + ".user") })
+        #expect(!ChatService.isMinted(messageID: "conversation/m1.user"))
+        #expect(UInt64.max.fixedWidthHex == "ffffffffffffffff")
+    }
 }

@@ -155,7 +155,7 @@ public final class ChatService: Sendable {
         if let conversationID = request.conversationID {
             let now = clock.now
             // The client's message id makes a resent message an update, not a duplicate.
-            let key = request.messageID.map { "\(conversationID)/\($0)" } ?? requestID  // see isMinted(messageID:)
+            let key = request.messageID.map { "\(conversationID)/\($0)" } ?? Self.mintedKey(at: now, requestID: requestID)
             let messages = [
                 StoredMessage(id: key + ".user", conversationID: conversationID, role: .user, content: request.content, createdAt: now),
                 StoredMessage(
@@ -250,6 +250,13 @@ public final class ChatService: Sendable {
         }
         parts.append(content)
         return parts.joined(separator: "\n\n")
+    }
+
+    /// The stored id of a message the client gave no id: its time first, so ids sort as they are written and a
+    /// database's index of them grows at its end (random ids put each insert on a random page: the writes of a
+    /// persisted chat grew with the table), then the request id, which is new at every request.
+    static func mintedKey(at time: Duration, requestID: String) -> String {
+        UInt64(clamping: max(0, time.nanosecondsValue)).fixedWidthHex + "-" + requestID
     }
 
     /// True for a stored message id this service minted from its own request id, which is new every time (the ids'

@@ -47,13 +47,6 @@ public struct StableHash: Sendable, Hashable {
 
     /// Sixteen lower-case hex digits.
     public var hex: String {
-        String(unsafeUninitializedCapacity: 16) { buffer in
-            for index in 0..<16 {
-                buffer[index] = Self.hexDigits[Int(truncatingIfNeeded: value >> (60 - 4 * UInt64(index))) & 0xF]
-            }
-            return 16
-        }
+        value.fixedWidthHex
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
