@@ -139,4 +139,20 @@ struct RecentHistoryStoreTests {
         _ = try await store.messages(conversationID: "b", limit: 5)
         #expect(inner.reads == 6)
     }
+
+    @Test("reads with no append after them (every provider failing) do not grow the eviction queue without bound")
+    func readsAloneStayBounded() async throws {
+        let inner = Inner()
+        let store = RecentHistoryStore(inner)
+        for conversation in ["a", "b"] {
+            _ = try await store.messages(conversationID: conversation, limit: 5)
+            try await store.append(Self.message("req-\(conversation)", "hello", in: conversation))
+        }
+        for _ in 0..<10_000 { _ = try await store.messages(conversationID: "a", limit: 5) }
+        #expect(store.queuedUses <= 4 * 16 + 1)
+        #expect(store.statistics.hits == 10_000)
+        // The entries' places in the queue survive the trimming: b is still kept, and evictable.
+        #expect(try await store.messages(conversationID: "b", limit: 5).map(\.content) == ["hello"])
+        #expect(inner.reads == 2)
+    }
 }

@@ -259,9 +259,9 @@ public final class ChatService: Sendable {
         UInt64(clamping: max(0, time.nanosecondsValue)).fixedWidthHex + "-" + requestID
     }
 
-    /// True for a stored message id this service minted from its own request id, which is new every time (the ids'
-    /// seed is fresh at each start), so it never names an older message; false for one keyed by the client's message
-    /// id, `conversation/message`, which a resend repeats on purpose.
+    /// True for a stored message id this service minted (``mintedKey(at:requestID:)``: its request id is new every
+    /// time, the ids' seed being fresh at each start), so it never names an older message; false for one keyed by the
+    /// client's message id, `conversation/message`, which a resend repeats on purpose.
     public static func isMinted(messageID: String) -> Bool {
         !messageID.contains("/")
     }

@@ -91,11 +91,9 @@ public final class RecentHistoryStore: ConversationStore {
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
         let limit = max(0, limit)
         let answer = state.withLock { s -> [StoredMessage]? in
-            if var kept = s.kept[conversationID], kept.whole || kept.messages.count >= limit {
-                s.tick += 1
-                kept.tick = s.tick
-                s.kept[conversationID] = kept
-                s.uses.append((conversationID, s.tick))
+            if let kept = s.kept[conversationID], kept.whole || kept.messages.count >= limit {
+                let tick = touch(conversationID, in: &s)
+                s.kept[conversationID]?.tick = tick
                 s.hits += 1
                 return Array(kept.messages.suffix(limit))
             }
@@ -129,6 +127,11 @@ public final class RecentHistoryStore: ConversationStore {
     /// Reads answered from memory, and reads that went to the store.
     public var statistics: (hits: Int, misses: Int) {
         state.withLock { ($0.hits, $0.misses) }
+    }
+
+    /// Uses waiting in the eviction queue, current or stale.
+    var queuedUses: Int {
+        state.withLock { $0.uses.count }
     }
 
     /// Conversation ids in first-seen order (no set: its order would vary by process).
@@ -180,17 +183,25 @@ public final class RecentHistoryStore: ConversationStore {
         let bytes = bytes ?? Self.entryOverhead + messages.reduce(0) { $0 + Self.cost(of: $1) }
         guard bytes <= byteBudget / 4 else { return }
         if let old = s.kept[id] { s.bytes -= old.bytes }
-        s.tick += 1
-        s.kept[id] = Kept(messages: messages, whole: whole, bytes: bytes, tick: s.tick)
-        s.uses.append((id, s.tick))
+        let tick = touch(id, in: &s)
+        s.kept[id] = Kept(messages: messages, whole: whole, bytes: bytes, tick: tick)
         s.bytes += bytes
         while s.bytes > byteBudget, let oldest = s.uses.popFirst() {
             if s.kept[oldest.conversationID]?.tick == oldest.tick { drop(oldest.conversationID, in: &s) }
         }
-        // Uses of entries touched again or dropped linger in the queue; keep it from growing without bound.
+    }
+
+    /// Records a use of `id` and returns its tick, for the kept entry to carry.
+    private func touch(_ id: String, in s: inout State) -> UInt64 {
+        s.tick += 1
+        s.uses.append((id, s.tick))
+        // Uses of entries touched again or dropped linger in the queue: reads alone (every provider failing, so no
+        // append follows) must not grow it without bound either.
         if s.uses.count > 4 * max(16, s.kept.count) {
-            s.uses = Deque(s.uses.filter { s.kept[$0.conversationID]?.tick == $0.tick })
+            let current = s.tick
+            s.uses = Deque(s.uses.filter { $0.tick == current || s.kept[$0.conversationID]?.tick == $0.tick })
         }
+        return s.tick
     }
 
     /// An entry's table slot, its array and its place in the use queue, roughly.
