@@ -32,7 +32,8 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     public func response() throws -> Response {
-        var writer = JSONObjectWriter(capacity: 64 + message.utf8.count)
+        // Slashes as they are: messages name paths and origins, which people and probes read as text.
+        var writer = JSONObjectWriter(capacity: 64 + message.utf8.count, escapesSlashes: false)
         writer.field("error") { error in
             error.field("code", code)
             error.field("field", field)

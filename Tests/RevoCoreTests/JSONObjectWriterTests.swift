@@ -19,8 +19,8 @@ struct JSONObjectWriterTests {
         return encoder
     }()
 
-    private static func written(_ sample: Sample) -> String {
-        var writer = JSONObjectWriter()
+    private static func written(_ sample: Sample, escapesSlashes: Bool = true) -> String {
+        var writer = JSONObjectWriter(escapesSlashes: escapesSlashes)
         writer.field("a", sample.a)
         writer.field("b", sample.b)
         writer.field("c", sample.c)
@@ -39,6 +39,9 @@ struct JSONObjectWriterTests {
     func strings(_ text: String) throws {
         let sample = Sample(a: text, b: 0, c: 0, d: false, e: text)
         #expect(Self.written(sample) == String(decoding: try Self.encoder.encode(sample), as: UTF8.self))
+        let plainSlashes = JSONEncoder()
+        plainSlashes.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(Self.written(sample, escapesSlashes: false) == String(decoding: try plainSlashes.encode(sample), as: UTF8.self))
     }
 
     @Test(

@@ -138,6 +138,8 @@ struct WebSocketTests {
             }
             try await client.execute(uri: "/chat", method: .post) { response in
                 #expect(ServerTests.error(response.body)["message"] as? String == "no route POST /chat; did you mean /api/chat?")
+                // Read as text too (a frontend's log, the live probes): paths are not written as `\/`.
+                #expect(String(buffer: response.body).contains("did you mean /api/chat?"))
             }
             try await client.execute(uri: "/api/v1/models", method: .get) { response in
                 #expect(ServerTests.error(response.body)["message"] as? String == "no route GET /api/v1/models; did you mean /api/models?")

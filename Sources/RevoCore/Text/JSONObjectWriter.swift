@@ -5,16 +5,19 @@
 public struct JSONObjectWriter: Sendable {
     public private(set) var bytes: [UInt8]
     private var empty = true
+    /// False writes `/` as it is, as `JSONEncoder` does with `.withoutEscapingSlashes`.
+    public let escapesSlashes: Bool
 
-    public init(capacity: Int = 256) {
+    public init(capacity: Int = 256, escapesSlashes: Bool = true) {
         bytes = []
         bytes.reserveCapacity(capacity)
         bytes.append(UInt8(ascii: "{"))
+        self.escapesSlashes = escapesSlashes
     }
 
     public mutating func field(_ key: StaticString, _ value: String) {
         self.key(key)
-        Self.appendString(value, to: &bytes)
+        Self.appendString(value, to: &bytes, escapingSlashes: escapesSlashes)
     }
 
     /// Omitted when nil, as `JSONEncoder` omits an absent optional.
@@ -46,7 +49,7 @@ public struct JSONObjectWriter: Sendable {
     /// A nested object, written by `write` in place.
     public mutating func field(_ key: StaticString, object write: (inout JSONObjectWriter) -> Void) {
         self.key(key)
-        var object = JSONObjectWriter(continuing: bytes)
+        var object = JSONObjectWriter(continuing: bytes, escapesSlashes: escapesSlashes)
         bytes = []
         write(&object)
         bytes = object.finished()
@@ -61,7 +64,7 @@ public struct JSONObjectWriter: Sendable {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             // The element's writer takes over this buffer and hands it back: no buffer of its own per object.
-            var object = JSONObjectWriter(continuing: bytes)
+            var object = JSONObjectWriter(continuing: bytes, escapesSlashes: escapesSlashes)
             bytes = []
             write(&object, element)
             bytes = object.finished()
@@ -77,9 +80,10 @@ public struct JSONObjectWriter: Sendable {
 
     public var text: String { String(decoding: finished(), as: UTF8.self) }
 
-    private init(continuing bytes: [UInt8]) {
+    private init(continuing bytes: [UInt8], escapesSlashes: Bool) {
         self.bytes = bytes
         self.bytes.append(UInt8(ascii: "{"))
+        self.escapesSlashes = escapesSlashes
     }
 
     private mutating func key(_ key: StaticString) {
@@ -94,19 +98,21 @@ public struct JSONObjectWriter: Sendable {
     public static func quoted(_ string: String) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(string.utf8.count + 2)
-        appendString(string, to: &bytes)
+        appendString(string, to: &bytes, escapingSlashes: true)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The string quoted and escaped. Runs of bytes that need no escape are copied at once: a byte at a time was a
     /// third of the writer's cost.
-    static func appendString(_ string: String, to bytes: inout [UInt8]) {
+    static func appendString(_ string: String, to bytes: inout [UInt8], escapingSlashes: Bool) {
+        // Left unescaped, `/` is replaced by a byte escaped anyway, so the test below stays one comparison per byte.
+        let slash = escapingSlashes ? UInt8(ascii: "/") : UInt8(ascii: "\"")
         bytes.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in
             var runStart = 0
             for (index, byte) in utf8.enumerated()
-            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/") {
+            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == slash {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 runStart = index + 1
                 appendEscape(byte, to: &bytes)
