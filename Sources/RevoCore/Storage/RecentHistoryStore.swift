@@ -148,8 +148,7 @@ public final class RecentHistoryStore: ConversationStore {
         if let count = s.appending[id], count > 1 { s.appending[id] = count - 1 } else { s.appending[id] = nil }
         s.reading[id]?.spoiled = true
         // Taken out of the table, so its messages are changed in place rather than copied.
-        guard var kept = s.kept.removeValue(forKey: id) else { return }
-        s.bytes -= kept.bytes
+        guard var kept = take(id, in: &s) else { return }
         guard let messages, !overlapped else { return }
         for message in messages {
             if isMinted(message.id) {
@@ -182,12 +181,12 @@ public final class RecentHistoryStore: ConversationStore {
     private func keep(_ messages: [StoredMessage], whole: Bool, bytes: Int? = nil, for id: String, in s: inout State) {
         let bytes = bytes ?? Self.entryOverhead + messages.reduce(0) { $0 + Self.cost(of: $1) }
         guard bytes <= byteBudget / 4 else { return }
-        if let old = s.kept[id] { s.bytes -= old.bytes }
+        _ = take(id, in: &s)
         let tick = touch(id, in: &s)
         s.kept[id] = Kept(messages: messages, whole: whole, bytes: bytes, tick: tick)
         s.bytes += bytes
         while s.bytes > byteBudget, let oldest = s.uses.popFirst() {
-            if s.kept[oldest.conversationID]?.tick == oldest.tick { drop(oldest.conversationID, in: &s) }
+            if s.kept[oldest.conversationID]?.tick == oldest.tick { _ = take(oldest.conversationID, in: &s) }
         }
     }
 
@@ -213,7 +212,10 @@ public final class RecentHistoryStore: ConversationStore {
             + (message.provider?.utf8.count ?? 0)
     }
 
-    private func drop(_ id: String, in s: inout State) {
-        if let old = s.kept.removeValue(forKey: id) { s.bytes -= old.bytes }
+    /// Removes `id`'s entry and its bytes from the total: the one place the two change together.
+    private func take(_ id: String, in s: inout State) -> Kept? {
+        guard let old = s.kept.removeValue(forKey: id) else { return nil }
+        s.bytes -= old.bytes
+        return old
     }
 }
