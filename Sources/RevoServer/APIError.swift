@@ -31,7 +31,7 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
         return fields
     }
 
-    public func response() throws -> Response {
+    public func response() -> Response {
         // Slashes as they are: messages name paths and origins, which people and probes read as text.
         var writer = JSONObjectWriter(capacity: 64 + message.utf8.count, escapesSlashes: false)
         writer.field("error") { error in
@@ -43,7 +43,7 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try response()
+        response()
     }
 }
 

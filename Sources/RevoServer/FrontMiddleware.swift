@@ -3,15 +3,37 @@ import Hummingbird
 import Logging
 
 /// What every request passes first: an id (the client's `x-request-id` when it is sane), CORS, the per-client rate
-/// limit, and the one error shape for whatever the routes throw. One middleware rather than four: every layer is an
-/// async call through an existential and a closure, paid on every request. Errors get the request id and, for an
-/// allowed origin, the CORS headers, so a browser can read a 429 or a 401 too.
+/// limit, the one error shape for whatever the routes throw, and the request metrics. One middleware rather than five:
+/// every layer is an async call through an existential and a closure, paid on every request. Errors get the request id
+/// and, for an allowed origin, the CORS headers, so a browser can read a 429 or a 401 too.
 struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let ids: @Sendable () -> String
     let cors: CORSPolicy
     let limiter: RateLimiter
+    let metrics: RequestMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let meter = metrics.started(request.method)
+        var failed = false
+        let response = await answer(request, context: context, failed: &failed, next: next)
+        metrics.finished(
+            meter,
+            endpoint: context.endpointPath ?? "NotFound",
+            method: request.method,
+            status: response.status,
+            failed: failed,
+            elapsed: start.duration(to: .now)
+        )
+        return response
+    }
+
+    private func answer(
+        _ request: Request,
+        context: Context,
+        failed: inout Bool,
+        next: (Request, Context) async throws -> Response
+    ) async -> Response {
         let id = request.headers.value(.requestID).flatMap(Self.sane) ?? ids()
         var context = context
         context.logger[metadataKey: "request"] = .string(id)
@@ -30,7 +52,7 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         case .rejected(let origin):
             context.logger.warning("CORS origin rejected", metadata: ["origin": "\(origin)", "reason": "\(cors.rejectionReason)"])
             if cors.isPreflight(request) {
-                return try respond(
+                return respond(
                     to: request,
                     with: APIError(status: .forbidden, code: "origin_not_allowed", message: "origin \(origin) is not allowed"),
                     id: id
@@ -43,7 +65,8 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
             try limit(request, context: context)
             response = try await next(request, context)
         } catch {
-            response = try respond(to: request, with: APIError(mapping: error, for: request, logger: context.logger), id: id)
+            failed = true
+            response = respond(to: request, with: APIError(mapping: error, for: request, logger: context.logger), id: id)
         }
         if let allowedOrigin { cors.allow(allowedOrigin, on: &response) }
         response.headers[.requestID] = id
@@ -63,8 +86,8 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         )
     }
 
-    private func respond(to request: Request, with error: APIError, id: String) throws -> Response {
-        var response = try error.response()
+    private func respond(to request: Request, with error: APIError, id: String) -> Response {
+        var response = error.response()
         response.headers[.requestID] = id
         return response
     }

@@ -44,12 +44,12 @@ public enum RevoApplication {
         metrics: ServerMetrics = ServerMetrics()
     ) -> Router<RevoRequestContext> {
         let router = Router(context: RevoRequestContext.self)
-        router.add(middleware: MetricsMiddleware())
         router.add(
             middleware: FrontMiddleware(
                 ids: { system.ids.next("http") },
                 cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
-                limiter: RateLimiter(capacity: configuration.requestsPerMinute, per: .seconds(60), clock: clock)
+                limiter: RateLimiter(capacity: configuration.requestsPerMinute, per: .seconds(60), clock: clock),
+                metrics: metrics.requests
             )
         )
         RevoRoutes<RevoRequestContext>(system: system, tokens: authentication.tokens, bodyLimit: configuration.bodyLimit, metrics: metrics)

@@ -1,13 +1,15 @@
 public import Prometheus
 import RevoCore
 
-/// What `GET /metrics` exposes in Prometheus text format: the HTTP metrics Hummingbird's MetricsMiddleware records
-/// (once swift-metrics is bootstrapped with this registry) and the system's own state, read at scrape time.
+/// What `GET /metrics` exposes in Prometheus text format: the HTTP metrics of every request (``RequestMetrics``) and
+/// the system's own state, read at scrape time.
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    let requests: RequestMetrics
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        self.requests = RequestMetrics(factory: PrometheusMetricsFactory(registry: registry))
     }
 
     /// Sets the system gauges from the current state, then renders everything.

@@ -350,10 +350,14 @@ struct ServerTests {
         await system.shutdown()
     }
 
-    @Test("GET /metrics exposes health, readiness and providers in Prometheus text")
+    @Test("GET /metrics exposes health, readiness, providers and the requests served in Prometheus text")
     func metrics() async throws {
         let system = await Self.system()
         try await Self.app(system).test(.router) { client in
+            for _ in 0..<2 {
+                try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/api/nope", method: .get) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
@@ -362,6 +366,14 @@ struct ServerTests {
                 #expect(text.contains("revo_ready 1"))
                 #expect(text.contains(#"revo_provider_available{provider="openai"} 1"#))
                 #expect(text.contains("revo_memory_outbox_depth 0"))
+                let live = #"http_route="/health/live",http_request_method="GET",http_response_status_code="200""#
+                #expect(text.contains("hb_requests{\(live)} 2"))
+                #expect(text.contains("http_server_request_duration_count{\(live)} 2"))
+                // Unknown paths under /api end in the catch-all that suggests the route meant.
+                #expect(text.contains(#"hb_request_errors{http_route="/api/**",http_request_method="GET",error_type="404"} 1"#))
+                #expect(!text.contains(#"hb_request_errors{http_route="/health/live""#))
+                // The scrape itself is the one request in flight.
+                #expect(text.contains(#"http_server_active_requests{http_request_method="GET"} 1"#))
             }
         }
         await system.shutdown()
