@@ -94,4 +94,25 @@ struct DeadlineTests {
         #expect(started.withLock { $0 } == false)
         #expect(deadlines.state.withLock { $0.nextID } == 0)
     }
+
+    @Test("an unraced operation runs with no timer; an answer after the deadline is a time-out, as the race would have it")
+    func unraced() async throws {
+        let deadlines = ManualDeadlines()
+        let clock = Self.clock(deadlines)
+        #expect(try await clock.withDeadline(unraced: clock.now + .seconds(60)) { 42 } == 42)
+        let deadline = clock.now + .milliseconds(1)
+        await #expect(throws: TimeoutError.self) {
+            try await clock.withDeadline(unraced: deadline) { () -> Int in
+                // An answer computed for longer than allowed.
+                while clock.now <= deadline {}
+                return 42
+            }
+        }
+        let started = Mutex(false)
+        await #expect(throws: TimeoutError.self) {
+            try await clock.withDeadline(unraced: clock.now - .seconds(1)) { started.withLock { $0 = true } }
+        }
+        #expect(started.withLock { $0 } == false)
+        #expect(deadlines.state.withLock { $0.nextID } == 0, "no timer was scheduled")
+    }
 }

@@ -53,6 +53,12 @@ struct JSONObjectWriterTests {
         #expect(Self.written(sample) == String(decoding: try Self.encoder.encode(sample), as: UTF8.self))
     }
 
+    @Test("integers come out as JSONEncoder writes them, the extremes included", arguments: [0, 7, -1, 10, -42, 1_234_567_890, Int.max, Int.min])
+    func integers(_ value: Int) throws {
+        let sample = Sample(a: "x", b: 0, c: value, d: true, e: nil)
+        #expect(Self.written(sample) == String(decoding: try Self.encoder.encode(sample), as: UTF8.self))
+    }
+
     @Test("a number JSON cannot hold is written as null, so the text stays JSON")
     func nonFinite() throws {
         var writer = JSONObjectWriter()

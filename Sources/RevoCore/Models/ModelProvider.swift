@@ -23,10 +23,16 @@ public protocol ModelProvider: Sendable {
 
     /// A cheap liveness check (a local health URL, a models listing).
     func health() async -> ProviderHealth
+
+    /// True when a call computes its answer in this process without waiting on anything (a canned reply): nothing could
+    /// interrupt it, so it runs without the deadline's race (see ``SystemClock/withDeadline(unraced:operation:)``), as
+    /// ``Cache/runsInProcess`` caches do. False (the default) for anything that waits: a socket, a clock, a model.
+    var runsInProcess: Bool { get }
 }
 
 extension ModelProvider {
     public func complete(_ request: GenerationRequest) async throws -> Completion? { nil }
+    public var runsInProcess: Bool { false }
 }
 
 /// What a provider says about itself.

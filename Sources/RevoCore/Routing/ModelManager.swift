@@ -347,22 +347,20 @@ public final class ModelManager: Sendable {
         }
     }
 
-    private func recordOutcome(_ id: ProviderID, error: ProviderError?, at now: Duration) {
+    private func recordFailure(_ id: ProviderID, _ error: ProviderError, at now: Duration) {
         let settings = policy.breaker
         state.withLock { s in
             // Mutated in place: a copy of the entry would share the breaker's outcome window with the dictionary, and
             // the first append would then copy the whole window on every call.
             guard s.entries[id] != nil else { return }
             switch error {
-            case nil:
-                s.entries[id]?.breaker.recordSuccess(at: now)
             case .rateLimited(let retryAfter):
                 let until = now + (retryAfter ?? settings.rateLimitCooldown)
                 s.entries[id]?.breaker.coolDown(until: until, reason: "cooling down after 429 until t+\(until.formattedSeconds)")
             case .contextTooLong, .contentPolicy, .invalidRequest:
                 // About this request, not the provider's health.
                 s.entries[id]?.breaker.recordAbandoned()
-            case .some(let error):
+            default:
                 s.entries[id]?.breaker.recordFailure(error, at: now)
                 if case .outOfMemory(let detail) = error, s.entries[id]?.provider.descriptor.kind == .local {
                     logger.warning("provider out of memory under load", metadata: ["provider": "\(id)", "detail": "\(detail)"])
@@ -371,8 +369,13 @@ public final class ModelManager: Sendable {
         }
     }
 
-    private func recordAnswer(kind: ProviderKind, costUSD: Double, at now: Duration) {
-        state.withLock { $0.costs.record(kind: kind, costUSD: costUSD, at: now) }
+    /// A success and its cost under one hold of the lock: every answer passes here, and two requests finishing
+    /// together otherwise met at the lock twice.
+    private func recordAnswer(_ id: ProviderID, kind: ProviderKind, costUSD: Double, at now: Duration) {
+        state.withLock { s in
+            s.entries[id]?.breaker.recordSuccess(at: now)
+            s.costs.record(kind: kind, costUSD: costUSD, at: now)
+        }
     }
 
     private func route(
@@ -451,9 +454,8 @@ public final class ModelManager: Sendable {
                 let finished = clock.now
                 switch result {
                 case .answered(let text, let usage, let firstTokenAt):
-                    recordOutcome(id, error: nil, at: finished)
                     let cost = descriptor.cost(of: usage)
-                    recordAnswer(kind: descriptor.kind, costUSD: cost, at: finished)
+                    recordAnswer(id, kind: descriptor.kind, costUSD: cost, at: finished)
                     trace.append(
                         .init(
                             provider: id,
@@ -478,7 +480,7 @@ public final class ModelManager: Sendable {
                     state.withLock { $0.entries[id]?.breaker.recordAbandoned() }
                     throw .cancelled
                 case .failed(let error, let delivered, let deliveredTokens):
-                    recordOutcome(id, error: error, at: finished)
+                    recordFailure(id, error, at: finished)
                     if deliveredTokens > 0 {
                         trace.append(
                             .init(
@@ -561,7 +563,7 @@ public final class ModelManager: Sendable {
         let delivery = Delivery()
         let clock = self.clock
         do {
-            let (text, usage) = try await clock.withDeadline(deadline) {
+            let call: @Sendable () async throws -> (String, TokenUsage) = {
                 if sink == nil, let whole = try await provider.complete(request) {
                     delivery.received(at: clock.now)
                     return (whole.text, whole.usage)
@@ -583,6 +585,10 @@ public final class ModelManager: Sendable {
                 }
                 throw ProviderError.serverError(status: 502, message: "stream ended without completing")
             }
+            let (text, usage) =
+                provider.runsInProcess
+                ? try await clock.withDeadline(unraced: deadline, operation: call)
+                : try await clock.withDeadline(deadline, operation: call)
             return .answered(text, usage, firstTokenAt: delivery.firstTokenAt)
         } catch {
             let snapshot = delivery.snapshot

@@ -33,8 +33,17 @@ public struct DeterministicIDs: Sendable {
 
     /// A short id such as `req-3f9a1c0b2d4e5f60`: a prefix and 64 random bits in hex.
     public mutating func next(prefix: String) -> String {
+        Self.id(prefix, nextBits())
+    }
+
+    /// The 64 bits of the next short id, to be written by ``id(_:_:)`` outside whatever lock guards this stream.
+    mutating func nextBits() -> UInt64 {
         var hash = StableHash(basis: random.next())
         hash.combine(byte: 0)
-        return prefix + "-" + hash.hex
+        return hash.value
+    }
+
+    static func id(_ prefix: String, _ bits: UInt64) -> String {
+        bits.fixedWidthHex(after: prefix)
     }
 }

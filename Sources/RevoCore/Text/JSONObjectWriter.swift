@@ -27,7 +27,15 @@ public struct JSONObjectWriter: Sendable {
 
     public mutating func field(_ key: StaticString, _ value: Int) {
         self.key(key)
-        bytes.append(contentsOf: String(value).utf8)
+        // Digits written in place: `String(value)` allocated a string for every number of every answer.
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 
     /// A non-finite number, which JSON cannot hold, is written as null.
@@ -37,8 +45,10 @@ public struct JSONObjectWriter: Sendable {
             bytes.append(contentsOf: "null".utf8)
             return
         }
-        let text = value.description
-        bytes.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
+        let text = value.description.utf8
+        // Compared as bytes: `String.hasSuffix` compares characters, several times the cost of the formatting.
+        let whole = text.count >= 2 && text.last == UInt8(ascii: "0") && text.dropLast().last == UInt8(ascii: ".")
+        bytes.append(contentsOf: whole ? text.dropLast(2) : text[...])
     }
 
     public mutating func field(_ key: StaticString, _ value: Bool) {
@@ -91,7 +101,9 @@ public struct JSONObjectWriter: Sendable {
         empty = false
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        // One byte at a time: an array literal here was an allocation per key.
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
     /// `string` as a JSON string literal, quotes included.

@@ -18,6 +18,8 @@ public struct InstantProvider: ModelProvider {
     public func load() async throws(ProviderError) {}
     public func unload() async {}
     public func health() async -> ProviderHealth { .healthy }
+    /// Its words are at hand: a call never waits.
+    public var runsInProcess: Bool { true }
 
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error> {
         let (stream, continuation) = AsyncThrowingStream<GenerationChunk, any Error>.makeStream()
