@@ -6,6 +6,29 @@ import Testing
 
 @Suite("Chat service")
 struct ChatServiceTests {
+    @Test("the prompt is the history, the memories and the question, each part after a blank line")
+    func promptLayout() {
+        let history = [
+            StoredMessage(id: "1", conversationID: "c", role: .user, content: "hi", createdAt: .zero),
+            StoredMessage(id: "2", conversationID: "c", role: .assistant, content: "hello", createdAt: .zero),
+        ]
+        let memories = ["likes tea", "lives in Oslo"].map {
+            ScoredMemory(entry: MemoryEntry(id: $0, content: $0, type: "knowledge", createdAt: .zero, embedding: []), similarity: 1, score: 1)
+        }
+        #expect(ChatService.prompt("q", history: [], memories: []) == "q")
+        #expect(ChatService.prompt("q", history: history, memories: []) == "Conversation so far:\nuser: hi\nassistant: hello\n\nq")
+        #expect(ChatService.prompt("q", history: [], memories: memories) == "Relevant memories:\n- likes tea\n- lives in Oslo\n\nq")
+        #expect(
+            ChatService.prompt("q", history: history, memories: memories)
+                == "Conversation so far:\nuser: hi\nassistant: hello\n\nRelevant memories:\n- likes tea\n- lives in Oslo\n\nq"
+        )
+    }
+
+    @Test("a minted message id is one without a slash; a client's keyed id has one")
+    func mintedIDs() {
+        #expect(ChatService.isMinted(messageID: ChatService.mintedKey(at: .seconds(5), requestID: "req-1") + ".user"))
+        #expect(!ChatService.isMinted(messageID: "conversation-7/message-3.user"))
+    }
     @Test(
         "invalid input is rejected naming the field and what is allowed",
         arguments: [

@@ -63,6 +63,12 @@ struct RecentHistoryStoreTests {
         #expect(try await store.messages(conversationID: "c", limit: 10).map(\.content) == ["m0", "m1", "m2", "m3", "m4", "m5"])
         #expect(inner.reads == 2, "more than the four kept: read from the store")
         #expect(store.statistics == (hits: 1, misses: 2))
+        // What the copy vouches for is there without waiting; the rest is nil, for the caller to read from the store.
+        #expect(store.keptMessages(conversationID: "c", limit: 2)?.map(\.content) == ["m4", "m5"])
+        #expect(store.keptMessages(conversationID: "c", limit: 10) == nil)
+        #expect(store.keptMessages(conversationID: "other", limit: 1) == nil)
+        #expect(inner.reads == 2)
+        #expect(store.statistics == (hits: 2, misses: 2))
     }
 
     @Test("a resent client message updates the kept copy in place; one the copy may not hold makes it read again")

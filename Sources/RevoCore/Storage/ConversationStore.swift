@@ -36,9 +36,15 @@ public protocol ConversationStore: Sendable {
     func append(contentsOf messages: [StoredMessage]) async throws(StoreError)
     /// The last `limit` messages of a conversation, oldest first.
     func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage]
+    /// What ``messages(conversationID:limit:)`` would answer, when this process holds it and can vouch for it (see
+    /// ``RecentHistoryStore``): read without waiting, so without a guard's timeout. nil (the default) sends the caller
+    /// to the store.
+    func keptMessages(conversationID: String, limit: Int) -> [StoredMessage]?
 }
 
 extension ConversationStore {
+    public func keptMessages(conversationID: String, limit: Int) -> [StoredMessage]? { nil }
+
     /// One message at a time, in order, for stores without transactions.
     public func append(contentsOf messages: [StoredMessage]) async throws(StoreError) {
         for message in messages { try await append(message) }

@@ -88,15 +88,14 @@ public final class RecentHistoryStore: ConversationStore {
         }
     }
 
+    public func keptMessages(conversationID: String, limit: Int) -> [StoredMessage]? {
+        state.withLock { s in kept(conversationID, limit: max(0, limit), in: &s) }
+    }
+
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
         let limit = max(0, limit)
         let answer = state.withLock { s -> [StoredMessage]? in
-            if let kept = s.kept[conversationID], kept.whole || kept.messages.count >= limit {
-                let tick = touch(conversationID, in: &s)
-                s.kept[conversationID]?.tick = tick
-                s.hits += 1
-                return Array(kept.messages.suffix(limit))
-            }
+            if let kept = kept(conversationID, limit: limit, in: &s) { return kept }
             s.misses += 1
             s.reading[conversationID, default: (0, false)].count += 1
             return nil
@@ -122,6 +121,15 @@ public final class RecentHistoryStore: ConversationStore {
             )
         }
         return Array(try read.get().suffix(limit))
+    }
+
+    /// The copy's last `limit` messages when it holds them all, counted as a use and a hit.
+    private func kept(_ conversationID: String, limit: Int, in s: inout State) -> [StoredMessage]? {
+        guard let kept = s.kept[conversationID], kept.whole || kept.messages.count >= limit else { return nil }
+        let tick = touch(conversationID, in: &s)
+        s.kept[conversationID]?.tick = tick
+        s.hits += 1
+        return Array(kept.messages.suffix(limit))
     }
 
     /// Reads answered from memory, and reads that went to the store.
