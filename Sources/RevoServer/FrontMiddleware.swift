@@ -9,7 +9,7 @@ import Logging
 struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let ids: @Sendable () -> String
     let cors: CORSPolicy
-    let limiter: RateLimiter
+    let limiter: RateLimiter<ClientAddress>
     let metrics: RequestMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -76,7 +76,7 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     /// 429 with Retry-After once a client used up its bucket. Health routes are exempt: probes must get through.
     private func limit(_ request: Request, context: Context) throws(APIError) {
         guard !request.uri.path.hasPrefix("/health") else { return }
-        guard let wait = limiter.take(context.remoteAddress?.ipAddress ?? "unknown") else { return }
+        guard let wait = limiter.take(ClientAddress(context.remoteAddress)) else { return }
         let seconds = max(1, Int(wait.seconds.rounded(.up)))
         throw APIError(
             status: .tooManyRequests,

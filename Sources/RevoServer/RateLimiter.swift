@@ -1,23 +1,33 @@
+import DequeModule
 public import RevoCore
 import Synchronization
 
 /// Per-client token buckets: `capacity` requests at once, refilled at `capacity` per `period` (the hardened
 /// original's 100 per minute). At most `maxClients` buckets are kept; the least recently used go first, so a flood
-/// of addresses cannot grow memory.
-public final class RateLimiter: Sendable {
+/// of addresses can grow neither memory nor the work per request.
+public final class RateLimiter<Client: Hashable & Sendable>: Sendable {
     struct Bucket {
         var tokens: Double
         var updated: Duration
+        /// The bucket's last use, to tell its current place in `uses` from stale ones.
+        var tick: UInt64
+    }
+
+    struct State {
+        var buckets: [Client: Bucket] = [:]
+        /// Uses in order, oldest first; one whose tick is not its bucket's is stale and skipped.
+        var uses = Deque<(client: Client, tick: UInt64)>()
+        var tick: UInt64 = 0
     }
 
     public let capacity: Double
     public let period: Duration
     public let maxClients: Int
     private let clock: SystemClock
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let state = Mutex(State())
 
     public init(capacity: Int = 100, per period: Duration = .seconds(60), maxClients: Int = 10_000, clock: SystemClock) {
-        precondition(capacity > 0 && period > .zero, "a rate limit needs a positive capacity and period")
+        precondition(capacity > 0 && period > .zero && maxClients > 0, "a rate limit needs a positive capacity, period and client count")
         self.capacity = Double(capacity)
         self.period = period
         self.maxClients = maxClients
@@ -25,24 +35,48 @@ public final class RateLimiter: Sendable {
     }
 
     /// Takes a token for `client`; nil when allowed, otherwise how long until the next token.
-    public func take(_ client: String) -> Duration? {
+    public func take(_ client: Client) -> Duration? {
         let now = clock.now
         let refillPerSecond = capacity / period.seconds
-        return buckets.withLock { buckets in
-            var bucket = buckets[client] ?? Bucket(tokens: capacity, updated: now)
+        return state.withLock { s in
+            s.tick &+= 1
+            var bucket = s.buckets[client] ?? Bucket(tokens: capacity, updated: now, tick: s.tick)
             bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated).seconds * refillPerSecond)
             bucket.updated = now
-            defer {
-                buckets[client] = bucket
-                if buckets.count > maxClients, let oldest = buckets.min(by: { ($0.value.updated, $0.key) < ($1.value.updated, $1.key) }) {
-                    buckets[oldest.key] = nil
-                }
+            bucket.tick = s.tick
+            let wait: Duration?
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                wait = nil
+            } else {
+                wait = .seconds((1 - bucket.tokens) / refillPerSecond)
             }
-            guard bucket.tokens >= 1 else {
-                return .seconds((1 - bucket.tokens) / refillPerSecond)
-            }
-            bucket.tokens -= 1
-            return nil
+            s.buckets[client] = bucket
+            s.uses.append((client, s.tick))
+            evict(in: &s)
+            return wait
         }
+    }
+
+    /// Drops the least recently used buckets past `maxClients`, and the stale uses before them; compacts the queue
+    /// when stale uses (one client's repeated requests) outnumber the buckets.
+    private func evict(in s: inout State) {
+        while s.buckets.count > maxClients, let oldest = s.uses.popFirst() {
+            if s.buckets[oldest.client]?.tick == oldest.tick { s.buckets[oldest.client] = nil }
+        }
+        while let oldest = s.uses.first, s.buckets[oldest.client]?.tick != oldest.tick {
+            s.uses.removeFirst()
+        }
+        if s.uses.count > 2 * s.buckets.count + 64 {
+            let buckets = s.buckets
+            s.uses = Deque(s.uses.filter { buckets[$0.client]?.tick == $0.tick })
+        }
+    }
+}
+
+extension RateLimiter {
+    /// Buckets kept and uses queued, for tests of the bounds.
+    var sizes: (buckets: Int, uses: Int) {
+        state.withLock { ($0.buckets.count, $0.uses.count) }
     }
 }
