@@ -15,8 +15,7 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let meter = metrics.started(request.method)
-        var failed = false
-        let response = await answer(request, context: context, failed: &failed, next: next)
+        let (response, failed) = await answer(request, context: context, next: next)
         metrics.finished(
             meter,
             endpoint: context.endpointPath ?? "NotFound",
@@ -28,12 +27,12 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         return response
     }
 
+    /// The response, and whether it stands for an error a route threw.
     private func answer(
         _ request: Request,
         context: Context,
-        failed: inout Bool,
         next: (Request, Context) async throws -> Response
-    ) async -> Response {
+    ) async -> (response: Response, failed: Bool) {
         let id = request.headers.value(.requestID).flatMap(Self.sane) ?? ids()
         var context = context
         context.logger[metadataKey: "request"] = .string(id)
@@ -46,21 +45,19 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
             if cors.isPreflight(request) {
                 var response = cors.preflightResponse(origin: origin)
                 response.headers[.requestID] = id
-                return response
+                return (response, false)
             }
             allowedOrigin = origin
         case .rejected(let origin):
             context.logger.warning("CORS origin rejected", metadata: ["origin": "\(origin)", "reason": "\(cors.rejectionReason)"])
             if cors.isPreflight(request) {
-                return respond(
-                    to: request,
-                    with: APIError(status: .forbidden, code: "origin_not_allowed", message: "origin \(origin) is not allowed"),
-                    id: id
-                )
+                let error = APIError(status: .forbidden, code: "origin_not_allowed", message: "origin \(origin) is not allowed")
+                return (respond(to: request, with: error, id: id), false)
             }
         }
 
         var response: Response
+        var failed = false
         do {
             try limit(request, context: context)
             response = try await next(request, context)
@@ -70,7 +67,7 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         }
         if let allowedOrigin { cors.allow(allowedOrigin, on: &response) }
         response.headers[.requestID] = id
-        return response
+        return (response, failed)
     }
 
     /// 429 with Retry-After once a client used up its bucket. Health routes are exempt: probes must get through.

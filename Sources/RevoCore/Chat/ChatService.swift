@@ -244,9 +244,8 @@ public final class ChatService: Sendable {
         )
     }
 
-    /// The prompt: recent history, then relevant memories, then the message.
-    /// The history, the memories and the question, each part after a blank line. Written into one string: a string
-    /// per message, then joined, was 5% of a persisted chat's CPU.
+    /// The prompt: recent history, then relevant memories, then the message, each part after a blank line. Written
+    /// into one string: a string per message, then joined, was 5% of a persisted chat's CPU.
     static func prompt(_ content: String, history: [StoredMessage], memories: [ScoredMemory]) -> String {
         var prompt = ""
         prompt.reserveCapacity(

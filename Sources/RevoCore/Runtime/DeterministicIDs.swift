@@ -33,17 +33,13 @@ public struct DeterministicIDs: Sendable {
 
     /// A short id such as `req-3f9a1c0b2d4e5f60`: a prefix and 64 random bits in hex.
     public mutating func next(prefix: String) -> String {
-        Self.id(prefix, nextBits())
+        nextBits().fixedWidthHex(after: prefix)
     }
 
-    /// The 64 bits of the next short id, to be written by ``id(_:_:)`` outside whatever lock guards this stream.
+    /// The 64 bits of the next short id, so that a caller can write the id outside whatever lock guards this stream.
     mutating func nextBits() -> UInt64 {
         var hash = StableHash(basis: random.next())
         hash.combine(byte: 0)
         return hash.value
-    }
-
-    static func id(_ prefix: String, _ bits: UInt64) -> String {
-        bits.fixedWidthHex(after: prefix)
     }
 }

@@ -10,6 +10,6 @@ public final class IDSource: Sendable {
 
     /// e.g. `mem-3f9a1c0b2d4e5f60`.
     public func next(_ prefix: String) -> String {
-        DeterministicIDs.id(prefix, ids.withLock { $0.nextBits() })
+        ids.withLock { $0.nextBits() }.fixedWidthHex(after: prefix)
     }
 }
