@@ -1,4 +1,3 @@
-import DequeModule
 public import RevoCore
 import Synchronization
 
@@ -9,15 +8,13 @@ public final class RateLimiter<Client: Hashable & Sendable>: Sendable {
     struct Bucket {
         var tokens: Double
         var updated: Duration
-        /// The bucket's last use, to tell its current place in `uses` from stale ones.
+        /// The bucket's last use in `recency`.
         var tick: UInt64
     }
 
     struct State {
         var buckets: [Client: Bucket] = [:]
-        /// Uses in order, oldest first; one whose tick is not its bucket's is stale and skipped.
-        var uses = Deque<(client: Client, tick: UInt64)>()
-        var tick: UInt64 = 0
+        var recency = RecencyQueue<Client>()
     }
 
     public let capacity: Double
@@ -39,11 +36,10 @@ public final class RateLimiter<Client: Hashable & Sendable>: Sendable {
         let now = clock.now
         let refillPerSecond = capacity / period.seconds
         return state.withLock { s in
-            s.tick &+= 1
-            var bucket = s.buckets[client] ?? Bucket(tokens: capacity, updated: now, tick: s.tick)
+            var bucket = s.buckets[client] ?? Bucket(tokens: capacity, updated: now, tick: 0)
             bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated).seconds * refillPerSecond)
             bucket.updated = now
-            bucket.tick = s.tick
+            bucket.tick = s.recency.use(client, of: s.buckets, tick: \.tick)
             let wait: Duration?
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
@@ -52,24 +48,10 @@ public final class RateLimiter<Client: Hashable & Sendable>: Sendable {
                 wait = .seconds((1 - bucket.tokens) / refillPerSecond)
             }
             s.buckets[client] = bucket
-            s.uses.append((client, s.tick))
-            evict(in: &s)
+            while s.buckets.count > maxClients, let oldest = s.recency.popOldest(of: s.buckets, tick: \.tick) {
+                s.buckets[oldest] = nil
+            }
             return wait
-        }
-    }
-
-    /// Drops the least recently used buckets past `maxClients`, and the stale uses before them; compacts the queue
-    /// when stale uses (one client's repeated requests) outnumber the buckets.
-    private func evict(in s: inout State) {
-        while s.buckets.count > maxClients, let oldest = s.uses.popFirst() {
-            if s.buckets[oldest.client]?.tick == oldest.tick { s.buckets[oldest.client] = nil }
-        }
-        while let oldest = s.uses.first, s.buckets[oldest.client]?.tick != oldest.tick {
-            s.uses.removeFirst()
-        }
-        if s.uses.count > 2 * s.buckets.count + 64 {
-            let buckets = s.buckets
-            s.uses = Deque(s.uses.filter { buckets[$0.client]?.tick == $0.tick })
         }
     }
 }
@@ -77,6 +59,6 @@ public final class RateLimiter<Client: Hashable & Sendable>: Sendable {
 extension RateLimiter {
     /// Buckets kept and uses queued, for tests of the bounds.
     var sizes: (buckets: Int, uses: Int) {
-        state.withLock { ($0.buckets.count, $0.uses.count) }
+        state.withLock { ($0.buckets.count, $0.recency.count) }
     }
 }

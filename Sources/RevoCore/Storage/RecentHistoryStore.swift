@@ -1,4 +1,3 @@
-import DequeModule
 import Synchronization
 
 /// A conversation store with the recent messages of recent conversations kept in process: a chat that continues a
@@ -24,9 +23,7 @@ public final class RecentHistoryStore: ConversationStore {
 
     struct State {
         var kept: [String: Kept] = [:]
-        /// Uses in order, oldest first; an entry whose tick is not the kept one's is stale and skipped.
-        var uses = Deque<(conversationID: String, tick: UInt64)>()
-        var tick: UInt64 = 0
+        var recency = RecencyQueue<String>()
         var bytes = 0
         /// Appends under way per conversation.
         var appending: [String: Int] = [:]
@@ -139,7 +136,7 @@ public final class RecentHistoryStore: ConversationStore {
 
     /// Uses waiting in the eviction queue, current or stale.
     var queuedUses: Int {
-        state.withLock { $0.uses.count }
+        state.withLock { $0.recency.count }
     }
 
     /// Conversation ids in first-seen order (no set: its order would vary by process).
@@ -193,22 +190,15 @@ public final class RecentHistoryStore: ConversationStore {
         let tick = touch(id, in: &s)
         s.kept[id] = Kept(messages: messages, whole: whole, bytes: bytes, tick: tick)
         s.bytes += bytes
-        while s.bytes > byteBudget, let oldest = s.uses.popFirst() {
-            if s.kept[oldest.conversationID]?.tick == oldest.tick { _ = take(oldest.conversationID, in: &s) }
+        while s.bytes > byteBudget, let oldest = s.recency.popOldest(of: s.kept, tick: \.tick) {
+            _ = take(oldest, in: &s)
         }
     }
 
-    /// Records a use of `id` and returns its tick, for the kept entry to carry.
+    /// Records a use of `id` and returns its tick, for the kept entry to carry. Reads alone (every provider failing,
+    /// so no append follows) grow the queue no more than appends do.
     private func touch(_ id: String, in s: inout State) -> UInt64 {
-        s.tick += 1
-        s.uses.append((id, s.tick))
-        // Uses of entries touched again or dropped linger in the queue: reads alone (every provider failing, so no
-        // append follows) must not grow it without bound either.
-        if s.uses.count > 4 * max(16, s.kept.count) {
-            let current = s.tick
-            s.uses = Deque(s.uses.filter { $0.tick == current || s.kept[$0.conversationID]?.tick == $0.tick })
-        }
-        return s.tick
+        s.recency.use(id, of: s.kept, tick: \.tick)
     }
 
     /// An entry's table slot, its array and its place in the use queue, roughly.
