@@ -39,7 +39,9 @@ public final class RateLimiter<Client: Hashable & Sendable>: Sendable {
             var bucket = s.buckets[client] ?? Bucket(tokens: capacity, updated: now, tick: 0)
             bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated).seconds * refillPerSecond)
             bucket.updated = now
-            bucket.tick = s.recency.use(client, of: s.buckets, tick: \.tick)
+            // Closures, not `\.tick`: a key path into a generic type is instantiated by the runtime on every call
+            // (≈ 2% of a persisted chat's CPU under perf).
+            bucket.tick = s.recency.use(client, of: s.buckets, tick: { $0.tick })
             let wait: Duration?
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
@@ -48,7 +50,7 @@ public final class RateLimiter<Client: Hashable & Sendable>: Sendable {
                 wait = .seconds((1 - bucket.tokens) / refillPerSecond)
             }
             s.buckets[client] = bucket
-            while s.buckets.count > maxClients, let oldest = s.recency.popOldest(of: s.buckets, tick: \.tick) {
+            while s.buckets.count > maxClients, let oldest = s.recency.popOldest(of: s.buckets, tick: { $0.tick }) {
                 s.buckets[oldest] = nil
             }
             return wait

@@ -190,7 +190,7 @@ public final class RecentHistoryStore: ConversationStore {
         let tick = touch(id, in: &s)
         s.kept[id] = Kept(messages: messages, whole: whole, bytes: bytes, tick: tick)
         s.bytes += bytes
-        while s.bytes > byteBudget, let oldest = s.recency.popOldest(of: s.kept, tick: \.tick) {
+        while s.bytes > byteBudget, let oldest = s.recency.popOldest(of: s.kept, tick: { $0.tick }) {
             _ = take(oldest, in: &s)
         }
     }
@@ -198,7 +198,7 @@ public final class RecentHistoryStore: ConversationStore {
     /// Records a use of `id` and returns its tick, for the kept entry to carry. Reads alone (every provider failing,
     /// so no append follows) grow the queue no more than appends do.
     private func touch(_ id: String, in s: inout State) -> UInt64 {
-        s.recency.use(id, of: s.kept, tick: \.tick)
+        s.recency.use(id, of: s.kept, tick: { $0.tick })
     }
 
     /// An entry's table slot, its array and its place in the use queue, roughly.
