@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import RevoCore
-import RevoDrivers
 import Testing
+
+@testable import RevoDrivers
 
 @Suite("SQLite stores")
 struct SQLiteStoreTests {
@@ -146,7 +147,58 @@ struct SQLiteStoreTests {
             // Opening again runs no migration twice.
             _ = try SQLiteDatabase(path: path).pool()
             let applied = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") }
-            #expect(applied == 1)
+            #expect(applied == 2)
+        }
+    }
+
+    @Test("a v1 file's messages are chained on upgrade: history reads as before, and appends continue each conversation")
+    func upgradeFromV1() async throws {
+        try await Self.withDatabase { path in
+            let old = try DatabasePool(path: path)
+            try SQLiteSchema.migrator.migrate(old, upTo: SQLiteSchema.initial)
+            try await old.write { db in
+                for conversation in ["a", "b", "empty"] {
+                    try db.execute(sql: "INSERT INTO conversations VALUES (?, 0, 0)", arguments: [conversation])
+                }
+                // Interleaved, as concurrent chats write them.
+                for (i, conversation) in ["a", "b", "a", "a", "b"].enumerated() {
+                    try db.execute(
+                        sql: "INSERT INTO messages (id, conversation_id, role, content, created_at_ns) VALUES (?, ?, 'user', ?, ?)",
+                        arguments: ["\(conversation)\(i)", conversation, "text \(i)", i]
+                    )
+                }
+            }
+            try old.close()
+
+            let store = SQLiteConversationStore(database: SQLiteDatabase(path: path))
+            #expect(try await store.messages(conversationID: "a", limit: 10).map(\.id) == ["a0", "a2", "a3"])
+            #expect(try await store.messages(conversationID: "a", limit: 2).map(\.id) == ["a2", "a3"])
+            #expect(try await store.messages(conversationID: "b", limit: 10).map(\.content) == ["text 1", "text 4"])
+            #expect(try await store.messages(conversationID: "empty", limit: 10).isEmpty)
+            try await store.append(StoredMessage(id: "a5", conversationID: "a", role: .assistant, content: "new", createdAt: .seconds(5)))
+            try await store.append(StoredMessage(id: "e1", conversationID: "empty", role: .user, content: "first", createdAt: .seconds(6)))
+            #expect(try await store.messages(conversationID: "a", limit: 3).map(\.id) == ["a2", "a3", "a5"])
+            #expect(try await store.messages(conversationID: "b", limit: 10).map(\.id) == ["b1", "b4"])
+            #expect(try await store.messages(conversationID: "empty", limit: 10).map(\.id) == ["e1"])
+        }
+    }
+
+    @Test("a resend keeps its message's place, even under another conversation's id, and limits of 0 and 1 read nothing and the latest")
+    func chainEdges() async throws {
+        try await Self.withDatabase { path in
+            let store = SQLiteConversationStore(database: SQLiteDatabase(path: path))
+            try await store.append(contentsOf: [
+                StoredMessage(id: "x1", conversationID: "x", role: .user, content: "one", createdAt: .seconds(1)),
+                StoredMessage(id: "y1", conversationID: "y", role: .user, content: "one", createdAt: .seconds(1)),
+                StoredMessage(id: "x2", conversationID: "x", role: .assistant, content: "two", createdAt: .seconds(2)),
+            ])
+            // The id is x's: the message stays in x, edited, and y's history does not grow.
+            try await store.append(StoredMessage(id: "x1", conversationID: "y", role: .user, content: "edited", createdAt: .seconds(3)))
+            #expect(try await store.messages(conversationID: "x", limit: 10).map(\.content) == ["edited", "two"])
+            #expect(try await store.messages(conversationID: "y", limit: 10).map(\.id) == ["y1"])
+            #expect(try await store.messages(conversationID: "x", limit: 0).isEmpty)
+            #expect(try await store.messages(conversationID: "x", limit: -1).isEmpty)
+            #expect(try await store.messages(conversationID: "x", limit: 1).map(\.id) == ["x2"])
         }
     }
 

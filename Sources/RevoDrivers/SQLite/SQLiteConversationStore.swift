@@ -37,7 +37,8 @@ public struct SQLiteConversationStore: ConversationStore {
             )
             let row = try db.cachedStatement(
                 sql: """
-                    INSERT INTO messages (id, conversation_id, role, content, provider, created_at_ns) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO messages (id, conversation_id, prev_seq, role, content, provider, created_at_ns)
+                    VALUES (?1, ?2, (SELECT last_seq FROM conversations WHERE id = ?2), ?3, ?4, ?5, ?6)
                     ON CONFLICT(id) DO UPDATE SET content = excluded.content, provider = excluded.provider
                     """
             )
@@ -75,11 +76,16 @@ public struct SQLiteConversationStore: ConversationStore {
             // every row and column (1.4% of a persisted chat's CPU under perf), and fetching all rows copies each.
             let rows = try Row.fetchCursor(
                 db.cachedStatement(
+                    // The conversation's latest messages, newest first along the chain (schema v2), then in order.
                     sql: """
-                        SELECT id, conversation_id, role, content, provider, created_at_ns FROM (
-                            SELECT seq, id, conversation_id, role, content, provider, created_at_ns FROM messages
-                            WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?
-                        ) ORDER BY seq
+                        WITH RECURSIVE chain(seq, n) AS (
+                            SELECT last_seq, 1 FROM conversations WHERE id = ?1 AND last_seq IS NOT NULL AND ?2 > 0
+                            UNION ALL
+                            SELECT messages.prev_seq, chain.n + 1 FROM chain JOIN messages ON messages.seq = chain.seq
+                            WHERE messages.prev_seq IS NOT NULL AND chain.n < ?2
+                        )
+                        SELECT id, conversation_id, role, content, provider, created_at_ns
+                        FROM chain JOIN messages ON messages.seq = chain.seq ORDER BY messages.seq
                         """
                 ),
                 arguments: [conversationID, max(0, limit)]
