@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// JSON in and out with the API's conventions: snake_case keys, sorted output, and decoding errors that say what is
@@ -68,9 +69,14 @@ enum JSONBody {
     }
 
     /// JSON written already (by a ``JSONObjectWriter``).
-    static func response(json: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
+    /// `headers` follow the content type and length. The list is built at its final size, with room for the request
+    /// id added after it: every growth of it, and Response's own set of the length on a shared copy, allocated.
+    static func response(json: [UInt8], status: HTTPResponse.Status = .ok, headers: [HTTPField] = []) -> Response {
+        var fields = HTTPFields()
+        fields.reserveCapacity(headers.count + 3)
+        fields.append(HTTPField(name: .contentType, value: "application/json; charset=utf-8"))
+        fields.append(HTTPField(name: .contentLength, value: String(json.count)))
+        fields.append(contentsOf: headers)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 

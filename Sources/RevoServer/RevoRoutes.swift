@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import RevoCore
 
@@ -74,8 +75,8 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         return JSONBody.response(
             json: ChatAnswer(reply).json,
             headers: [
-                .revoProvider: reply.provider.rawValue,
-                .revoAttempted: reply.trace.attempted.map(\.rawValue).joined(separator: ","),
+                HTTPField(name: .revoProvider, value: reply.provider.rawValue),
+                HTTPField(name: .revoAttempted, value: reply.trace.attempted.map(\.rawValue).joined(separator: ",")),
             ]
         )
     }

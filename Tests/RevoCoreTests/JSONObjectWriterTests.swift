@@ -26,7 +26,7 @@ struct JSONObjectWriterTests {
         writer.field("c", sample.c)
         writer.field("d", sample.d)
         writer.field("e", sample.e)
-        return writer.text
+        return writer.finishedText()
     }
 
     @Test(
@@ -64,8 +64,8 @@ struct JSONObjectWriterTests {
         var writer = JSONObjectWriter()
         writer.field("x", Double.nan)
         writer.field("y", -Double.infinity)
-        #expect(writer.text == #"{"x":null,"y":null}"#)
-        #expect(try JSONSerialization.jsonObject(with: Data(writer.text.utf8)) is [String: Any])
+        #expect(writer.finishedText() == #"{"x":null,"y":null}"#)
+        #expect(try JSONSerialization.jsonObject(with: Data(writer.finishedText().utf8)) is [String: Any])
     }
 
     @Test("arrays of objects, empty or not, nest as JSONEncoder nests them")
@@ -86,7 +86,7 @@ struct JSONObjectWriterTests {
         }
         writer.field("items", objects: outer.items, write)
         writer.field("none", objects: outer.none, write)
-        #expect(writer.text == String(decoding: try Self.encoder.encode(outer), as: UTF8.self))
+        #expect(writer.finishedText() == String(decoding: try Self.encoder.encode(outer), as: UTF8.self))
     }
 }
 

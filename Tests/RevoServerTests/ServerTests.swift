@@ -135,6 +135,11 @@ struct ServerTests {
                 #expect((body["trace"] as? [[String: Any]])?.first?.keys.sorted() == ["duration_ms", "outcome", "provider", "retry"])
                 #expect(response.headers[HTTPField.Name("x-revo-provider")!] == "openai")
                 #expect(response.headers[HTTPField.Name("x-revo-attempted")!] == "openai")
+                // The route writes the length itself: one of each field, the length the body's.
+                #expect(response.headers[.contentLength] == String(response.body.readableBytes))
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                let names = response.headers.map(\.name.canonicalName)
+                #expect(names.count == Set(names).count, "no field twice: \(names)")
             }
         }
         await system.shutdown()

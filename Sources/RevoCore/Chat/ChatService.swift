@@ -44,13 +44,14 @@ public final class ChatService: Sendable {
 
         /// What `JSONEncoder` with sorted keys writes, by hand: encoding it was a tenth of a chat request's cost.
         var json: String {
-            var writer = JSONObjectWriter(capacity: 112 + content.utf8.count)
+            // Room for the keys, the two integers at their longest and the strings, so it never grows.
+            var writer = JSONObjectWriter(capacity: 112 + content.utf8.count + provider.rawValue.utf8.count + providerKind.rawValue.utf8.count)
             writer.field("content", content)
             writer.field("provider", provider.rawValue)
             writer.field("providerKind", providerKind.rawValue)
             writer.field("storedAt", Int(storedAt))
             writer.field("tokensUsed", tokensUsed)
-            return writer.text
+            return writer.finishedText()
         }
 
         func isFresh(at now: Duration, ttl: Duration) -> Bool {

@@ -386,9 +386,10 @@ public final class ModelManager: Sendable {
         let deadline = min(start + policy.requestDeadline, request.deadline ?? .seconds(Int64.max / 2))
         var trace = DecisionTrace()
         var requiredContext = request.requiredContext
-        var queue = chain
+        // A slice: taking candidates off its front moves its start instead of copying the chain.
+        var queue = chain[...]
         if let preferred = request.preferredProvider, let index = queue.firstIndex(of: preferred) {
-            queue.insert(queue.remove(at: index), at: 0)
+            queue.insert(queue.remove(at: index), at: queue.startIndex)
         }
         var forced: [ProviderID] = []
         var calledProviders: [ProviderID] = []

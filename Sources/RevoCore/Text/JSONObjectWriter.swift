@@ -30,12 +30,18 @@ public struct JSONObjectWriter: Sendable {
         // Digits written in place: `String(value)` allocated a string for every number of every answer.
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        let start = bytes.count
+        var low = bytes.count
         repeat {
             bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10))
             magnitude /= 10
         } while magnitude > 0
-        bytes[start...].reverse()
+        // Swapped in place: `bytes[start...].reverse()` copied the whole buffer through a slice (an allocation per number).
+        var high = bytes.count - 1
+        while low < high {
+            bytes.swapAt(low, high)
+            low += 1
+            high -= 1
+        }
     }
 
     /// A non-finite number, which JSON cannot hold, is written as null.
@@ -59,26 +65,47 @@ public struct JSONObjectWriter: Sendable {
     /// A nested object, written by `write` in place.
     public mutating func field(_ key: StaticString, object write: (inout JSONObjectWriter) -> Void) {
         self.key(key)
-        var object = JSONObjectWriter(continuing: bytes, escapesSlashes: escapesSlashes)
-        bytes = []
+        var object = JSONObjectWriter(continuing: &bytes, escapesSlashes: escapesSlashes)
         write(&object)
         bytes = object.finished()
     }
 
-    /// An array of objects, each written by `write` in place.
+    /// An array of objects, each written by `write` in place. Inlinable so that it is specialized where it is called:
+    /// run generically, its iterator boxed every element (an allocation per object).
+    @inlinable
     public mutating func field<Element>(_ key: StaticString, objects: some Sequence<Element>, _ write: (inout JSONObjectWriter, Element) -> Void) {
-        self.key(key)
-        bytes.append(UInt8(ascii: "["))
+        openArray(key)
         var first = true
         for element in objects {
-            if !first { bytes.append(UInt8(ascii: ",")) }
+            var object = openObject(first: first)
             first = false
-            // The element's writer takes over this buffer and hands it back: no buffer of its own per object.
-            var object = JSONObjectWriter(continuing: bytes, escapesSlashes: escapesSlashes)
-            bytes = []
             write(&object, element)
-            bytes = object.finished()
+            close(object)
         }
+        closeArray()
+    }
+
+    @usableFromInline
+    mutating func openArray(_ key: StaticString) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "["))
+    }
+
+    /// A writer for the array's next object, which takes this buffer over until ``close(_:)`` hands it back: no buffer
+    /// of its own per object.
+    @usableFromInline
+    mutating func openObject(first: Bool) -> JSONObjectWriter {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        return JSONObjectWriter(continuing: &bytes, escapesSlashes: escapesSlashes)
+    }
+
+    @usableFromInline
+    mutating func close(_ object: consuming JSONObjectWriter) {
+        bytes = object.finished()
+    }
+
+    @usableFromInline
+    mutating func closeArray() {
         bytes.append(UInt8(ascii: "]"))
     }
 
@@ -88,10 +115,16 @@ public struct JSONObjectWriter: Sendable {
         return bytes
     }
 
-    public var text: String { String(decoding: finished(), as: UTF8.self) }
+    /// The object's text, closed. Consuming, like ``finished()``: closing a copy would copy the buffer.
+    public consuming func finishedText() -> String {
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
-    private init(continuing bytes: [UInt8], escapesSlashes: Bool) {
-        self.bytes = bytes
+    /// Takes `bytes` over, leaving it empty: moved, not shared, so the first append does not copy the buffer.
+    private init(continuing bytes: inout [UInt8], escapesSlashes: Bool) {
+        self.bytes = []
+        swap(&self.bytes, &bytes)
         self.bytes.append(UInt8(ascii: "{"))
         self.escapesSlashes = escapesSlashes
     }
