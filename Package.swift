@@ -164,7 +164,17 @@ let package = Package(
         ),
         .testTarget(name: "RevoCoreTests", dependencies: ["RevoCore", "RevoSim"], swiftSettings: swiftSettings),
         .testTarget(name: "RevoSimTests", dependencies: ["RevoSim"], swiftSettings: swiftSettings),
-        .testTarget(name: "RevoScenariosTests", dependencies: ["RevoScenarios", "RevoFaultProxy"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RevoScenariosTests",
+            dependencies: [
+                "RevoScenarios",
+                "RevoFaultProxy",
+                "RevoServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RevoServerTests",
             dependencies: [

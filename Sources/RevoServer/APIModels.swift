@@ -13,7 +13,17 @@ struct ChatBody: Sendable, JSONObjectDecodable {
     var sessionId: String?
     var messageId: String?
 
+    static let fields = [
+        "content", "system_prompt", "max_tokens", "temperature", "provider", "conversation_id", "use_memory", "session_id", "message_id",
+    ]
+
     init(_ object: JSONObject) throws(APIError) {
+        try object.allowOnly(Self.fields)
+        try self.init(checked: object)
+    }
+
+    /// The fields of an object whose members were checked already (a WebSocket `chat` also has its `type`).
+    init(checked object: JSONObject) throws(APIError) {
         content = try object.requiredString("content")
         systemPrompt = try object.string("system_prompt")
         maxTokens = try object.int("max_tokens")
@@ -158,6 +168,28 @@ struct HealthAnswer: Encodable, Sendable {
     }
 }
 
+extension HealthAnswer {
+    /// What `JSONEncoder` with snake_case and sorted keys writes for it (a test compares them): a monitor polls it.
+    var json: [UInt8] {
+        var writer = JSONObjectWriter(capacity: 512)
+        writer.field("available_providers", strings: availableProviders)
+        writer.field("live", live)
+        writer.field("not_ready_because", strings: notReadyBecause)
+        writer.field("ready", ready)
+        writer.field("services") { object in
+            for name in services.keys.sorted() {
+                let service = services[name]!
+                object.field(named: name) { entry in
+                    entry.field("reasons", strings: service.reasons)
+                    entry.field("status", service.status)
+                }
+            }
+        }
+        writer.field("status", status)
+        return writer.finished()
+    }
+}
+
 /// `GET /api/models` answer.
 struct ModelsAnswer: Encodable, Sendable {
     struct Provider: Encodable, Sendable {
@@ -226,23 +258,46 @@ struct ModelsAnswer: Encodable, Sendable {
 
 /// `POST /api/memory/store` body and answer: where the write is durable (`primary`, or `outbox` while the store is
 /// down; replayed later).
-struct MemoryStoreBody: Decodable, Sendable {
+struct MemoryStoreBody: Sendable, JSONObjectDecodable {
     var content: String
     var type: String?
     var sessionId: String?
+
+    init(_ object: JSONObject) throws(APIError) {
+        try object.allowOnly(["content", "type", "session_id"])
+        content = try object.requiredString("content")
+        type = try object.string("type")
+        sessionId = try object.string("session_id")
+    }
 }
 
 struct MemoryStoreAnswer: Encodable, Sendable {
     var id: String
     var durability: String
+
+    /// What `JSONEncoder` with sorted keys writes for it (a test compares them).
+    var json: [UInt8] {
+        var writer = JSONObjectWriter(capacity: 64 + id.utf8.count)
+        writer.field("durability", durability)
+        writer.field("id", id)
+        return writer.finished()
+    }
 }
 
 /// `POST /api/memory/query` body and answer.
-struct MemoryQueryBody: Decodable, Sendable {
+struct MemoryQueryBody: Sendable, JSONObjectDecodable {
     var query: String
     var type: String?
     var sessionId: String?
     var limit: Int?
+
+    init(_ object: JSONObject) throws(APIError) {
+        try object.allowOnly(["query", "type", "session_id", "limit"])
+        query = try object.requiredString("query")
+        type = try object.string("type")
+        sessionId = try object.string("session_id")
+        limit = try object.int("limit")
+    }
 }
 
 struct MemoryQueryAnswer: Encodable, Sendable {
@@ -257,10 +312,25 @@ struct MemoryQueryAnswer: Encodable, Sendable {
     var memories: [Memory]
     var queryTimeMs: Double
     var servedBy: String
+
+    /// What `JSONEncoder` with snake_case and sorted keys writes for it (a test compares them).
+    var json: [UInt8] {
+        var writer = JSONObjectWriter(capacity: 96 + memories.reduce(0) { $0 + 96 + $1.content.utf8.count })
+        writer.field("memories", objects: memories) { object, memory in
+            object.field("content", memory.content)
+            object.field("id", memory.id)
+            object.field("score", memory.score)
+            object.field("similarity", memory.similarity)
+            object.field("type", memory.type)
+        }
+        writer.field("query_time_ms", queryTimeMs)
+        writer.field("served_by", servedBy)
+        return writer.finished()
+    }
 }
 
 /// `POST /engines/execute` body, in the original coordinator's shape.
-struct EngineBody: Decodable, Sendable {
+struct EngineBody: Sendable, JSONObjectDecodable {
     var taskId: String?
     var taskType: String?
     var description: String
@@ -269,6 +339,18 @@ struct EngineBody: Decodable, Sendable {
     var requiredEngines: [String]?
     var strategy: String?
     var timeoutSeconds: Double?
+
+    init(_ object: JSONObject) throws(APIError) {
+        try object.allowOnly(["task_id", "task_type", "description", "input", "complexity", "required_engines", "strategy", "timeout_seconds"])
+        taskId = try object.string("task_id")
+        taskType = try object.string("task_type")
+        description = try object.requiredString("description")
+        input = try object.string("input")
+        complexity = try object.string("complexity")
+        requiredEngines = try object.strings("required_engines")
+        strategy = try object.string("strategy")
+        timeoutSeconds = try object.double("timeout_seconds")
+    }
 }
 
 struct EngineAnswer: Encodable, Sendable {

@@ -2,15 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// JSON in and out with the API's conventions: snake_case keys, sorted output, and decoding errors that say what is
-/// wrong — 400 for a body that is not JSON, 422 naming the field for a wrong or missing value, 413 past the limit.
+/// JSON in and out with the API's conventions: snake_case keys, sorted output, and reading errors that say what is
+/// wrong — 400 for a body that is not JSON, 422 naming the field for a wrong, missing or unknown member, 413 past the
+/// limit.
 enum JSONBody {
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
-
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -38,29 +33,6 @@ enum JSONBody {
         return buffer
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        let buffer = try await body(of: request, limit: limit)
-        do {
-            return try decoder.decode(T.self, from: Data(buffer: buffer))
-        } catch let DecodingError.typeMismatch(expected, context) {
-            let field = path(context.codingPath)
-            throw APIError(status: .unprocessableContent, code: "invalid_field", message: "\(field): expected \(describe(expected))", field: field)
-        } catch let DecodingError.valueNotFound(expected, context) {
-            let field = path(context.codingPath)
-            throw APIError(
-                status: .unprocessableContent,
-                code: "invalid_field",
-                message: "\(field): expected \(describe(expected)), got null",
-                field: field
-            )
-        } catch let DecodingError.keyNotFound(key, context) {
-            let field = path(context.codingPath + [key])
-            throw APIError(status: .unprocessableContent, code: "missing_field", message: "\(field): required", field: field)
-        } catch {
-            throw APIError(status: .badRequest, code: "malformed_json", message: "the body is not valid JSON")
-        }
-    }
-
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
@@ -78,41 +50,5 @@ enum JSONBody {
         fields.append(HTTPField(name: .contentLength, value: String(json.count)))
         fields.append(contentsOf: headers)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json)))
-    }
-
-    /// `max_tokens`, `messages[2].content`: the wire names.
-    static func path(_ keys: [any CodingKey]) -> String {
-        var text = ""
-        for key in keys {
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += (text.isEmpty ? "" : ".") + snakeCase(key.stringValue)
-            }
-        }
-        return text.isEmpty ? "body" : text
-    }
-
-    static func snakeCase(_ name: String) -> String {
-        var out = ""
-        for character in name {
-            if character.isUppercase {
-                out += "_" + character.lowercased()
-            } else {
-                out.append(character)
-            }
-        }
-        return out
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type: "a whole number"
-        case is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [String].Type: "a list of strings"
-        default: "a value of type \(type)"
-        }
     }
 }

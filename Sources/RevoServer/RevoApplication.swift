@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var requestsPerMinute: Int
     public var webSocket: WebSocketSettings
 
+    /// The origins a development frontend is served from (React's and Vite's dev servers), allowed when none are given.
+    public static let developmentOrigins = ["http://localhost:3000", "http://localhost:5173"]
+
     public init(
         host: String = "127.0.0.1",
         port: Int = 8000,
@@ -41,6 +44,7 @@ public enum RevoApplication {
         authentication: Authentication,
         configuration: ServerConfiguration,
         clock: SystemClock,
+        starter: any TaskStarter = ConcurrentTaskStarter(),
         metrics: ServerMetrics = ServerMetrics()
     ) -> Router<RevoRequestContext> {
         let router = Router(context: RevoRequestContext.self)
@@ -55,7 +59,13 @@ public enum RevoApplication {
         RevoRoutes<RevoRequestContext>(system: system, tokens: authentication.tokens, bodyLimit: configuration.bodyLimit, metrics: metrics)
             .register(on: router)
         AuthRoutes<RevoRequestContext>(auth: authentication, ids: system.ids, clock: clock, bodyLimit: configuration.bodyLimit).register(on: router)
-        ChatSocket<RevoRequestContext>(system: system, tokens: authentication.tokens, settings: configuration.webSocket).register(on: router)
+        ChatSocket<RevoRequestContext>(
+            system: system,
+            tokens: authentication.tokens,
+            settings: configuration.webSocket,
+            clock: clock,
+            starter: starter
+        ).register(on: router)
         return router
     }
 

@@ -11,7 +11,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
     let metrics: ServerMetrics
 
     func register(on router: Router<Context>) {
-        router.get("/health") { _, _ in try JSONBody.response(HealthAnswer(await system.health())) }
+        router.get("/health") { _, _ in JSONBody.response(json: HealthAnswer(await system.health()).json) }
         // Liveness is the process itself: no round trip to any dependency (that is readiness's job).
         router.get("/health/live") { _, _ in
             let live = system.phase != .stopped
@@ -99,7 +99,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
             // Durable nowhere: nothing was acknowledged, so the client may retry.
             throw APIError(status: .serviceUnavailable, code: "memory_unavailable", message: "memory store unavailable: \(error)", retryAfter: 5)
         }
-        return try JSONBody.response(MemoryStoreAnswer(id: receipt.id, durability: receipt.durability.rawValue), status: .created)
+        return JSONBody.response(json: MemoryStoreAnswer(id: receipt.id, durability: receipt.durability.rawValue).json, status: .created)
     }
 
     private func memoryQuery(_ request: Request, context: Context) async throws -> Response {
@@ -117,14 +117,14 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         } catch {
             throw APIError(error)
         }
-        return try JSONBody.response(
-            MemoryQueryAnswer(
+        return JSONBody.response(
+            json: MemoryQueryAnswer(
                 memories: result.memories.map {
                     .init(id: $0.entry.id, content: $0.entry.content, type: $0.entry.type, similarity: $0.similarity, score: $0.score)
                 },
                 queryTimeMs: result.queryTime.seconds * 1_000,
                 servedBy: result.servedBy.rawValue
-            )
+            ).json
         )
     }
 

@@ -6,8 +6,11 @@ import RevoSim
 struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
-        abstract: "Measure overheads on this machine: RevoCore with zero-latency fakes, the fault proxy, the bare-server baseline.",
-        subcommands: [CoreBenchmarkCommand.self, APIBenchmarkCommand.self, BareServerCommand.self, ProxyBenchmarkCommand.self]
+        abstract:
+            "Measure on this machine: the simulation's speed, RevoCore with zero-latency fakes, the API in process, the fault proxy, the bare-server baseline.",
+        subcommands: [
+            SimBenchmarkCommand.self, CoreBenchmarkCommand.self, APIBenchmarkCommand.self, BareServerCommand.self, ProxyBenchmarkCommand.self,
+        ]
     )
 }
 

@@ -129,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         let fromEnvironment =
             ProcessEnvironment.value("REVO_ALLOWED_ORIGINS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
         let origins = allowedOrigins + fromEnvironment
-        return origins.isEmpty ? ["http://localhost:3000", "http://localhost:5173"] : origins
+        return origins.isEmpty ? ServerConfiguration.developmentOrigins : origins
     }
 
     private func resolvedDatabase() throws -> DatabaseLocation {

@@ -5,6 +5,31 @@ import Testing
 
 @Suite("Memory: embeddings, recall ranking, capacity")
 struct MemoryRecallTests {
+    @Test("ASCII text read by bytes embeds exactly as read by characters")
+    func bytewiseEmbedding() {
+        let embedding = HashedEmbedding()
+        var random = SeededRandom(seed: 9)
+        let alphabet = Array("abcXYZ019 ,.-_!?\t\n'\"")
+        var texts = ["", "a", "I", "x2", "Hello, World! x2", "  leading and trailing  ", "[12] about rate-limits: how the API-keys work?"]
+        for _ in 0..<300 {
+            texts.append(String((0..<Int(random.next() % 60)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+        }
+        for text in texts {
+            #expect(embedding.embed(text, bytewise: true) == embedding.embed(text, bytewise: false), "\(text)")
+        }
+    }
+
+    @Test("the eight-lane dot product is the sum of the products, for every length")
+    func dotProduct() {
+        for count in [0, 1, 7, 8, 9, 31, 256] {
+            let a = (0..<count).map { Float($0 % 5) - 2 }
+            let b = (0..<count).map { Float($0 % 3) + 0.5 }
+            let expected = zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            let dot = a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { HashedEmbedding.dot(a, $0) } }
+            #expect(dot == expected, "length \(count)")
+        }
+    }
+
     @Test("embeddings are deterministic, normalised, and similar texts score higher than unrelated ones")
     func embeddings() {
         let embedding = HashedEmbedding()

@@ -38,6 +38,15 @@ struct GateCanFailTests {
         Breakage(scenario: "redis-outage", broken: "a cache timeout of 30 s", failingCheck: "latency{route:memory_recall}: p(99) < 1s") {
             $0.system.cacheTimeout = .seconds(30)
         },
+        Breakage(scenario: "redis-outage", broken: "no reply cache", failingCheck: "requests{route:chat_stateless,cache:hit}: count > 0") {
+            $0.system.replyCache = false
+        },
+        Breakage(scenario: "all-providers-down", broken: "no stale replies", failingCheck: "requests{route:chat_stateless,cache:stale}: count > 0") {
+            $0.system.staleReplies = false
+        },
+        Breakage(scenario: "frontend-integration", broken: "no allowed origin", failingCheck: "probe cors-preflight-allowed-origin") {
+            $0.system.allowedOrigins = []
+        },
         Breakage(scenario: "postgres-outage", broken: "no durable outbox", failingCheck: "no acknowledged memory write lost") {
             $0.system.outboxEnabled = false
         },

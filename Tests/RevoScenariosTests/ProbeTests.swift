@@ -41,13 +41,10 @@ struct ProbeTests {
         #expect(probe.expectBody == ["did you mean"])
     }
 
-    @Test func probesNeedModeLiveAndValidValues() {
-        #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(Self.scenario(mode: nil, check: Self.probe), file: "p.yaml") }
-        do {
-            _ = try ScenarioLoader.parse(Self.scenario(mode: nil, check: Self.probe), file: "p.yaml")
-        } catch {
-            #expect(error.message.contains("is a live-mode check: add 'mode: live' to the scenario"))
-        }
+    @Test func probesRunInEitherModeAndNeedValidValues() throws {
+        // Probes go through the in-process application in sim mode and over loopback in live mode.
+        let scenario = try ScenarioLoader.parse(Self.scenario(mode: nil, check: Self.probe), file: "p.yaml")
+        #expect(!scenario.liveOnly && scenario.probes.count == 1)
         let badToken = Self.probe.replacingOccurrences(of: "token: tampered", with: "token: forged")
         do {
             _ = try ScenarioLoader.parse(Self.scenario(mode: "live", check: badToken), file: "p.yaml")

@@ -26,12 +26,12 @@ struct RunnerTests {
 
     /// Runs the simulation on ``simulations``: a run is seconds of CPU without a suspension point, and on Swift's
     /// cooperative threads (two on a 2-core CI machine) it would hold back every other test's awaits as long.
-    static func report(_ scenario: Scenario, seed: UInt64? = nil) async throws -> ScenarioReport {
+    static func report(_ scenario: Scenario, seed: UInt64? = nil, runner: SimRunner = SimRunner()) async throws -> ScenarioReport {
         try await withCheckedThrowingContinuation { continuation in
             simulations.async {
                 continuation.resume(
                     with: Result {
-                        let run = try SimRunner().run(scenario, seed: seed)
+                        let run = try runner.run(scenario, seed: seed)
                         return ScenarioReport(run: run, checks: CheckEvaluator().evaluate(run))
                     }
                 )

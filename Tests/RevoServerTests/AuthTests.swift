@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import RevoCore
 import RevoServer
+import Synchronization
 import Testing
 
 @Suite("Authentication")
@@ -248,6 +249,48 @@ struct AuthTests {
             try await client.execute(uri: "/auth/register", method: .post, body: Self.credentials("ada", "correct horse")) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect((ServerTests.error(response.body)["message"] as? String)?.contains("disk I/O error") == true)
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("a refresh while the account store is down still renews: the refresh token vouches for the account")
+    func refreshThroughStoreOutage() async throws {
+        /// Up until told otherwise, then down.
+        final class FlakyUsers: UserStore, Sendable {
+            let name = "postgres"
+            let inner = InMemoryUserStore()
+            let down = Mutex(false)
+            func create(_ user: StoredUser) async throws(StoreError) -> UserCreation {
+                if down.withLock({ $0 }) { throw .unavailable("connection refused (PostgreSQL)") }
+                return try await inner.create(user)
+            }
+            func user(named username: String) async throws(StoreError) -> StoredUser? {
+                if down.withLock({ $0 }) { throw .unavailable("connection refused (PostgreSQL)") }
+                return try await inner.user(named: username)
+            }
+            func user(id: String) async throws(StoreError) -> StoredUser? {
+                if down.withLock({ $0 }) { throw .unavailable("connection refused (PostgreSQL)") }
+                return try await inner.user(id: id)
+            }
+        }
+        let users = FlakyUsers()
+        let system = await ServerTests.system()
+        try await Self.app(system, users: users).test(.router) { client in
+            let refresh = try await client.execute(uri: "/auth/register", method: .post, body: Self.credentials("ada", "correct horse")) {
+                ServerTests.json($0.body)["refresh_token"] as? String ?? ""
+            }
+            users.down.withLock { $0 = true }
+            try await client.execute(uri: "/auth/refresh", method: .post, body: ByteBuffer(string: #"{"refresh_token":"\#(refresh)"}"#)) {
+                #expect($0.status == .ok)
+                let body = ServerTests.json($0.body)
+                #expect(body["access_token"] is String)
+                let user = body["user"] as? [String: Any] ?? [:]
+                #expect(user["username"] as? String == "ada" && user["created_at"] == nil)
+            }
+            // A login needs the password's hash, which only the store has: still 503.
+            try await client.execute(uri: "/auth/login", method: .post, body: Self.credentials("ada", "correct horse")) {
+                #expect($0.status == .serviceUnavailable)
             }
         }
         await system.shutdown()

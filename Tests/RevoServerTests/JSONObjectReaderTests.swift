@@ -154,3 +154,96 @@ private struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("JSON values and strict bodies")
+struct JSONValueTests {
+    static func value(_ text: String) throws -> JSONValue {
+        var text = text
+        return try text.withUTF8 { try JSONValue(parsing: UnsafeRawBufferPointer($0)) }
+    }
+
+    @Test("a whole answer is read with its nested arrays and objects, numbers as written")
+    func nested() throws {
+        let answer = try Self.value(
+            #"{"provider":"openai","cost_usd":0.5,"trace":[{"outcome":"skipped","retry":0},{"outcome":"answered","retry":1}],"stale":false}"#
+        )
+        #expect(answer["provider"]?.string == "openai")
+        #expect(answer["cost_usd"]?.double == 0.5 && answer["cost_usd"]?.int == nil)
+        #expect(answer["trace"]?.array?.map { $0["outcome"]?.string } == ["skipped", "answered"])
+        #expect(answer["trace"]?.array?.last?["retry"]?.int == 1)
+        #expect(answer["stale"]?.bool == false && answer["missing"] == nil)
+        #expect(try Self.value("[1, [2, {}]]").array?.count == 2)
+        #expect(throws: JSONObjectReader.SyntaxError.self) { try Self.value(#"{"a": [1, 2,]}"#) }
+    }
+
+    @Test(
+        "a member a body does not have is 422 unknown_field naming it and the field probably meant",
+        arguments: [
+            (#"{"content":"hi","max_token":16}"#, "max_token", "did you mean max_tokens?"),
+            (#"{"content":"hi","colour":"red"}"#, "colour", "allowed: content, system_prompt"),
+        ]
+    )
+    func unknownMember(body: String, field: String, hint: String) throws {
+        var text = body
+        let object = try text.withUTF8 { bytes in try JSONObject(parsing: UnsafeRawBufferPointer(bytes)) }
+        do {
+            _ = try ChatBody(object)
+            Issue.record("an unknown member must be refused")
+        } catch {
+            #expect(error.status == .unprocessableContent && error.code == "unknown_field" && error.field == field)
+            #expect(error.message.hasPrefix("\(field): unknown field") && error.message.contains(hint))
+        }
+    }
+}
+
+@Suite("WebSocket events")
+struct SocketEventTests {
+    @Test("an event's JSON is byte for byte what JSONEncoder with snake_case and sorted keys writes")
+    func sameBytesAsTheEncoder() throws {
+        var token = SocketEvent(type: "token", messageId: "m/1")
+        token.content = "Hello \"there\"\n"
+        var done = SocketEvent(type: "response", messageId: "m1")
+        done.content = "Hello there."
+        done.provider = "openai"
+        done.tokensUsed = 9
+        done.generationTime = 0.41
+        done.attempted = ["llama_local", "openai"]
+        var cut = SocketEvent(type: "interrupted", messageId: "m2")
+        cut.deliveredTokens = 3
+        cut.message = "stream disconnected after 3 tokens"
+        cut.attempted = []
+        var ready = SocketEvent(type: "ready")
+        ready.user = "ada"
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        for event in [token, done, cut, ready, .error(APIError(status: .badRequest, code: "busy", message: "one at a time", field: "type"))] {
+            #expect(event.json == String(decoding: try encoder.encode(event), as: UTF8.self))
+        }
+    }
+}
+
+@Suite("JSON values kept in part")
+struct PartialJSONTests {
+    @Test("members left out are checked as strictly, and only the kept ones are built")
+    func keeping() throws {
+        func read(_ text: String) throws -> JSONValue {
+            var text = text
+            return try text.withUTF8 { try JSONValue(parsing: UnsafeRawBufferPointer($0), keeping: ["a", "t"]) }
+        }
+        let value = try read(#"{"a":1,"content":"long text é","t":[{"x":"y"}],"n":{"deep":[1,2]}}"#)
+        #expect(
+            value
+                == .object([
+                    .init(key: "a", value: .number(.init(text: "1", isIntegral: true))),
+                    .init(key: "t", value: .array([.object([.init(key: "x", value: .string("y"))])])),
+                ])
+        )
+        // Errors in a member that is left out are found all the same.
+        for bad in [#"{"a":1,"content":"cut}"#, #"{"a":1,"n":[1,]}"#, "{\"a\":1,\"content\":\"\u{1}\"}", #"{"a":1,"content":"x"} trailing"#] {
+            #expect(throws: JSONObjectReader.SyntaxError.self) { try read(bad) }
+        }
+        let invalidUTF8: [UInt8] = Array(#"{"a":1,"content":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(throws: JSONObjectReader.SyntaxError.self) { try invalidUTF8.withUnsafeBytes { try JSONValue(parsing: $0, keeping: ["a"]) } }
+    }
+}

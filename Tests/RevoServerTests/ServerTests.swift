@@ -186,6 +186,32 @@ struct ServerTests {
         await system.shutdown()
     }
 
+    @Test("health and memory answers' hand-written JSON is what the encoder writes, byte for byte")
+    func otherAnswersJSON() async throws {
+        let system = await Self.system(databaseDown: true)
+        var health = HealthAnswer(await system.health())
+        health.notReadyBecause = ["database: \"down\" / out"]
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        func text(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        #expect(String(decoding: health.json, as: UTF8.self) == (try text(health)))
+        let stored = MemoryStoreAnswer(id: "mem/1", durability: "outbox")
+        #expect(String(decoding: stored.json, as: UTF8.self) == (try text(stored)))
+        let found = MemoryQueryAnswer(
+            memories: [
+                .init(id: "m1", content: "a \"b\"", type: "note", similarity: 0.75, score: 0.8125),
+                .init(id: "m2", content: "", type: "x", similarity: 1, score: 0.9),
+            ],
+            queryTimeMs: 1.5,
+            servedBy: "primary"
+        )
+        #expect(String(decoding: found.json, as: UTF8.self) == (try text(found)))
+        let none = MemoryQueryAnswer(memories: [], queryTimeMs: 0, servedBy: "fallback")
+        #expect(String(decoding: none.json, as: UTF8.self) == (try text(none)))
+        await system.shutdown()
+    }
+
     @Test("a chat body reads every optional field by its snake_case name")
     func chatBodyFields() throws {
         let json = #"""

@@ -150,6 +150,43 @@ struct FaultAndFakeTests {
         #expect(replay == text)
     }
 
+    @Test("an answer completed in one step is the streamed answer: the same text, usage, time and cut", arguments: [nil, 24] as [Int?])
+    func completeMatchesTheStream(cutAfter: Int?) throws {
+        let faults = cutAfter.map { [FaultSpec(id: "cut", kind: .disconnect(afterTokens: $0), target: .provider(.openai))] } ?? []
+        func outcome(streamed: Bool) throws -> (text: String, usage: TokenUsage?, at: Duration, failed: Bool) {
+            let harness = Harness(Self.gpuMachine, faults: faults)
+            let openai = harness.provider(.openai)
+            let request = GenerationRequest(prompt: "the same prompt", maxTokens: 100, requestID: "r1")
+            return try harness.run {
+                var text = ""
+                var usage: TokenUsage?
+                do {
+                    if streamed {
+                        for try await chunk in openai.generate(request) {
+                            switch chunk {
+                            case .token(let token): text += token
+                            case .finished(let total): usage = total
+                            }
+                        }
+                    } else {
+                        let whole = try await openai.complete(request)
+                        text = whole?.text ?? ""
+                        usage = whole?.usage
+                    }
+                } catch {
+                    return (streamed ? "" : text, nil, harness.clock.now, true)
+                }
+                #expect(openai.inFlight == 0)
+                return (text, usage, harness.clock.now, false)
+            }
+        }
+        let streamed = try outcome(streamed: true)
+        let completed = try outcome(streamed: false)
+        #expect(completed.failed == (cutAfter != nil) && streamed.failed == completed.failed)
+        #expect(completed.at == streamed.at && completed.at > .zero)
+        #expect(completed.text == streamed.text && completed.usage == streamed.usage)
+    }
+
     @Test("provider faults: 429 with Retry-After, disconnect mid-stream, OOM on load")
     func providerFaults() throws {
         let harness = Harness(

@@ -73,3 +73,43 @@ struct TimeoutTests {
         #expect(value == "fast")
     }
 }
+
+@Suite("Deadlines as executor timers")
+struct SimulatedDeadlineTests {
+    @Test("a deadline timer fires at its virtual time, in order with sleeps; a cancelled one never fires")
+    func timersFireInOrder() throws {
+        let events = Recorder<String>()
+        try simulate { sim in
+            let clock = sim.clock
+            _ = sim.schedule(after: .seconds(2)) { events.append("deadline at \(clock.now)") }
+            let dropped = sim.schedule(after: .seconds(1)) { events.append("cancelled deadline fired") }
+            sim.cancel(dropped)
+            try await clock.sleep(for: .seconds(2))
+            events.append("sleep ended at \(clock.now)")
+            try await clock.sleep(for: .seconds(1))
+        }
+        #expect(events.all == ["deadline at t+2.000s", "sleep ended at t+2.000s"])
+    }
+
+    @Test("withDeadline on a clock with the executor as scheduler: in time answers, late times out at the deadline")
+    func withDeadline() throws {
+        let (fast, late, at) = try simulate { sim in
+            let clock = SystemClock(sim.clock, deadlines: sim)
+            let fast = try await clock.withDeadline(clock.now + .seconds(5)) {
+                try await clock.sleep(for: .seconds(1))
+                return "answered"
+            }
+            var late = "answered"
+            do {
+                late = try await clock.withDeadline(clock.now + .seconds(5)) {
+                    try await clock.sleep(for: .seconds(3600))
+                    return "answered"
+                }
+            } catch is TimeoutError {
+                late = "timed out"
+            }
+            return (fast, late, clock.now)
+        }
+        #expect(fast == "answered" && late == "timed out" && at == .seconds(6))
+    }
+}

@@ -15,17 +15,21 @@ public final class ChatService: Sendable {
         public var replyCacheTTL: Duration?
         /// How long an answer is kept to stand in when every provider fails (the original's 1 h).
         public var staleReplyTTL: Duration
+        /// Whether such an answer stands in at all; off, a request every provider fails is refused.
+        public var servesStaleReplies: Bool
         public var memoryRecallLimit: Int
         public var historyLimit: Int
 
         public init(
             replyCacheTTL: Duration? = .seconds(300),
             staleReplyTTL: Duration = .seconds(3600),
+            servesStaleReplies: Bool = true,
             memoryRecallLimit: Int = 3,
             historyLimit: Int = 10
         ) {
             self.replyCacheTTL = replyCacheTTL
             self.staleReplyTTL = staleReplyTTL
+            self.servesStaleReplies = servesStaleReplies
             self.memoryRecallLimit = memoryRecallLimit
             self.historyLimit = historyLimit
         }
@@ -150,7 +154,7 @@ public final class ChatService: Sendable {
                 response = try await models.generate(generation)
             }
         } catch {
-            if case .noModelAvailable = error, sink == nil, let cacheKey {
+            if case .noModelAvailable = error, sink == nil, settings.servesStaleReplies, let cacheKey {
                 if earlier == nil { earlier = await cachedReply(cacheKey) }
                 if let earlier { return reply(from: earlier, requestID: requestID, start: start, stale: true) }
             }

@@ -13,26 +13,104 @@ public struct HashedEmbedding: Sendable {
     }
 
     public func embed(_ text: String) -> [Float] {
+        embed(text, bytewise: text.utf8.allSatisfy { $0 < 0x80 })
+    }
+
+    /// `bytewise` reads ASCII text by bytes; the result is the same either way (a test holds the two to it).
+    func embed(_ text: String, bytewise: Bool) -> [Float] {
         var vector = [Float](repeating: 0, count: dimensions)
-        let words = Self.words(of: text)
-        for word in words { add(word, weight: 1.0, to: &vector) }
-        for (first, second) in zip(words, words.dropFirst()) { add(first + " " + second, weight: 0.5, to: &vector) }
-        for word in words {
-            let padded = Array("^" + word + "$")
-            guard padded.count >= 3 else { continue }
-            for start in 0...(padded.count - 3) { add("#" + String(padded[start..<start + 3]), weight: 0.25, to: &vector) }
+        if bytewise {
+            addASCIIFeatures(of: text, to: &vector)
+        } else {
+            let words = Self.words(of: text)
+            for word in words { add(word, weight: 1.0, to: &vector) }
+            for (first, second) in zip(words, words.dropFirst()) { add(first + " " + second, weight: 0.5, to: &vector) }
+            for word in words {
+                let padded = Array("^" + word + "$")
+                guard padded.count >= 3 else { continue }
+                for start in 0...(padded.count - 3) { add("#" + String(padded[start..<start + 3]), weight: 0.25, to: &vector) }
+            }
         }
         let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
         guard norm > 0 else { return vector }
         return vector.map { $0 / norm }
     }
 
+    /// The same features, in the same order, as the general path, for ASCII text: words are byte ranges of one
+    /// lower-cased copy and each feature is hashed as it is read, without a string per feature.
+    private func addASCIIFeatures(of text: String, to vector: inout [Float]) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var words: [Range<Int>] = []
+        var start = 0
+        for byte in text.utf8 {
+            let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            let isWord = (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (lower >= UInt8(ascii: "0") && lower <= UInt8(ascii: "9"))
+            if isWord {
+                bytes.append(lower)
+            } else if bytes.count > start {
+                words.append(start..<bytes.count)
+                start = bytes.count
+            }
+        }
+        if bytes.count > start { words.append(start..<bytes.count) }
+        var wordHashes: [StableHash] = []
+        wordHashes.reserveCapacity(words.count)
+        for word in words {
+            var hash = StableHash()
+            for index in word { hash.combine(byte: bytes[index]) }
+            wordHashes.append(hash)
+            add(hash: hash.value, weight: 1.0, to: &vector)
+        }
+        for pair in words.indices.dropLast() {
+            var hash = wordHashes[pair]
+            hash.combine(byte: UInt8(ascii: " "))
+            for index in words[pair + 1] { hash.combine(byte: bytes[index]) }
+            add(hash: hash.value, weight: 0.5, to: &vector)
+        }
+        for word in words {
+            // Trigrams of "^word$": the padding counts as a character at each end.
+            let padded = word.count + 2
+            guard padded >= 3 else { continue }
+            for first in 0...(padded - 3) {
+                var hash = StableHash()
+                hash.combine(byte: UInt8(ascii: "#"))
+                for position in first..<first + 3 {
+                    hash.combine(
+                        byte: position == 0 ? UInt8(ascii: "^") : position == padded - 1 ? UInt8(ascii: "$") : bytes[word.lowerBound + position - 1]
+                    )
+                }
+                add(hash: hash.value, weight: 0.25, to: &vector)
+            }
+        }
+    }
+
     /// Cosine similarity of two normalised vectors of the same length.
     public static func cosine(_ a: [Float], _ b: [Float]) -> Double {
         guard a.count == b.count else { return 0 }
-        var dot: Float = 0
-        for index in a.indices { dot += a[index] * b[index] }
-        return Double(dot)
+        return a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in Double(dot(a, b)) } }
+    }
+
+    /// The dot product of two vectors of the same length, eight lanes at a time: every similarity in Revo is computed
+    /// here, so each backend ranks the same entries the same way.
+    @inlinable
+    public static func dot(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> Float {
+        let count = min(a.count, b.count)
+        guard count > 0, let left = a.baseAddress, let right = b.baseAddress else { return 0 }
+        var lanes = SIMD8<Float>()
+        var index = 0
+        while index + 8 <= count {
+            let x = UnsafeRawPointer(left + index).loadUnaligned(as: SIMD8<Float>.self)
+            let y = UnsafeRawPointer(right + index).loadUnaligned(as: SIMD8<Float>.self)
+            lanes += x * y
+            index += 8
+        }
+        var sum = lanes.sum()
+        while index < count {
+            sum += left[index] * right[index]
+            index += 1
+        }
+        return sum
     }
 
     /// Lower-cased runs of letters and digits.
@@ -52,7 +130,10 @@ public struct HashedEmbedding: Sendable {
     }
 
     private func add(_ feature: String, weight: Float, to vector: inout [Float]) {
-        let hash = StableHash.of(feature)
+        add(hash: StableHash.of(feature), weight: weight, to: &vector)
+    }
+
+    private func add(hash: UInt64, weight: Float, to vector: inout [Float]) {
         let slot = Int(hash % UInt64(dimensions))
         vector[slot] += (hash >> 63) == 0 ? weight : -weight
     }

@@ -1,21 +1,31 @@
-/// An in-process vector index: entries in insertion order, brute-force cosine search.
+/// An in-process vector index: entries in insertion order, brute-force cosine search over one contiguous buffer of
+/// embeddings.
 ///
-/// 10,000 entries of 256 dimensions search in a few milliseconds, well inside the 100 ms recall target, so no
+/// 10,000 entries of 256 dimensions search in about a millisecond, well inside the 100 ms recall target, so no
 /// approximate index is needed at the original's capacity.
 public struct MemoryIndex: Sendable {
     private var entries: [MemoryEntry] = []
     private var positions: [String: Int] = [:]
+    /// Row `i` holds entry `i`'s embedding when its length is ``width`` (zeros otherwise): a search reads this buffer
+    /// rather than an array per entry.
+    private var vectors: [Float] = []
+    /// The length of the first entry's embedding; every row has it.
+    private var width = 0
 
     public init() {}
 
     public var count: Int { entries.count }
 
     public mutating func upsert(_ entry: MemoryEntry) {
+        if entries.isEmpty { width = entry.embedding.count }
+        let row = entry.embedding.count == width ? entry.embedding : [Float](repeating: 0, count: width)
         if let position = positions[entry.id] {
             entries[position] = entry
+            vectors.replaceSubrange(position * width..<(position + 1) * width, with: row)
         } else {
             positions[entry.id] = entries.count
             entries.append(entry)
+            vectors.append(contentsOf: row)
         }
     }
 
@@ -25,10 +35,26 @@ public struct MemoryIndex: Sendable {
 
     public func search(_ query: MemoryQuery) -> [ScoredMemory] {
         var found: [ScoredMemory] = []
-        for entry in entries where query.filter.matches(entry) {
-            let similarity = HashedEmbedding.cosine(query.embedding, entry.embedding)
-            guard similarity >= query.minimumSimilarity else { continue }
-            found.append(ScoredMemory(entry: entry, similarity: similarity, score: entry.rank(similarity: similarity)))
+        let dimensions = query.embedding.count
+        vectors.withUnsafeBufferPointer { vectors in
+            query.embedding.withUnsafeBufferPointer { embedding in
+                for position in entries.indices where query.filter.matches(entries[position]) {
+                    // A vector of another length is not comparable: similarity 0, as the cosine of unequal lengths.
+                    let similarity: Double
+                    if entries[position].embedding.count != dimensions {
+                        similarity = 0
+                    } else if dimensions == width {
+                        similarity = Double(
+                            HashedEmbedding.dot(UnsafeBufferPointer(rebasing: vectors[position * width..<(position + 1) * width]), embedding)
+                        )
+                    } else {
+                        similarity = HashedEmbedding.cosine(query.embedding, entries[position].embedding)
+                    }
+                    guard similarity >= query.minimumSimilarity else { continue }
+                    let entry = entries[position]
+                    found.append(ScoredMemory(entry: entry, similarity: similarity, score: entry.rank(similarity: similarity)))
+                }
+            }
         }
         // Ties broken by id so the order never depends on anything but the data.
         found.sort { ($0.score, $1.entry.id) > ($1.score, $0.entry.id) }
@@ -59,7 +85,9 @@ public struct MemoryIndex: Sendable {
             .prefix(victims)
         let doomedSet = Set(doomed)
         let removed = doomed.map { entries[$0].id }
-        entries = entries.indices.filter { !doomedSet.contains($0) }.map { entries[$0] }
+        let kept = entries.indices.filter { !doomedSet.contains($0) }
+        vectors = kept.flatMap { vectors[$0 * width..<($0 + 1) * width] }
+        entries = kept.map { entries[$0] }
         positions = [:]
         for (position, entry) in entries.enumerated() { positions[entry.id] = position }
         return removed

@@ -57,6 +57,27 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(contentsOf: whole ? text.dropLast(2) : text[...])
     }
 
+    /// Omitted when nil.
+    public mutating func field(_ key: StaticString, _ value: Int?) {
+        if let value { field(key, value) }
+    }
+
+    /// Omitted when nil.
+    public mutating func field(_ key: StaticString, _ value: Double?) {
+        if let value { field(key, value) }
+    }
+
+    /// An array of strings; omitted when nil.
+    public mutating func field(_ key: StaticString, strings: [String]?) {
+        guard let strings else { return }
+        openArray(key)
+        for (index, string) in strings.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            Self.appendString(string, to: &bytes, escapingSlashes: escapesSlashes)
+        }
+        closeArray()
+    }
+
     public mutating func field(_ key: StaticString, _ value: Bool) {
         self.key(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
@@ -65,6 +86,17 @@ public struct JSONObjectWriter: Sendable {
     /// A nested object, written by `write` in place.
     public mutating func field(_ key: StaticString, object write: (inout JSONObjectWriter) -> Void) {
         self.key(key)
+        var object = JSONObjectWriter(continuing: &bytes, escapesSlashes: escapesSlashes)
+        write(&object)
+        bytes = object.finished()
+    }
+
+    /// A nested object under a name known only at run time (a map's key), escaped as any string is.
+    public mutating func field(named key: String, object write: (inout JSONObjectWriter) -> Void) {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        Self.appendString(key, to: &bytes, escapingSlashes: escapesSlashes)
+        bytes.append(UInt8(ascii: ":"))
         var object = JSONObjectWriter(continuing: &bytes, escapesSlashes: escapesSlashes)
         write(&object)
         bytes = object.finished()

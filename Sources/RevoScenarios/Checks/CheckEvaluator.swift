@@ -84,7 +84,7 @@ public struct CheckEvaluator: Sendable {
                 guard !sessions.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no WebSocket session") }
                 let inconsistent = sessions.reduce(0) { $0 + $1.inconsistencies }
                 let messages = sessions.reduce(0) { $0 + $1.messages }
-                let accounted = sessions.reduce(0) { $0 + $1.answered + $1.reportedErrors }
+                let accounted = sessions.reduce(0) { $0 + $1.answered + $1.reportedErrors + $1.cancelled }
                 let reconnects = sessions.reduce(0) { $0 + $1.reconnects }
                 return CheckResult(
                     check: check.description,
@@ -94,10 +94,20 @@ public struct CheckEvaluator: Sendable {
                 )
             case .probe(let probe):
                 guard let result = run.probes.first(where: { $0.name == probe.name }) else {
-                    return CheckResult(check: check.description, verdict: .noData, observed: "not sent (probes run in live mode only)")
+                    return CheckResult(check: check.description, verdict: .noData, observed: "not sent")
                 }
                 guard result.sent else { return CheckResult(check: check.description, verdict: .noData, observed: result.observed) }
                 return CheckResult(check: check.description, verdict: result.passed ? .pass : .fail, observed: result.observed)
+            case .errorsWellFormed:
+                let errors = records.filter { ($0.status ?? 0) >= 400 }
+                guard !errors.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no error answer") }
+                let malformed = errors.filter { $0.malformed != nil }
+                return CheckResult(
+                    check: check.description,
+                    verdict: malformed.isEmpty ? .pass : .fail,
+                    observed: "\(malformed.count) of \(errors.count) error answers malformed",
+                    detail: malformed.first.map { "request \($0.index) (\($0.operation.rawValue)): \($0.malformed ?? "")" }
+                )
             case .maxUpstreamCalls(let limit):
                 guard let worst = records.max(by: { ($0.upstreamCalls, $1.index) < ($1.upstreamCalls, $0.index) }) else {
                     return CheckResult(check: check.description, verdict: .noData, observed: "no requests")
@@ -115,7 +125,10 @@ public struct CheckEvaluator: Sendable {
     // MARK: Thresholds
 
     func evaluate(_ threshold: Threshold, records: [RequestRecord], run: SimRunner.Run) -> CheckResult {
-        let filters = threshold.tags.filter { $0.key != "window" }
+        // Bad input sent on purpose is judged only where a check asks for it (input:bad or input:any); `code` selects
+        // the answers a status check counts, not the requests it counts them among.
+        var filters = threshold.tags.filter { $0.key != "window" && !(threshold.metric == .status && $0.key == "code") }
+        if threshold.tag("input") == nil { filters.append(("input", "good")) }
         let selected = records.filter { record in filters.allSatisfy { record.matches($0.key, $0.value) } }
         func result(_ value: Double?, _ unit: String = "", noData: String = "no matching requests") -> CheckResult {
             guard let value else { return CheckResult(check: threshold.source, verdict: .noData, observed: noData) }
@@ -173,6 +186,11 @@ public struct CheckEvaluator: Sendable {
             return threshold.aggregate.kind == .max ? result(samples.max()) : result(samples.reduce(0, +) / Double(samples.count))
         case .requests:
             return result(Double(selected.count))
+        case .status:
+            guard !selected.isEmpty else { return result(nil) }
+            let code = threshold.tag("code") ?? ""
+            let matching = selected.filter { RequestRecord.status($0.status, matches: code) }.count
+            return threshold.aggregate.kind == .count ? result(Double(matching)) : result(Double(matching) / Double(selected.count))
         }
     }
 

@@ -48,7 +48,7 @@ public struct LiveRunner: Sendable {
     }
 
     /// Operations the live workload sends; the others are left out of a live run (and counted in the log).
-    static let driven: [Workload.Operation] = [.chat, .stream, .memoryStore, .memoryRecall]
+    static let driven: [Workload.Operation] = [.chat, .chatStateless, .chatMemory, .stream, .memoryStore, .memoryRecall, .login, .register]
 
     let options: Options
     private let logger: Logger
@@ -169,8 +169,9 @@ public struct LiveRunner: Sendable {
             var client = LiveClient(http: http, baseURL: serve.baseURL)
             try await client.signIn(username: "live-\(seed)", password: "live-run-\(seed)-password")
             // Probes first, on the fresh server, as a frontend's first requests would be.
-            let probed = await ProbeRunner(http: http, baseURL: serve.baseURL, token: client.token, secret: secret).run(scenario.probes)
-            var run = try await drive(scenario, seed: seed, client: client, faults: faults)
+            let probes = ProbeRunner(http: http, baseURL: serve.baseURL, token: client.token, secret: secret)
+            let probed = await probes.run(scenario.probes)
+            var run = try await drive(scenario, seed: seed, client: client, expiredToken: await probes.expiredToken(), faults: faults)
             run.probes = probed
             // Stopped first and gracefully: its outbox is flushed before the writes are checked.
             await serve.stop()
@@ -195,10 +196,11 @@ public struct LiveRunner: Sendable {
             let suffix = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
             try await client.signIn(username: "live-\(seed)-\(suffix)", password: "live-run-\(seed)-\(suffix)-password")
             let secret = ProcessInfo.processInfo.environment["REVO_JWT_SECRET"]
-            let probed = await ProbeRunner(http: http, baseURL: base, token: client.token, secret: secret).run(scenario.probes)
+            let probes = ProbeRunner(http: http, baseURL: base, token: client.token, secret: secret)
+            let probed = await probes.run(scenario.probes)
             // Nothing behind a proxy of this run: every fault reports that it is not applied.
             let faults = LiveFaults(proxy: FaultProxy(), postgres: nil, upstreams: [:])
-            var run = try await drive(scenario, seed: seed, client: client, faults: faults, external: base)
+            var run = try await drive(scenario, seed: seed, client: client, expiredToken: await probes.expiredToken(), faults: faults, external: base)
             run.probes = probed
             run.faults = await faults.tallies(scenario.faults)
             if let postgres = options.postgresURL {
@@ -220,6 +222,7 @@ public struct LiveRunner: Sendable {
         _ scenario: Scenario,
         seed: UInt64,
         client: LiveClient,
+        expiredToken: String?,
         faults: LiveFaults,
         external: String? = nil
     ) async throws(LiveError) -> SimRunner.Run {
@@ -257,9 +260,10 @@ public struct LiveRunner: Sendable {
         let sampler = Task {
             while !Task.isCancelled {
                 let at = elapsed()
-                let answer = await client.call("GET", "/health", timeout: .seconds(2))
+                let answer = await client.send(HTTPCall(.get, "/health"), timeout: .seconds(2))
+                let report = answer.json.map { HealthReport(answer: $0, at: at) }
                 metrics.sample(
-                    answer.status == 0 ? .unreachable(answer.error ?? "no answer", at: at) : HealthReport(answer: answer.json, at: at),
+                    report ?? .unreachable(answer.status == 0 ? answer.text : "HTTP \(answer.status): \(answer.text)", at: at),
                     memoryGB: 0
                 )
                 try? await clock.sleep(until: start + at + .seconds(1))
@@ -269,12 +273,22 @@ public struct LiveRunner: Sendable {
         // The workload: each arrival sent at its time, in its own task (open model).
         let arrivals = WorkloadPlan.arrivals(scenario.workload, duration: scenario.duration, random: random)
         var prompts = random.split("workload.prompts")
+        // The simulation's draws, in its order: a user (one here), bad input, a number for further choices.
+        var choices = random.split("workload.clients")
         let inFlight = InFlightCounter()
         let skipped = Mutex([Workload.Operation: Int]())
         let deadline = scenario.system.routing.requestDeadline + .seconds(5)
+        let workload = scenario.workload
         for (index, arrival) in arrivals.enumerated() {
-            let prompt = WorkloadPlan.prompt(index: index, workload: scenario.workload, random: &prompts)
-            guard Self.driven.contains(arrival.operation) else {
+            let prompt = WorkloadPlan.prompt(index: index, workload: workload, random: &prompts)
+            _ = choices.next()
+            var bad: BadInput? =
+                workload.badInput > 0 && choices.chance(workload.badInput)
+                ? workload.badInputKinds[Int(choices.next() % UInt64(workload.badInputKinds.count))] : nil
+            // An expired token needs the server's secret; without it that kind is sent as a tampered token.
+            if bad == .expiredToken, expiredToken == nil { bad = .tamperedToken }
+            let unit = choices.nextUnitInterval()
+            guard bad != nil || Self.driven.contains(arrival.operation) else {
                 skipped.withLock { $0[arrival.operation, default: 0] += 1 }
                 continue
             }
@@ -284,7 +298,7 @@ public struct LiveRunner: Sendable {
                 var record = await Self.perform(
                     arrival,
                     index: index,
-                    prompt: prompt,
+                    draw: LiveDraw(prompt: prompt, badInput: bad, unit: unit, expiredToken: expiredToken ?? ""),
                     scenario: scenario,
                     client: client,
                     metrics: metrics,
@@ -324,10 +338,18 @@ public struct LiveRunner: Sendable {
         )
     }
 
+    /// What the arrival loop drew for one request (as the simulation draws it).
+    struct LiveDraw: Sendable {
+        var prompt: (text: String, topic: String, session: String)
+        var badInput: BadInput?
+        var unit: Double
+        var expiredToken: String
+    }
+
     static func perform(
         _ arrival: WorkloadPlan.Arrival,
         index: Int,
-        prompt: (text: String, topic: String, session: String),
+        draw: LiveDraw,
         scenario: Scenario,
         client: LiveClient,
         metrics: MetricsRecorder,
@@ -335,71 +357,83 @@ public struct LiveRunner: Sendable {
         elapsed: @escaping @Sendable () -> Duration
     ) async -> RequestRecord {
         var record = RequestRecord(starting: arrival, index: index)
-        if arrival.operation == .stream {
-            let outcome = await LiveStream.chat(
-                baseURL: client.baseURL,
-                token: client.token,
-                content: prompt.text,
-                maxTokens: scenario.workload.maxTokens,
-                conversation: prompt.session,
-                messageID: "live-\(index)",
-                elapsed: elapsed
+        let prompt = draw.prompt
+        let workload = scenario.workload
+        if let bad = draw.badInput {
+            record.operation = bad.operation
+            record.badInput = bad
+            let credentials = BadInput.Credentials(
+                access: client.tokens.access,
+                refresh: client.tokens.refresh,
+                expired: draw.expiredToken,
+                username: client.username
             )
-            record.provider = outcome.provider.map { ProviderID($0) }
-            record.providerKind = record.provider.flatMap { ProviderProfile.defaults(for: $0)?.descriptor.kind }
-            record.upstreamCalls = outcome.attempted
-            record.timeToFirstToken = outcome.firstToken.map { $0 - arrival.at }
-            if let finished = outcome.finished { record.latency = finished - arrival.at }
-            if let first = outcome.firstToken, let last = outcome.lastToken, outcome.tokens > 1 {
-                record.interTokenLatency = (last - first) / (outcome.tokens - 1)
-            }
-            switch outcome.ending {
-            case "response": break
-            case "interrupted":
-                record.outcome = .interrupted
-                record.detail = outcome.detail
-            default:
-                record.outcome = .unavailable
-                record.detail = "\(outcome.ending): \(outcome.detail ?? "")"
-            }
+            record.read(await client.send(bad.call(credentials, prompt: prompt.text), timeout: timeout))
             return record
         }
-        let answer: LiveClient.Answer
         switch arrival.operation {
+        case .stream:
+            return await stream(prompt, index: index, record: record, workload: workload, client: client, elapsed: elapsed)
         case .memoryStore:
-            answer = await client.call(
-                "POST",
-                "/api/memory/store",
-                body: ["content": "\(prompt.topic) notes: \(prompt.text)", "type": "conversation", "session_id": prompt.session],
-                timeout: timeout
-            )
-            if answer.status == 201, let id = answer.json["id"] as? String { metrics.acknowledged(id) }
+            let answer = await client.sendAuthorized(.memoryStore("\(prompt.topic) notes: \(prompt.text)", session: prompt.session), timeout: timeout)
+            record.read(answer)
+            if answer.status == 201, let id = answer.json?["id"]?.string { metrics.acknowledged(id) }
         case .memoryRecall:
-            answer = await client.call("POST", "/api/memory/query", body: ["query": "\(prompt.topic) notes"], timeout: timeout)
+            record.read(await client.sendAuthorized(.memoryQuery("\(prompt.topic) notes"), timeout: timeout))
+        case .login:
+            record.read(await client.send(.credentials("/auth/login", username: client.username, password: client.password), timeout: timeout))
+        case .register:
+            let name = "\(client.username)-new-\(index)"
+            record.read(await client.send(.credentials("/auth/register", username: name, password: "\(name)-password"), timeout: timeout))
+        case .chatStateless:
+            let call = HTTPCall.chat(WorkloadPlan.popularPrompt(draw.unit, of: workload.distinctPrompts), maxTokens: workload.maxTokens)
+            record.readChat(await client.sendAuthorized(call, timeout: timeout))
+        case .chatMemory:
+            let call = HTTPCall.chat(prompt.text, maxTokens: workload.maxTokens, useMemory: true, session: prompt.session)
+            record.readChat(await client.sendAuthorized(call, timeout: timeout))
         default:
-            answer = await client.call(
-                "POST",
-                "/api/chat",
-                body: ["content": prompt.text, "max_tokens": scenario.workload.maxTokens, "conversation_id": prompt.session],
-                timeout: timeout
-            )
-            if let provider = answer.json["provider"] as? String {
-                record.provider = ProviderID(provider)
-                record.providerKind = ProviderProfile.defaults(for: ProviderID(provider))?.descriptor.kind
-            }
-            let steps = (answer.json["trace"] as? [[String: Any]] ?? []).filter { $0["outcome"] as? String != "skipped" }
-            record.upstreamCalls = steps.count
-            record.retries = steps.filter { ($0["retry"] as? Int ?? 0) > 0 }.count
-            record.costUSD = answer.json["cost_usd"] as? Double ?? 0
+            let call = HTTPCall.chat(prompt.text, maxTokens: workload.maxTokens, conversation: prompt.session)
+            record.readChat(await client.sendAuthorized(call, timeout: timeout))
         }
-        switch answer.status {
-        case 200..<300: break
-        case 400..<500 where answer.status != 429 && answer.status != 408:
-            record.outcome = .rejected
-            record.detail = "HTTP \(answer.status): \(answer.error ?? "")"
+        return record
+    }
+
+    /// One chat over `WS /ws/chat`, timed per token.
+    private static func stream(
+        _ prompt: (text: String, topic: String, session: String),
+        index: Int,
+        record: RequestRecord,
+        workload: Workload,
+        client: LiveClient,
+        elapsed: @escaping @Sendable () -> Duration
+    ) async -> RequestRecord {
+        var record = record
+        let outcome = await LiveStream.chat(
+            baseURL: client.baseURL,
+            token: client.token,
+            content: prompt.text,
+            maxTokens: workload.maxTokens,
+            conversation: prompt.session,
+            messageID: "live-\(index)",
+            elapsed: elapsed
+        )
+        record.provider = outcome.provider.map { ProviderID($0) }
+        record.providerKind = outcome.provider.flatMap(ProviderKind.of)
+        record.upstreamCalls = outcome.attempted
+        record.timeToFirstToken = outcome.firstToken.map { $0 - record.intendedAt }
+        if let finished = outcome.finished { record.latency = finished - record.intendedAt }
+        if let first = outcome.firstToken, let last = outcome.lastToken, outcome.tokens > 1 {
+            record.interTokenLatency = (last - first) / (outcome.tokens - 1)
+        }
+        record.status = outcome.ending == "no answer" ? nil : 101
+        switch outcome.ending {
+        case "response": break
+        case "interrupted":
+            record.outcome = .interrupted
+            record.detail = outcome.detail
         default:
             record.outcome = .unavailable
-            record.detail = answer.status == 0 ? answer.error : "HTTP \(answer.status): \(answer.error ?? "")"
+            record.detail = "\(outcome.ending): \(outcome.detail ?? "")"
         }
         return record
     }

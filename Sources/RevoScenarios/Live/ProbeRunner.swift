@@ -103,27 +103,18 @@ struct ProbeRunner: Sendable {
         switch kind {
         case .none: return nil
         case .valid: return token
-        case .tampered:
-            // The payload changed after signing: a character in its middle flipped, the signature left as it was.
-            var parts = token.split(separator: ".").map(String.init)
-            guard parts.count == 3, parts[1].count > 4 else { return token }
-            var payload = Array(parts[1])
-            let middle = payload.count / 2
-            payload[middle] = payload[middle] == "A" ? "B" : "A"
-            parts[1] = String(payload)
-            return parts.joined(separator: ".")
-        case .unsigned:
-            let parts = token.split(separator: ".")
-            guard parts.count == 3 else { return token }
-            let header = Data(#"{"alg":"none","typ":"JWT"}"#.utf8).base64EncodedString()
-                .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            return "\(header).\(parts[1])."
-        case .expired:
-            // Issued with the server's own secret two hours ago: the signature verifies, the expiry does not.
-            guard let secret, let key = try? JWTSecret(Array(secret.utf8)) else { return nil }
-            let past = Date().addingTimeInterval(-7200)
-            let service = await TokenService(secret: key, now: { past })
-            return try? await service.issue(userID: "probe", username: "probe").accessToken
+        case .tampered: return ForgedTokens.tampered(token)
+        case .unsigned: return ForgedTokens.unsigned(token)
+        case .expired: return await expiredToken()
         }
+    }
+
+    /// A token issued with the server's own secret two hours ago: its signature verifies, its expiry does not. nil
+    /// without the secret.
+    func expiredToken() async -> String? {
+        guard let secret, let key = try? JWTSecret(Array(secret.utf8)) else { return nil }
+        let past = Date().addingTimeInterval(-7200)
+        let service = await TokenService(secret: key, now: { past })
+        return try? await service.issue(userID: "probe", username: "probe").accessToken
     }
 }

@@ -94,9 +94,6 @@ public enum ScenarioLoader {
             case let other: throw mode.error("unknown mode '\(other)'; allowed: any (the default: sim and live), live (needs a real server)")
             }
         }
-        if !liveOnly, let probe = checks.first(where: { if case .probe = $0 { true } else { false } }) {
-            throw try root.required("checks").error("\(probe) is a live-mode check: add 'mode: live' to the scenario")
-        }
         var scenario = Scenario(
             name: name,
             description: description,
@@ -190,7 +187,42 @@ public enum ScenarioLoader {
                 try breaker.finish()
             }
             if let cap = try node.optional("daily_cost_cap") { routing.cost.dailyCapUSD = try cap.double(in: 0...1_000_000) }
-            spec.replyCache = try node.optional("reply_cache")?.bool() ?? false
+            if let cache = try node.optional("reply_cache") {
+                // true, false, or how long an answer stays fresh (on, with that TTL).
+                if YAMLNode.parseDuration(try cache.scalar()) != nil {
+                    let fresh = try cache.duration(max: .seconds(86_400))
+                    guard fresh > .zero else { throw cache.error("a reply cache TTL must be more than 0 (false turns the cache off)") }
+                    spec.replyCache = true
+                    spec.replyCacheTTL = fresh
+                } else if let on = try? cache.bool() {
+                    spec.replyCache = on
+                } else {
+                    throw cache.error("expected true, false or how long a reply stays fresh such as 30s, got '\(try cache.scalar())'")
+                }
+            }
+            spec.staleReplies = try node.optional("stale_replies")?.bool() ?? true
+            if let origins = try node.optional("allowed_origins") {
+                spec.allowedOrigins = try origins.sequence().map { item throws(ScenarioError) in
+                    let origin = try item.string()
+                    guard origin != "*", origin.hasPrefix("http://") || origin.hasPrefix("https://") else {
+                        throw item.error("must be a full origin such as http://localhost:3000, got '\(origin)' (never *)")
+                    }
+                    return origin
+                }
+            }
+            if let limit = try node.optional("rate_limit") {
+                let perSecond = try limit.rate()
+                guard perSecond * 60 >= 1, perSecond * 60 <= 1_000_000 else {
+                    throw limit.error("must be between 1/m and 1000000/m requests per client")
+                }
+                spec.rateLimit = Int((perSecond * 60).rounded())
+            }
+            if let lifetime = try node.optional("access_token_lifetime") {
+                spec.accessTokenLifetime = try lifetime.duration(max: .seconds(86_400))
+                guard spec.accessTokenLifetime >= .seconds(30) else {
+                    throw lifetime.error("must be at least 30s (clients refresh 10 s before expiry)")
+                }
+            }
             spec.outboxEnabled = try node.optional("outbox")?.bool() ?? true
             if let latencies = try node.optional("latency") {
                 spec.databaseLatency = try latencies.optional("database")?.duration(max: .seconds(60)) ?? spec.databaseLatency
@@ -265,8 +297,13 @@ public enum ScenarioLoader {
         if let mix = try node.optional("mix") {
             var weights: [(operation: Workload.Operation, weight: Int)] = []
             for (key, value, keyNode) in try mix.entries() {
-                guard let operation = Workload.Operation(rawValue: key) else {
-                    let allowed = Workload.Operation.allCases.map(\.rawValue)
+                guard let operation = Workload.Operation(rawValue: key), Workload.Operation.mixable.contains(operation) else {
+                    if key == Workload.Operation.refresh.rawValue {
+                        throw keyNode.error(
+                            "refresh is not drawn from the mix: clients refresh when their access token expires (system.access_token_lifetime)"
+                        )
+                    }
+                    let allowed = Workload.Operation.mixable.map(\.rawValue)
                     throw keyNode.error(
                         "unknown operation '\(key)'; allowed: \(allowed.joined(separator: ", "))",
                         suggestion: YAMLNode.closest(to: key, in: allowed).map { "did you mean '\($0)'?" }
@@ -285,7 +322,11 @@ public enum ScenarioLoader {
                     over: try item.optional("over")?.duration() ?? .seconds(1),
                     operation: try item.optional("operation").map { op throws(ScenarioError) in
                         let name = try op.string()
-                        guard let value = Workload.Operation(rawValue: name) else { throw op.error("unknown operation '\(name)'") }
+                        guard let value = Workload.Operation(rawValue: name), Workload.Operation.mixable.contains(value) else {
+                            throw op.error(
+                                "unknown operation '\(name)'; allowed: \(Workload.Operation.mixable.map(\.rawValue).joined(separator: ", "))"
+                            )
+                        }
                         return value
                     }
                 )
@@ -299,7 +340,27 @@ public enum ScenarioLoader {
         if let websocket = try node.optional("websocket") {
             workload.websocketMessages = try websocket.optional("messages")?.int(in: 1...1_000) ?? workload.websocketMessages
             workload.websocketMessageIDs = try websocket.optional("message_ids")?.bool() ?? workload.websocketMessageIDs
+            workload.websocketCancels = try websocket.optional("cancels")?.double(in: 0...1) ?? workload.websocketCancels
             try websocket.finish()
+        }
+        workload.clients = try node.optional("clients")?.int(in: 1...100_000) ?? workload.clients
+        workload.distinctPrompts = try node.optional("distinct_prompts")?.int(in: 1...1_000_000) ?? workload.distinctPrompts
+        if let bad = try node.optional("bad_input") {
+            if case .scalar = bad.node {
+                workload.badInput = try bad.double(in: 0...1)
+            } else {
+                workload.badInput = try bad.required("share").double(in: 0...1)
+                if let excluded = try bad.optional("except") {
+                    let names = try kinds(excluded)
+                    workload.badInputKinds = BadInput.allCases.filter { !names.contains($0) }
+                    guard !workload.badInputKinds.isEmpty else { throw excluded.error("leaves no kind of bad input") }
+                }
+                if let kinds = try bad.optional("kinds") {
+                    workload.badInputKinds = try self.kinds(kinds)
+                    guard !workload.badInputKinds.isEmpty else { throw kinds.error("name at least one kind of bad input") }
+                }
+                try bad.finish()
+            }
         }
         if let tasks = try node.optional("engine_tasks") {
             switch try tasks.string() {
@@ -310,6 +371,20 @@ public enum ScenarioLoader {
         }
         try node.finish()
         return workload
+    }
+
+    private static func kinds(_ list: YAMLNode) throws(ScenarioError) -> [BadInput] {
+        try list.sequence().map { item throws(ScenarioError) in
+            let name = try item.string()
+            guard let kind = BadInput(rawValue: name) else {
+                let allowed = BadInput.allCases.map(\.rawValue)
+                throw item.error(
+                    "unknown bad input '\(name)'; allowed: \(allowed.joined(separator: ", "))",
+                    suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }
+                )
+            }
+            return kind
+        }
     }
 
     private static let faultKinds = [
@@ -467,8 +542,9 @@ public enum ScenarioLoader {
                     case "no_lost_writes": return .noLostWrites
                     case "no_duplicate_messages": return .noDuplicateMessages
                     case "streams_consistent": return .streamsConsistent
+                    case "errors_well_formed": return .errorsWellFormed
                     default:
-                        let allowed = ["no_lost_writes", "no_duplicate_messages", "streams_consistent"]
+                        let allowed = ["no_lost_writes", "no_duplicate_messages", "streams_consistent", "errors_well_formed"]
                         throw body.error(
                             "unknown invariant '\(name)'; allowed: \(allowed.joined(separator: ", ")), max_upstream_calls_per_request: N",
                             suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }

@@ -3,7 +3,27 @@ import Foundation
 /// Parses k6-style thresholds: `metric{tag:value,...}: aggregate op value`, e.g. `latency{route:chat}: p(95) < 2s`,
 /// `errors: rate < 0.01`, `availability{window:1m}: min > 0.99`, `cost_usd: sum < 10`, `memory_gb: max < 8`.
 enum ThresholdParser {
-    static let tagKeys = ["route", "provider", "outcome", "window"]
+    static let tagKeys = ["route", "provider", "outcome", "window", "code", "input", "bad_input", "cache", "memories"]
+
+    /// The values a tag may take, where they are a closed set (nil: any).
+    static func allowedValues(_ key: String) -> [String]? {
+        switch key {
+        case "route": Workload.Operation.allCases.map(\.rawValue)
+        case "outcome": RequestRecord.Outcome.allCases.map(\.rawValue) + ["error"]
+        case "input": ["good", "bad", "any"]
+        case "bad_input": BadInput.allCases.map(\.rawValue)
+        case "cache": ["hit", "stale", "miss"]
+        case "memories": ["used", "none"]
+        default: nil
+        }
+    }
+
+    /// A status code (`503`), a class of them (`5xx`) or `none` (no answer).
+    static func isStatusPattern(_ text: String) -> Bool {
+        if text == "none" { return true }
+        if text.count == 3, text.hasSuffix("xx"), let first = text.first?.wholeNumberValue { return (1...5).contains(first) }
+        return Int(text).map { (100...599).contains($0) } ?? false
+    }
 
     static func parse(_ text: String, node: YAMLNode) throws(ScenarioError) -> Threshold {
         // The colon that ends the metric is the first one outside braces.
@@ -40,6 +60,15 @@ enum ThresholdParser {
                         suggestion: YAMLNode.closest(to: parts[0], in: tagKeys).map { "did you mean '\($0)'?" }
                     )
                 }
+                if let allowed = allowedValues(parts[0]), !allowed.contains(parts[1]) {
+                    throw node.error(
+                        "unknown \(parts[0]) '\(parts[1])'; allowed: \(allowed.joined(separator: ", "))",
+                        suggestion: YAMLNode.closest(to: parts[1], in: allowed).map { "did you mean '\($0)'?" }
+                    )
+                }
+                if parts[0] == "code", !isStatusPattern(parts[1]) {
+                    throw node.error("code is a status (503), a class of them (5xx) or none; got '\(parts[1])'")
+                }
                 tags.append((parts[0], parts[1]))
             }
         }
@@ -52,6 +81,9 @@ enum ThresholdParser {
         }
         if tags.contains(where: { $0.key == "window" }) != (metric == .availability) && tags.contains(where: { $0.key == "window" }) {
             throw node.error("the window tag only applies to availability")
+        }
+        if metric == .status, !tags.contains(where: { $0.key == "code" }) {
+            throw node.error("status counts answers with a code: add one, e.g. status{route:chat,code:503}: rate < 0.02")
         }
 
         let comparisons = Threshold.Comparison.allCases.sorted { $0.rawValue.count > $1.rawValue.count }

@@ -18,8 +18,11 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     case streamsConsistent
     /// Parallel Mind's pool reached `workers` within `within` of `after`.
     case scaling(workers: Int, within: Duration, after: Duration)
-    /// A request sent as a frontend would, judged on its answer (live mode only).
+    /// A request sent as a frontend would, judged on its answer.
     case probe(Probe)
+    /// Every error answer keeps the API's shape (`{"error": {"code", "message"}}`, Retry-After on 429 and 503, a
+    /// challenge on 401), for good and bad input alike.
+    case errorsWellFormed
 
     public var description: String {
         switch self {
@@ -34,6 +37,7 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
         case .scaling(let workers, let within, let after):
             "parallel mind reaches \(workers) workers within \(within.formattedSeconds) of t+\(after.formattedSeconds)"
         case .probe(let probe): "probe \(probe.name): \(probe.method) \(probe.path)"
+        case .errorsWellFormed: "every error answer in the API's error shape"
         }
     }
 }
@@ -59,6 +63,9 @@ public struct Threshold: Sendable, Equatable {
         case memoryGB = "memory_gb"
         /// Requests made.
         case requests
+        /// Answers with the `code` tag's status (exact or a class such as 5xx), as a share of the requests the other
+        /// tags select or as a count.
+        case status
 
         /// Aggregates that make sense for this metric.
         var allowed: [Aggregate.Kind] {
@@ -69,6 +76,7 @@ public struct Threshold: Sendable, Equatable {
             case .costUSD: [.sum, .max]
             case .memoryGB: [.max, .avg]
             case .requests: [.count]
+            case .status: [.rate, .count]
             }
         }
     }

@@ -1,5 +1,6 @@
-/// One request a live run sends as a browser frontend would, and what the answer must show: the checks of the
-/// seed's frontend/backend failures (CORS, WebSocket path, tokens, base path). Live mode only.
+/// One request a run sends as a browser frontend would, and what the answer must show: the checks of the
+/// seed's frontend/backend failures (CORS, WebSocket path, tokens, base path). Sent through the in-process application
+/// in sim mode, over loopback to `revo serve` in live mode.
 public struct Probe: Sendable, Equatable {
     /// Which token the request carries.
     public enum Token: String, Sendable, Equatable, CaseIterable {

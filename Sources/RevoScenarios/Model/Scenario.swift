@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoServer
 public import RevoSim
 
 /// One reproducible situation: a machine, a system configuration, a workload, a fault timeline and the checks that
@@ -59,6 +60,16 @@ public struct SystemSpec: Sendable, Equatable {
     public var databaseTimeout: Duration
     public var cacheTimeout: Duration
     public var parallelMind: ParallelMindEngine.Settings
+    /// How long a cached answer is served fresh, when the reply cache is on.
+    public var replyCacheTTL: Duration = .seconds(300)
+    /// Whether an earlier answer from the reply cache stands in when every provider fails.
+    public var staleReplies = true
+    /// Browser origins the API allows (the server's `--allow-origin`); a development frontend's by default.
+    public var allowedOrigins = ServerConfiguration.developmentOrigins
+    /// Requests per client per minute before the API answers 429 (the server's `--rate-limit`); unlimited by default.
+    public var rateLimit = 1_000_000
+    /// How long access tokens live: clients refresh them when they expire, in virtual time.
+    public var accessTokenLifetime: Duration = .seconds(30 * 60)
 
     public init(
         providers: [ProviderProfile],
@@ -95,13 +106,28 @@ public struct Workload: Sendable, Equatable {
     }
 
     public enum Operation: String, Sendable, Equatable, CaseIterable, Comparable {
+        /// `POST /api/chat` in a conversation: its history is read and the exchange stored.
         case chat
+        /// `POST /api/chat` without a conversation, from a pool of common prompts: what the reply cache serves.
+        case chatStateless = "chat_stateless"
+        /// `POST /api/chat` with `use_memory`: memories recalled into the prompt, the exchange remembered.
+        case chatMemory = "chat_memory"
+        /// One chat streamed over `WS /ws/chat`.
         case stream
         case memoryStore = "memory_store"
         case memoryRecall = "memory_recall"
         case engine
         /// A WebSocket session: several streamed messages in a row; reconnects and resends after a drop.
         case websocket
+        /// `POST /auth/login` with a user's password.
+        case login
+        /// `POST /auth/register` of a new account.
+        case register
+        /// `POST /auth/refresh`: sent by clients when their access token has expired, never drawn from the mix.
+        case refresh
+
+        /// What a scenario's mix may name.
+        public static var mixable: [Operation] { allCases.filter { $0 != .refresh } }
 
         public static func < (lhs: Operation, rhs: Operation) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -144,6 +170,15 @@ public struct Workload: Sendable, Equatable {
     /// Whether WebSocket clients send message ids (resends are then idempotent). false reproduces a client that does
     /// not, to prove `no_duplicate_messages` can fail.
     public var websocketMessageIDs: Bool
+    /// Share of WebSocket messages the client cancels after its first tokens.
+    public var websocketCancels: Double = 0
+    /// Users sending the traffic, each with an account, tokens and an address of its own.
+    public var clients: Int = 20
+    /// Distinct prompts stateless chats are drawn from (popular ones more often), so some repeat.
+    public var distinctPrompts: Int = 40
+    /// Share of requests replaced by bad input, and the kinds drawn (all by default).
+    public var badInput: Double = 0
+    public var badInputKinds: [BadInput] = BadInput.allCases
 
     public init(
         rate: Double,
@@ -179,5 +214,7 @@ public struct Workload: Sendable, Equatable {
             && lhs.promptWords == rhs.promptWords && lhs.promptSpread == rhs.promptSpread && lhs.maxTokens == rhs.maxTokens
             && lhs.sessions == rhs.sessions && lhs.enterpriseEngineTasksOnly == rhs.enterpriseEngineTasksOnly
             && lhs.websocketMessages == rhs.websocketMessages && lhs.websocketMessageIDs == rhs.websocketMessageIDs
+            && lhs.websocketCancels == rhs.websocketCancels && lhs.clients == rhs.clients && lhs.distinctPrompts == rhs.distinctPrompts
+            && lhs.badInput == rhs.badInput && lhs.badInputKinds == rhs.badInputKinds
     }
 }

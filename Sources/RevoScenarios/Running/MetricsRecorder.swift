@@ -31,8 +31,10 @@ public final class MetricsRecorder: Sendable {
         /// Messages that ended with an error the client was told about.
         public var reportedErrors: Int
         public var reconnects: Int
-        /// Interruptions whose reported delivered tokens differ from what the client received.
+        /// Interruptions whose reported delivered tokens or text differ from what the client received.
         public var inconsistencies: Int
+        /// Messages whose reply the client cancelled and the server confirmed.
+        public var cancelled = 0
     }
 
     private let state = Mutex(State())

@@ -65,8 +65,20 @@ struct WorkloadPlan {
         let session = "session-\(random.next() % UInt64(workload.sessions))"
         let jitter = 1 + workload.promptSpread * (random.nextUnitInterval() * 2 - 1)
         let count = max(1, Int((Double(workload.promptWords) * jitter).rounded()))
-        let body = (0..<count).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ")
-        return ("[\(index)] about \(topic): \(body)", topic, session)
+        var text = "[\(index)] about \(topic):"
+        text.reserveCapacity(text.utf8.count + count * 9)
+        for _ in 0..<count {
+            text += " "
+            text += words[Int(random.next() % UInt64(words.count))]
+        }
+        return (text, topic, session)
+    }
+
+    /// One of `distinct` common questions, the first ones far more often (the square of a uniform draw), as traffic
+    /// to a public assistant repeats its popular questions.
+    static func popularPrompt(_ unit: Double, of distinct: Int) -> String {
+        let rank = min(distinct - 1, Int(unit * unit * Double(distinct)))
+        return "common question \(rank): how does the \(topics[rank % topics.count]) work?"
     }
 
     /// Engine tasks in rotation: adaptive ones pick engines by keyword; the enterprise one runs all three at once.

@@ -1,7 +1,13 @@
 /// `POST /auth/register` and `/auth/login` body.
-struct CredentialsBody: Decodable, Sendable {
+struct CredentialsBody: Sendable, JSONObjectDecodable {
     var username: String
     var password: String
+
+    init(_ object: JSONObject) throws(APIError) {
+        try object.allowOnly(["username", "password"])
+        username = try object.requiredString("username")
+        password = try object.requiredString("password")
+    }
 
     static let usernameLength = 3...64
     /// bcrypt reads at most 72 bytes: a longer password would be silently cut, so it is refused instead.
@@ -33,16 +39,21 @@ struct CredentialsBody: Decodable, Sendable {
 }
 
 /// `POST /auth/refresh` body.
-struct RefreshBody: Decodable, Sendable {
+struct RefreshBody: Sendable, JSONObjectDecodable {
     var refreshToken: String
+
+    init(_ object: JSONObject) throws(APIError) {
+        try object.allowOnly(["refresh_token"])
+        refreshToken = try object.requiredString("refresh_token")
+    }
 }
 
 /// The account as the API shows it.
 struct UserAnswer: Encodable, Sendable {
     var id: String
     var username: String
-    /// Unix seconds.
-    var createdAt: Double
+    /// Unix seconds; absent when the account store could not be read (a refresh during its outage).
+    var createdAt: Double?
 }
 
 /// Tokens and the account they are for.

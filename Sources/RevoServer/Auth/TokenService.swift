@@ -36,12 +36,20 @@ public struct TokenService: Sendable {
     public let settings: Settings
     private let keys: JWTKeyCollection
     private let now: @Sendable () -> Date
+    private let tokenID: @Sendable () -> String
     private let verified = VerifiedTokens(capacity: 10_000)
 
-    /// `now` is the wall clock unless a test ages its tokens.
-    public init(secret: JWTSecret, settings: Settings = Settings(), now: @escaping @Sendable () -> Date = { Date() }) async {
+    /// `now` is the wall clock and `tokenID` (each token's `jti`) a random UUID, unless a test ages its tokens or a
+    /// simulation runs them in virtual time with seeded ids.
+    public init(
+        secret: JWTSecret,
+        settings: Settings = Settings(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        tokenID: @escaping @Sendable () -> String = { UUID().uuidString }
+    ) async {
         self.settings = settings
         self.now = now
+        self.tokenID = tokenID
         self.keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret.bytes), digestAlgorithm: .sha256)
     }
@@ -57,7 +65,7 @@ public struct TokenService: Sendable {
                     iss: IssuerClaim(value: settings.issuer),
                     iat: IssuedAtClaim(value: issuedAt),
                     exp: ExpirationClaim(value: issuedAt.addingTimeInterval(lifetime.timeInterval)),
-                    jti: IDClaim(value: UUID().uuidString)
+                    jti: IDClaim(value: tokenID())
                 ),
                 header: ["typ": "JWT"]
             )

@@ -1,27 +1,11 @@
+import RevoCore
+
 /// A request body's members, read by ``JSONObjectReader``, with typed access that answers wrong input the way the rest
 /// of the API does: 422 naming the field (`max_tokens: expected a whole number`), 400 for a name given twice.
 struct JSONObject {
-    struct Member {
-        var key: String
-        var value: Value
-    }
-
-    enum Value {
-        case string(String)
-        case number(Number)
-        case bool(Bool)
-        case null
-        /// Checked, not kept: the bodies read this way are flat.
-        case array
-        case object
-    }
-
-    /// A number as written, so an integer field can refuse `1.5` and take `16` exactly.
-    struct Number {
-        var text: String
-        /// Written without a fraction or an exponent.
-        var isIntegral: Bool
-    }
+    typealias Member = JSONValue.Member
+    typealias Value = JSONValue
+    typealias Number = JSONValue.Number
 
     let members: [Member]
 
@@ -43,6 +27,29 @@ struct JSONObject {
             if repeated { throw APIError(status: .badRequest, code: "malformed_json", message: "the body gives \"\(member.key)\" twice") }
         }
         self.members = members
+    }
+
+    /// Refuses a member the body does not have, naming it (and the field probably meant): a misspelt `max_token` would
+    /// otherwise be ignored without a word.
+    func allowOnly(_ keys: [String]) throws(APIError) {
+        guard let unknown = members.first(where: { !keys.contains($0.key) }) else { return }
+        let hint = ClosestName.closest(to: unknown.key, in: keys).map { "; did you mean \($0)?" } ?? "; allowed: " + keys.joined(separator: ", ")
+        throw APIError(status: .unprocessableContent, code: "unknown_field", message: "\(unknown.key): unknown field" + hint, field: unknown.key)
+    }
+
+    /// A list of strings; nil when absent or null.
+    func strings(_ key: String) throws(APIError) -> [String]? {
+        switch value(key) {
+        case nil: return nil
+        case .array(let items):
+            var strings: [String] = []
+            for item in items {
+                guard case .string(let text) = item else { throw Self.mismatch(key, expected: "a list of strings") }
+                strings.append(text)
+            }
+            return strings
+        default: throw Self.mismatch(key, expected: "a list of strings")
+        }
     }
 
     /// The value of `key`; nil when absent or null, as `decodeIfPresent` reads it.

@@ -1,21 +1,24 @@
-/// Reads a request body that must be one JSON object (RFC 8259, strictly: no trailing commas, no comments, valid
-/// UTF-8, at most 512 levels deep) into its members, for the routes that serve the most requests. Values nested
-/// inside members are checked and skipped: the bodies it reads are flat. Foundation's `JSONDecoder` cost the chat
-/// route more than any other single step (`perf`: 7% of a request's CPU), most of it in generic machinery a flat
-/// body does not need.
-struct JSONObjectReader {
+/// Reads JSON text (RFC 8259, strictly: no trailing commas, no comments, valid UTF-8, at most 512 levels deep) into
+/// ``JSONValue``s: a request body into its members, for the routes that serve the most requests, or any answer whole.
+/// Foundation's `JSONDecoder` cost the chat route more than any other single step, most of it in generic machinery a
+/// flat body does not need.
+public struct JSONObjectReader {
     /// Why the text is not JSON, and where.
-    struct SyntaxError: Error, Equatable, CustomStringConvertible {
-        var offset: Int
-        var problem: String
+    public struct SyntaxError: Error, Equatable, CustomStringConvertible {
+        public var offset: Int
+        public var problem: String
 
-        var description: String { "\(problem) at byte \(offset)" }
+        public var description: String { "\(problem) at byte \(offset)" }
     }
 
     static let maximumDepth = 512
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
+    /// The top-level members whose values are built; the others are checked as strictly and left out. nil: all.
+    private var keeping: [String]?
+    /// False while checking a value that is left out: nothing is allocated for it.
+    private var building = true
 
     private init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -27,19 +30,34 @@ struct JSONObjectReader {
         reader.skipWhitespace()
         let members: [JSONObject.Member]?
         if reader.peek == UInt8(ascii: "{") {
-            members = try reader.object()
+            members = try reader.object(depth: 0)
         } else {
-            try reader.skipValue(depth: 0)
+            _ = try reader.value(depth: 0)
             members = nil
         }
-        reader.skipWhitespace()
-        guard reader.index == bytes.count else { throw reader.error("unexpected \(reader.describePeek) after the value") }
+        try reader.finish()
         return members
+    }
+
+    /// The one value `bytes` holds; when it is an object and `keeping` is given, with only those members (the others
+    /// are checked as strictly, for a reader that needs a few fields of a large answer).
+    static func value(of bytes: UnsafeRawBufferPointer, keeping: [String]? = nil) throws(SyntaxError) -> JSONValue {
+        var reader = JSONObjectReader(bytes)
+        reader.keeping = keeping
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        try reader.finish()
+        return value
+    }
+
+    private mutating func finish() throws(SyntaxError) {
+        skipWhitespace()
+        guard index == bytes.count else { throw error("unexpected \(describePeek) after the value") }
     }
 
     // MARK: Values
 
-    private mutating func object() throws(SyntaxError) -> [JSONObject.Member] {
+    private mutating func object(depth: Int) throws(SyntaxError) -> [JSONObject.Member] {
         index += 1
         var members: [JSONObject.Member] = []
         skipWhitespace()
@@ -55,8 +73,14 @@ struct JSONObjectReader {
             guard peek == UInt8(ascii: ":") else { throw error("expected ':' after \"\(key)\", found \(describePeek)") }
             index += 1
             skipWhitespace()
-            let value = try scalar()
-            members.append(JSONObject.Member(key: key, value: value))
+            if depth == 0, let keeping, !keeping.contains(key) {
+                building = false
+                _ = try self.value(depth: depth + 1)
+                building = true
+            } else {
+                let value = try self.value(depth: depth + 1)
+                if building { members.append(JSONObject.Member(key: key, value: value)) }
+            }
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","): index += 1
@@ -68,17 +92,12 @@ struct JSONObjectReader {
         }
     }
 
-    /// A member's value: read if it is a string, number, boolean or null; checked and skipped if it is an array or
-    /// an object.
-    private mutating func scalar() throws(SyntaxError) -> JSONObject.Value {
+    private mutating func value(depth: Int) throws(SyntaxError) -> JSONValue {
+        guard depth < Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
         switch peek {
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "{"):
-            try skipValue(depth: 0)
-            return .object
-        case UInt8(ascii: "["):
-            try skipValue(depth: 0)
-            return .array
+        case UInt8(ascii: "{"): return .object(try object(depth: depth))
+        case UInt8(ascii: "["): return .array(try array(depth: depth))
         case UInt8(ascii: "t"):
             try literal("true")
             return .bool(true)
@@ -92,55 +111,26 @@ struct JSONObjectReader {
         }
     }
 
-    private mutating func skipValue(depth: Int) throws(SyntaxError) {
-        guard depth < Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
-        switch peek {
-        case UInt8(ascii: "{"):
+    private mutating func array(depth: Int) throws(SyntaxError) -> [JSONValue] {
+        index += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if peek == UInt8(ascii: "]") {
             index += 1
+            return items
+        }
+        while true {
             skipWhitespace()
-            if peek == UInt8(ascii: "}") {
-                index += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                guard peek == UInt8(ascii: "\"") else { throw error("expected a quoted member name, found \(describePeek)") }
-                _ = try string()
-                skipWhitespace()
-                guard peek == UInt8(ascii: ":") else { throw error("expected ':', found \(describePeek)") }
-                index += 1
-                skipWhitespace()
-                try skipValue(depth: depth + 1)
-                skipWhitespace()
-                switch peek {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"):
-                    index += 1
-                    return
-                default: throw error("expected ',' or '}' in the object, found \(describePeek)")
-                }
-            }
-        case UInt8(ascii: "["):
-            index += 1
+            let item = try value(depth: depth + 1)
+            if building { items.append(item) }
             skipWhitespace()
-            if peek == UInt8(ascii: "]") {
+            switch peek {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
                 index += 1
-                return
+                return items
+            default: throw error("expected ',' or ']' in the array, found \(describePeek)")
             }
-            while true {
-                skipWhitespace()
-                try skipValue(depth: depth + 1)
-                skipWhitespace()
-                switch peek {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"):
-                    index += 1
-                    return
-                default: throw error("expected ',' or ']' in the array, found \(describePeek)")
-                }
-            }
-        default:
-            _ = try scalar()
         }
     }
 
@@ -174,7 +164,7 @@ struct JSONObjectReader {
             guard let digit = peek, isDigit(digit) else { throw error("expected a digit in the exponent") }
             skipDigits()
         }
-        return JSONObject.Number(text: String(decoding: bytes[start..<index], as: UTF8.self), isIntegral: integral)
+        return JSONObject.Number(text: building ? String(decoding: bytes[start..<index], as: UTF8.self) : "", isIntegral: integral)
     }
 
     /// A quoted string, unescaped; the text must be valid UTF-8 without raw control characters.
@@ -185,11 +175,12 @@ struct JSONObjectReader {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
-                    throw SyntaxError(offset: start, problem: "a string is not valid UTF-8")
-                }
+                // Left out, it is still checked without being kept: ASCII is valid UTF-8 as it stands.
+                let text: String? =
+                    !building && bytes[start..<index].allSatisfy({ $0 < 0x80 }) ? "" : String(validating: bytes[start..<index], as: UTF8.self)
+                guard let text else { throw SyntaxError(offset: start, problem: "a string is not valid UTF-8") }
                 index += 1
-                return text
+                return building ? text : ""
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw error("a control character must be escaped in a string") }

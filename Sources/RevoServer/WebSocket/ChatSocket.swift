@@ -8,10 +8,15 @@ import Synchronization
 /// `WS /ws/chat`: authenticates the socket (close 1008 without a valid token), then streams chat replies as token
 /// events. One reply streams at a time per socket; writes are backpressured and bounded in time, so a slow client
 /// costs at most one channel buffer and is dropped after ``WebSocketSettings/writeTimeout``.
-struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: Sendable {
+///
+/// The protocol runs over a ``SocketConnection``: a real socket from HummingbirdWebSocket, or an in-process one when
+/// the router was called without a server (the simulation), so both run this same code.
+struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & InProcessUpgradeContext>: Sendable {
     let system: RevoSystem
     let tokens: TokenService
     let settings: WebSocketSettings
+    let clock: SystemClock
+    let starter: any TaskStarter
     let connections = ConnectionCounter()
 
     /// Where the wrong-path catch-all is registered: everywhere (`**`), and under each first segment of the API's
@@ -30,15 +35,16 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
         // and a browser shows a handshake's status to no script anyway. So it is accepted and closed at once with
         // 4404 and a reason naming the right path, which `onclose` does show. Plain requests still get the JSON 404.
         for path in Self.wrongPaths {
-            router.ws(RouterPath(path)) { request, _ in
+            router.ws(RouterPath(path)) { request, context in
                 guard request.headers[.upgrade]?.lowercased() == "websocket" else { throw HTTPError(.notFound) }
+                let path = request.uri.path
+                context.inProcessUpgrade?.accept { connection in await Self.refuse(connection, path: path) }
                 return .upgrade([:])
-            } onUpgrade: { _, outbound, context in
-                let reason = "no WebSocket at \(context.request.uri.path.prefix(40)); it is at /ws/chat"
-                try await outbound.close(.unknown(4404), reason: reason)
+            } onUpgrade: { inbound, outbound, context in
+                await Self.refuse(socket(inbound, outbound), path: context.request.uri.path)
             }
         }
-        router.ws("/ws/chat") { request, _ in
+        router.ws("/ws/chat") { request, context in
             guard request.headers[.upgrade]?.lowercased() == "websocket" else {
                 throw APIError(
                     status: .upgradeRequired,
@@ -46,43 +52,46 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
                     message: "/ws/chat is a WebSocket: connect with Upgrade: websocket (ws://HOST/ws/chat)"
                 )
             }
+            let logger = context.logger
+            context.inProcessUpgrade?.accept { connection in await accepted(connection, request: request, logger: logger) }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            guard connections.open(limit: settings.maxConnections) else {
-                try await outbound.close(.unknown(1013), reason: "too many open sockets; try again later")
-                return
-            }
-            defer { connections.close() }
-            try await session(inbound: inbound, outbound: outbound, context: context)
+            await accepted(socket(inbound, outbound), request: context.request, logger: context.logger)
         }
     }
 
-    private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<Context>) async throws {
-        let writer = EventWriter(outbound: outbound, timeout: settings.writeTimeout)
-        var messages = inbound.messages(maxSize: settings.maxMessageBytes).makeAsyncIterator()
+    private func socket(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) -> HummingbirdSocket {
+        HummingbirdSocket(inbound: inbound, outbound: outbound, writeTimeout: settings.writeTimeout)
+    }
 
-        // A token at the upgrade (header or ?token=) or in the first message; browsers cannot set headers.
-        var identity: TokenService.Identity
-        do throws(AuthError) {
-            if let token = Self.upgradeToken(context.request) {
-                identity = try await tokens.verify(token, as: .access)
-            } else {
-                let timeout = settings.authTimeout
-                let watchdog = Task {
-                    try await Task.sleep(for: timeout)
-                    try await outbound.close(.policyViolation, reason: "authentication required within \(timeout)")
-                }
-                defer { watchdog.cancel() }
-                guard case .text(let text) = try? await messages.next(),
-                    let command = try? SocketCommand(text: text),
-                    command.kind == .auth, let token = command.token
-                else { throw AuthError.missingToken }
-                watchdog.cancel()
-                identity = try await tokens.verify(token, as: .access)
-            }
+    private static func refuse(_ connection: some SocketConnection, path: String) async {
+        try? await connection.close(.unknown(4404), reason: closeReason("no WebSocket at \(path.prefix(40)); it is at /ws/chat"))
+    }
+
+    /// An upgraded socket: counted against the server's limit, then served until it closes.
+    private func accepted(_ connection: some SocketConnection, request: Request, logger: Logger) async {
+        guard connections.open(limit: settings.maxConnections) else {
+            try? await connection.close(.unknown(1013), reason: "too many open sockets; try again later")
+            return
+        }
+        defer { connections.close() }
+        do {
+            try await session(connection, request: request, logger: logger)
         } catch {
-            context.logger.info("websocket refused", metadata: ["reason": "\(error)"])
-            try await outbound.close(.policyViolation, reason: Self.closeReason(error.description))
+            // The socket is gone; nothing is left to tell.
+            logger.debug("websocket ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func session<Connection: SocketConnection>(_ connection: Connection, request: Request, logger: Logger) async throws {
+        let writer = EventWriter(connection: connection)
+        var messages = connection.messages(maxSize: settings.maxMessageBytes)
+        let identity: TokenService.Identity
+        do throws(AuthError) {
+            identity = try await authenticate(request, messages: &messages, connection: connection)
+        } catch {
+            logger.info("websocket refused", metadata: ["reason": "\(error)"])
+            try await connection.close(.policyViolation, reason: Self.closeReason(error.description))
             return
         }
 
@@ -90,9 +99,9 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
         ready.user = identity.username
         try await writer.send(ready)
 
-        let slot = StreamSlot()
+        let slot = StreamSlot(starter: starter)
         do {
-            try await serve(&messages, identity: identity, slot: slot, writer: writer, outbound: outbound, logger: context.logger)
+            try await serve(&messages, identity: identity, slot: slot, writer: writer, logger: logger)
         } catch {
             await slot.stop()
             throw error
@@ -100,13 +109,35 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
         await slot.stop()
     }
 
+    /// A token at the upgrade (header or ?token=) or in the first message; browsers cannot set headers. A socket that
+    /// sends no `auth` within ``WebSocketSettings/authTimeout`` is closed.
+    private func authenticate<Connection: SocketConnection>(
+        _ request: Request,
+        messages: inout Connection.Messages,
+        connection: Connection
+    ) async throws(AuthError) -> TokenService.Identity {
+        if let token = Self.upgradeToken(request) { return try await tokens.verify(token, as: .access) }
+        let timeout = settings.authTimeout
+        let clock = self.clock
+        let watchdog = starter.start("ws.auth-watchdog") {
+            do { try await clock.sleep(for: timeout) } catch { return }
+            try? await connection.close(.policyViolation, reason: "authentication required within \(timeout)")
+        }
+        defer { watchdog.cancel() }
+        guard case .text(let text) = try? await messages.next(),
+            let command = try? SocketCommand(text: text),
+            command.kind == .auth, let token = command.token
+        else { throw AuthError.missingToken }
+        watchdog.cancel()
+        return try await tokens.verify(token, as: .access)
+    }
+
     /// Answers commands until the client closes.
-    private func serve(
-        _ messages: inout WebSocketInboundMessageStream.AsyncIterator,
+    private func serve<Connection: SocketConnection>(
+        _ messages: inout Connection.Messages,
         identity: TokenService.Identity,
         slot: StreamSlot,
-        writer: EventWriter,
-        outbound: WebSocketOutboundWriter,
+        writer: EventWriter<Connection>,
         logger: Logger
     ) async throws {
         while true {
@@ -115,7 +146,7 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
                 message = try await messages.next()
             } catch {
                 // A message over the limit: say so and close (1009), as the protocol requires.
-                try await outbound.close(.messageTooLarge, reason: "messages are limited to \(settings.maxMessageBytes) bytes")
+                try await writer.connection.close(.messageTooLarge, reason: "messages are limited to \(settings.maxMessageBytes) bytes")
                 break
             }
             guard let message else { break }
@@ -148,7 +179,7 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
                     continue
                 }
                 let messageID = command.messageId ?? system.ids.next("ws")
-                let started = slot.start { await stream(request, messageID: messageID, writer: writer, outbound: outbound, logger: logger) }
+                let started = slot.start { await stream(request, messageID: messageID, writer: writer, logger: logger) }
                 if !started {
                     try await writer.send(
                         .error(
@@ -192,7 +223,12 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
 
     /// One reply: `start`, `token`…, then `response`, `interrupted` (with exactly what was delivered), `cancelled` or
     /// `error`.
-    private func stream(_ request: ChatRequest, messageID: String, writer: EventWriter, outbound: WebSocketOutboundWriter, logger: Logger) async {
+    private func stream<Connection: SocketConnection>(
+        _ request: ChatRequest,
+        messageID: String,
+        writer: EventWriter<Connection>,
+        logger: Logger
+    ) async {
         do {
             try await writer.send(SocketEvent(type: "start", messageId: messageID))
             let reply: ChatReply
@@ -213,9 +249,9 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext>: 
             done.generationTime = reply.generationTime.timeInterval
             done.attempted = reply.trace.attempted.map(\.rawValue)
             try await writer.send(done)
-        } catch let error as EventWriter.Stalled {
+        } catch let error as SocketStalled {
             logger.notice("websocket client too slow; closing", metadata: ["message_id": "\(messageID)"])
-            try? await outbound.close(.policyViolation, reason: Self.closeReason(error.description))
+            try? await writer.connection.close(.policyViolation, reason: Self.closeReason(error.description))
         } catch {
             // The socket is gone; nothing is left to tell.
         }

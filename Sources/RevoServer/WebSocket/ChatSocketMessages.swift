@@ -1,3 +1,5 @@
+import RevoCore
+
 /// A message from the client on `WS /ws/chat` (JSON text frames; see `docs/websocket.md`).
 struct SocketCommand: Sendable, JSONObjectDecodable {
     enum Kind: String, Sendable, CaseIterable {
@@ -15,6 +17,7 @@ struct SocketCommand: Sendable, JSONObjectDecodable {
     private let object: JSONObject
 
     init(_ object: JSONObject) throws(APIError) {
+        try object.allowOnly(["type", "token"] + ChatBody.fields)
         type = try object.requiredString("type")
         token = try object.string("token")
         messageId = try object.string("message_id")
@@ -32,7 +35,7 @@ struct SocketCommand: Sendable, JSONObjectDecodable {
 
     /// The fields of a `chat`, read as `POST /api/chat` reads its body.
     func chatBody() throws(APIError) -> ChatBody {
-        try ChatBody(object)
+        try ChatBody(checked: object)
     }
 }
 
@@ -62,5 +65,26 @@ struct SocketEvent: Encodable, Sendable {
         event.message = error.message
         event.field = error.field
         return event
+    }
+}
+
+extension SocketEvent {
+    /// The event's JSON text, byte for byte what `JSONEncoder` with snake_case and sorted keys writes for it (a test
+    /// compares them): one is written per streamed token.
+    var json: String {
+        var writer = JSONObjectWriter(capacity: 48 + (content?.utf8.count ?? 0) + (message?.utf8.count ?? 0))
+        writer.field("attempted", strings: attempted)
+        writer.field("code", code)
+        writer.field("content", content)
+        writer.field("delivered_tokens", deliveredTokens)
+        writer.field("field", field)
+        writer.field("generation_time", generationTime)
+        writer.field("message", message)
+        writer.field("message_id", messageId)
+        writer.field("provider", provider)
+        writer.field("tokens_used", tokensUsed)
+        writer.field("type", type)
+        writer.field("user", user)
+        return writer.finishedText()
     }
 }

@@ -1,8 +1,14 @@
+import RevoCore
 import Synchronization
 
 /// The one reply a socket may be streaming: starting a second while the first runs is refused, `cancel` stops it.
 final class StreamSlot: Sendable {
     private let state = Mutex<(task: Task<Void, Never>?, generation: Int)>((nil, 0))
+    private let starter: any TaskStarter
+
+    init(starter: any TaskStarter) {
+        self.starter = starter
+    }
 
     /// Starts `body` unless a reply is streaming; returns whether it started.
     func start(_ body: @escaping @Sendable () async -> Void) -> Bool {
@@ -10,7 +16,7 @@ final class StreamSlot: Sendable {
             guard state.task == nil else { return false }
             state.generation += 1
             let generation = state.generation
-            state.task = Task {
+            state.task = starter.start("ws.reply") {
                 await body()
                 self.finished(generation)
             }

@@ -113,6 +113,31 @@ public final class FakeProvider: ModelProvider {
         }
     }
 
+    /// The answer without streaming it: the same plan, the same waits summed chunk by chunk, the same text or failure,
+    /// reached after one sleep instead of one per chunk (nobody sees the chunks of an answer that is not streamed).
+    public func complete(_ request: GenerationRequest) async throws -> Completion? {
+        let plan = try prepare(request).get()
+        // The slot a successful plan took is given back however the call ends.
+        defer { release() }
+        if plan.hangs { try await clock.sleep(for: .seconds(86_400 * 365)) }
+        var emitted = 0
+        var wait = Duration.zero
+        while emitted < plan.tokens {
+            let chunk = min(Self.tokensPerChunk, plan.tokens - emitted)
+            wait += emitted == 0 ? plan.firstToken : plan.interToken * chunk
+            if let cut = plan.cutAfter, emitted >= cut {
+                try await clock.sleep(for: wait)
+                throw ProviderError.serverError(status: 502, message: "stream disconnected after \(cut) tokens")
+            }
+            emitted += chunk
+        }
+        try await clock.sleep(for: wait)
+        var text = ""
+        text.reserveCapacity(plan.tokens * 9)
+        for index in 0..<plan.tokens { text += plan.word(index) }
+        return Completion(text: text, usage: TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: plan.tokens))
+    }
+
     /// Everything decided when the request arrives: faults, timing, length, text.
     struct Plan: Sendable {
         var firstToken: Duration
@@ -122,10 +147,13 @@ public final class FakeProvider: ModelProvider {
         var hangs: Bool
         var seed: UInt64
 
+        /// The word at `index`: the seed and the index mixed (SplitMix64's finalizer), one per token of every reply.
         func word(_ index: Int) -> String {
-            var hash = StableHash(basis: seed)
-            hash.combine(UInt64(index))
-            return FakeProvider.vocabulary[Int(hash.value % UInt64(FakeProvider.vocabulary.count))] + " "
+            var mixed = seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            mixed ^= mixed >> 31
+            return FakeProvider.spacedVocabulary[Int(mixed % UInt64(FakeProvider.spacedVocabulary.count))]
         }
     }
 
@@ -164,7 +192,7 @@ public final class FakeProvider: ModelProvider {
         let slowdown = 1 + profile.slowdownPerExtra * Double(max(0, inFlight - profile.concurrencySlots))
         let tokens = max(1, min(request.maxTokens, Int((Double(profile.outputTokens) * jitter()).rounded())))
         var seed = StableHash(basis: random.seed)
-        seed.combine(request.prompt)
+        seed.combine(wordsOf: request.prompt)
         seed.combine(request.requestID)
         return .success(
             Plan(
@@ -185,6 +213,9 @@ public final class FakeProvider: ModelProvider {
     fileprivate func release() {
         state.withLock { $0.inFlight -= 1 }
     }
+
+    /// Each word with the space that follows it in a reply.
+    static let spacedVocabulary = vocabulary.map { $0 + " " }
 
     static let vocabulary = [
         "the", "model", "answers", "with", "care", "and", "a", "plan", "for", "each", "request", "memory", "cache",

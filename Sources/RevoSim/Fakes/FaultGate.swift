@@ -77,6 +77,12 @@ public struct FakeConversationStore: ConversationStore {
         try await inner.append(message)
     }
 
+    /// A question and its answer in one transaction, one round trip, as the real drivers write them.
+    public func append(contentsOf messages: [StoredMessage]) async throws(StoreError) {
+        try await gate.pass("write")
+        try await inner.append(contentsOf: messages)
+    }
+
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
         try await gate.pass("read")
         return try await inner.messages(conversationID: conversationID, limit: limit)

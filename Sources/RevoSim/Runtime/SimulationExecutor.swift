@@ -156,14 +156,29 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let registered = state.withLock { s in
-                    s.timers.register(sequence, deadline: deadline.offset, continuation: continuation)
+                    s.timers.register(sequence, deadline: deadline.offset, wakeup: .resume(continuation))
                 }
                 if !registered { continuation.resume(throwing: CancellationError()) }
             }
         } onCancel: {
-            let continuation = state.withLock { s in s.timers.cancel(sequence) }
-            continuation?.resume(throwing: CancellationError())
+            if case .resume(let continuation) = state.withLock({ s in s.timers.cancel(sequence) }) {
+                continuation.resume(throwing: CancellationError())
+            }
         }
+    }
+
+    /// Registers `fire` to run when virtual time reaches now + `delay`; returns the timer's sequence number.
+    func scheduleTimer(after delay: Duration, _ fire: @escaping @Sendable () -> Void) -> UInt64 {
+        state.withLock { s in
+            let sequence = s.timers.allocate()
+            _ = s.timers.register(sequence, deadline: s.now + max(.zero, delay), wakeup: .call(fire))
+            return sequence
+        }
+    }
+
+    /// Drops a timer that has not fired.
+    func cancelTimer(_ sequence: UInt64) {
+        _ = state.withLock { s in s.timers.cancel(sequence) }
     }
 
     // MARK: Running
@@ -193,7 +208,7 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
         // would hop off and back (9 jobs instead of 1 per task, measured). Pinned actors still work, see checkIsolated().
         let taskExecutor = asUnownedTaskExecutor()
         var jobsRun = 0
-        var fired: [(TimerQueue.Entry, UnsafeContinuation<Void, any Error>)] = []
+        var fired: [(TimerQueue.Entry, TimerQueue.Wakeup)] = []
         while true {
             while let job = state.withLock({ s in s.jobs.popFirst() }) {
                 job.runSynchronously(on: taskExecutor)
@@ -221,9 +236,9 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
                 }
                 return outcome
             }
-            for (entry, continuation) in fired {
+            for (entry, wakeup) in fired {
                 trace.fold(timer: entry.sequence, at: entry.deadline)
-                continuation.resume()
+                wakeup.fire()
             }
             fired.removeAll(keepingCapacity: true)
         }

@@ -1,9 +1,23 @@
 import HeapModule
 
-/// Pending virtual-clock sleeps, ordered by (deadline, insertion order) so equal deadlines fire first-in first-out.
+/// Pending virtual-clock sleeps and deadline callbacks, ordered by (deadline, insertion order) so equal deadlines fire
+/// first-in first-out.
 ///
-/// Cancelled sleeps are removed from `sleepers` at once and their heap entries are skipped lazily when they surface.
+/// Cancelled timers are removed from `sleepers` at once and their heap entries are skipped lazily when they surface.
 struct TimerQueue {
+    /// What a due timer does: resume a sleeping task, or call back (a deadline of ``SystemClock/withDeadline``).
+    enum Wakeup {
+        case resume(UnsafeContinuation<Void, any Error>)
+        case call(@Sendable () -> Void)
+
+        func fire() {
+            switch self {
+            case .resume(let continuation): continuation.resume()
+            case .call(let callback): callback()
+            }
+        }
+    }
+
     struct Entry: Comparable {
         var deadline: Duration
         var sequence: UInt64
@@ -18,7 +32,7 @@ struct TimerQueue {
     enum Sleeper {
         case allocated
         case cancelledBeforeRegistration
-        case waiting(UnsafeContinuation<Void, any Error>)
+        case waiting(Wakeup)
     }
 
     private var heap = Heap<Entry>()
@@ -35,27 +49,28 @@ struct TimerQueue {
     }
 
     /// Registers the continuation of an allocated sleep; returns false if it was cancelled in the meantime.
-    mutating func register(_ sequence: UInt64, deadline: Duration, continuation: UnsafeContinuation<Void, any Error>) -> Bool {
+    mutating func register(_ sequence: UInt64, deadline: Duration, wakeup: Wakeup) -> Bool {
         if case .cancelledBeforeRegistration = sleepers[sequence] {
             sleepers[sequence] = nil
             return false
         }
-        sleepers[sequence] = .waiting(continuation)
+        sleepers[sequence] = .waiting(wakeup)
         heap.insert(Entry(deadline: deadline, sequence: sequence))
         pendingCount += 1
         return true
     }
 
-    /// Cancels a sleep; returns its continuation if it was waiting and must now be resumed with an error.
-    mutating func cancel(_ sequence: UInt64) -> UnsafeContinuation<Void, any Error>? {
+    /// Cancels a timer; returns what it would have woken if it was waiting (a sleep's continuation must now be resumed
+    /// with an error; a callback is dropped).
+    mutating func cancel(_ sequence: UInt64) -> Wakeup? {
         switch sleepers[sequence] {
         case .allocated:
             sleepers[sequence] = .cancelledBeforeRegistration
             return nil
-        case .waiting(let continuation):
+        case .waiting(let wakeup):
             sleepers[sequence] = nil
             pendingCount -= 1
-            return continuation
+            return wakeup
         case .cancelledBeforeRegistration, nil:
             // Already fired or already cancelled.
             return nil
@@ -71,13 +86,13 @@ struct TimerQueue {
         return nil
     }
 
-    /// Removes every live sleep due at or before `now`, in (deadline, sequence) order.
-    mutating func popDue(at now: Duration, into fired: inout [(Entry, UnsafeContinuation<Void, any Error>)]) {
+    /// Removes every live timer due at or before `now`, in (deadline, sequence) order.
+    mutating func popDue(at now: Duration, into fired: inout [(Entry, Wakeup)]) {
         while let top = heap.min, top.deadline <= now {
             heap.removeMin()
-            if case .waiting(let continuation) = sleepers.removeValue(forKey: top.sequence) {
+            if case .waiting(let wakeup) = sleepers.removeValue(forKey: top.sequence) {
                 pendingCount -= 1
-                fired.append((top, continuation))
+                fired.append((top, wakeup))
             }
         }
     }

@@ -1,0 +1,23 @@
+import RevoCore
+import RevoServer
+
+extension HealthReport {
+    /// Reads `GET /health`'s answer back into the report the recorder samples.
+    init(answer json: JSONValue, at checkedAt: Duration) {
+        let entries = Service.allCases.compactMap { service -> HealthReport.Entry? in
+            guard let body = json["services"]?[service.rawValue] else { return nil }
+            let status = body["status"]?.string.flatMap(HealthStatus.init(rawValue:)) ?? .unhealthy
+            let reasons = body["reasons"]?.array?.compactMap(\.string) ?? []
+            return HealthReport.Entry(service: service, health: ComponentHealth(status: status, reasons: reasons))
+        }
+        self.init(
+            status: json["status"]?.string.flatMap(HealthStatus.init(rawValue:)) ?? .unhealthy,
+            services: entries,
+            availableProviders: (json["available_providers"]?.array ?? []).compactMap(\.string).map { ProviderID($0) },
+            live: json["live"]?.bool ?? false,
+            ready: json["ready"]?.bool ?? false,
+            notReadyBecause: json["not_ready_because"]?.array?.compactMap(\.string) ?? [],
+            checkedAt: checkedAt
+        )
+    }
+}

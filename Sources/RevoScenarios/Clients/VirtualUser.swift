@@ -1,0 +1,57 @@
+import NIOCore
+import RevoServer
+import Synchronization
+
+/// One person using the API: an account, an address of their own (the rate limit counts per address), and the tokens
+/// the server last gave them, which they refresh when the access token expires.
+final class VirtualUser: Sendable {
+    struct Tokens: Sendable {
+        var access: String
+        var refresh: String
+        /// When the access token expires, on the client's clock (issue time plus `expires_in`).
+        var accessExpiresAt: Duration
+    }
+
+    let index: Int
+    let username: String
+    let password: String
+    let userID: String
+    let address: SocketAddress
+    private let state: Mutex<(tokens: Tokens, refreshing: Task<Void, Never>?)>
+
+    init(index: Int, username: String, password: String, userID: String, tokens: Tokens) {
+        self.index = index
+        self.username = username
+        self.password = password
+        self.userID = userID
+        // 10.0.0.0/8: one private address per user, a port of their own.
+        self.address = try! SocketAddress(ipAddress: "10.\(index >> 16 & 255).\(index >> 8 & 255).\(index & 255)", port: 40_000 + index % 20_000)
+        self.state = Mutex((tokens, nil))
+    }
+
+    var tokens: Tokens { state.withLock { $0.tokens } }
+
+    func update(_ tokens: Tokens) {
+        state.withLock { $0.tokens = tokens }
+    }
+
+    /// The refresh in flight, if any, or makes `start` the one: concurrent requests of one user wait for a single
+    /// refresh rather than each sending their own.
+    func refreshing(orStart start: () -> Task<Void, Never>) -> Task<Void, Never> {
+        state.withLock { s in
+            if let running = s.refreshing { return running }
+            let task = start()
+            s.refreshing = task
+            return task
+        }
+    }
+
+    func refreshEnded() {
+        state.withLock { $0.refreshing = nil }
+    }
+
+    /// The ids the server files this user's conversations and sessions under (``ChatRequest`` scopes them per user).
+    func scoped(_ id: String) -> String {
+        userID + "/" + id
+    }
+}
