@@ -107,7 +107,7 @@ public final class FakeProvider: ModelProvider {
             if let cut = plan.cutAfter, cursor.emitted >= cut {
                 throw ProviderError.serverError(status: 502, message: "stream disconnected after \(cut) tokens")
             }
-            let text = (0..<chunk).map { plan.word(cursor.emitted + $0) }.joined()
+            let text = plan.text(cursor.emitted..<cursor.emitted + chunk)
             cursor.advance(by: chunk)
             return .token(text)
         }
@@ -132,10 +132,7 @@ public final class FakeProvider: ModelProvider {
             emitted += chunk
         }
         try await clock.sleep(for: wait)
-        var text = ""
-        text.reserveCapacity(plan.tokens * 9)
-        for index in 0..<plan.tokens { text += plan.word(index) }
-        return Completion(text: text, usage: TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: plan.tokens))
+        return Completion(text: plan.text(0..<plan.tokens), usage: TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: plan.tokens))
     }
 
     /// Everything decided when the request arrives: faults, timing, length, text.
@@ -147,13 +144,20 @@ public final class FakeProvider: ModelProvider {
         var hangs: Bool
         var seed: UInt64
 
-        /// The word at `index`: the seed and the index mixed (SplitMix64's finalizer), one per token of every reply.
-        func word(_ index: Int) -> String {
-            var mixed = seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            mixed ^= mixed >> 31
-            return FakeProvider.spacedVocabulary[Int(mixed % UInt64(FakeProvider.spacedVocabulary.count))]
+        /// The words at `tokens`, each followed by a space: a word per token, chosen by mixing the seed and the token's
+        /// index (SplitMix64's finalizer), written into one buffer.
+        func text(_ tokens: Range<Int>) -> String {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(tokens.count * 10)
+            for index in tokens {
+                var mixed = seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
+                mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+                mixed ^= mixed >> 31
+                bytes.append(contentsOf: FakeProvider.vocabularyBytes[Int(mixed % UInt64(FakeProvider.vocabularyBytes.count))])
+                bytes.append(UInt8(ascii: " "))
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 
@@ -214,8 +218,8 @@ public final class FakeProvider: ModelProvider {
         state.withLock { $0.inFlight -= 1 }
     }
 
-    /// Each word with the space that follows it in a reply.
-    static let spacedVocabulary = vocabulary.map { $0 + " " }
+    /// The words as bytes, to write replies without a string per word.
+    static let vocabularyBytes = vocabulary.map { Array($0.utf8) }
 
     static let vocabulary = [
         "the", "model", "answers", "with", "care", "and", "a", "plan", "for", "each", "request", "memory", "cache",
