@@ -132,7 +132,10 @@ public final class FakeProvider: ModelProvider {
             emitted += chunk
         }
         try await clock.sleep(for: wait)
-        return Completion(text: plan.text(0..<plan.tokens), usage: TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: plan.tokens))
+        return Completion(
+            text: plan.text(0..<plan.tokens),
+            usage: TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: plan.tokens)
+        )
     }
 
     /// Everything decided when the request arrives: faults, timing, length, text.
