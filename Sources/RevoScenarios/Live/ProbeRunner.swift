@@ -77,25 +77,9 @@ struct ProbeRunner: Sendable {
             ) { inbound, _, _ in
                 for try await _ in inbound {}
             }
-            return probe.judge(status: 101, headers: [], body: close?.reason ?? "", closeCode: close.map { Self.number($0.closeCode) })
+            return probe.judge(status: 101, headers: [], body: close?.reason ?? "", closeCode: close.map { $0.closeCode.number })
         } catch {
             return probe.judge(status: 0, headers: [], body: "handshake refused: \(error)")
-        }
-    }
-
-    /// The close code as sent on the wire (NIO names the standard ones).
-    static func number(_ code: WebSocketErrorCode) -> Int {
-        switch code {
-        case .normalClosure: 1000
-        case .goingAway: 1001
-        case .protocolError: 1002
-        case .unacceptableData: 1003
-        case .dataInconsistentWithMessage: 1007
-        case .policyViolation: 1008
-        case .messageTooLarge: 1009
-        case .missingExtension: 1010
-        case .unexpectedServerError: 1011
-        case .unknown(let number): Int(number)
         }
     }
 

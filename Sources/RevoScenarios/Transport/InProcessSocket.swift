@@ -28,7 +28,7 @@ final class InProcessSocket: Sendable {
         }
 
         public func close(_ code: WebSocketErrorCode, reason: String?) async throws {
-            socket.toClient.push(.close(code: Self.number(code), reason: reason ?? ""))
+            socket.toClient.push(.close(code: code.number, reason: reason ?? ""))
             // The client answers a close; nothing it sends after that is read.
             socket.toServer.end()
         }
@@ -47,22 +47,6 @@ final class InProcessSocket: Sendable {
                 case .close, nil:
                     return nil
                 }
-            }
-        }
-
-        /// The close code as sent on the wire (NIO names the standard ones).
-        static func number(_ code: WebSocketErrorCode) -> Int {
-            switch code {
-            case .normalClosure: 1000
-            case .goingAway: 1001
-            case .protocolError: 1002
-            case .unacceptableData: 1003
-            case .dataInconsistentWithMessage: 1007
-            case .policyViolation: 1008
-            case .messageTooLarge: 1009
-            case .missingExtension: 1010
-            case .unexpectedServerError: 1011
-            case .unknown(let number): Int(number)
             }
         }
     }
