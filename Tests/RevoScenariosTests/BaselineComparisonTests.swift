@@ -53,3 +53,33 @@ struct BaselineComparisonTests {
         #expect(merged.verdict == .unknown)
     }
 }
+
+@Suite("Exact baselines")
+struct ExactBaselineTests {
+    @Test("any difference is found: a digest, a check's value, an improvement, a value on one side only")
+    func everyDifference() async throws {
+        let baseline = try await BaselineComparisonTests.report()
+        #expect(BaselineComparison().exact(baseline: baseline, current: baseline).isEmpty)
+
+        var changed = baseline
+        changed.scenarios[0].simulation.digest = "0000000000000000"
+        changed.scenarios[0].checks[0].observed = "rate=0.0001"
+        changed.scenarios[0].metrics.latency[0].p95Milliseconds /= 2
+        changed.scenarios[0].metrics.providers["new-provider"] = 1
+        let differences = BaselineComparison().exact(baseline: baseline, current: changed)
+        let series = "\(baseline.scenarios[0].metrics.latency[0].route)/\(baseline.scenarios[0].metrics.latency[0].provider)"
+        #expect(
+            Set(differences.map(\.metric))
+                == [
+                    "simulation.digest", "checks[errors: rate < 0.01].observed", "metrics.latency[\(series)].p95Milliseconds",
+                    "metrics.providers.new-provider",
+                ]
+        )
+        #expect(differences.first { $0.metric.hasSuffix("p95Milliseconds") }?.kind == .improvement)
+        #expect(differences.first { $0.metric == "metrics.providers.new-provider" }?.baseline == "(absent)")
+
+        var worse = baseline
+        worse.scenarios[0].checks[0].verdict = .fail
+        #expect(BaselineComparison().exact(baseline: baseline, current: worse).map(\.kind) == [.regression])
+    }
+}

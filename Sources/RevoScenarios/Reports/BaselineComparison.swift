@@ -1,5 +1,7 @@
-/// Compares a run's report with a baseline. Sim metrics are deterministic, so by default any worsening is a
-/// regression; a tolerance allows deliberate, small changes.
+/// Compares a run's report with a baseline. A simulation is deterministic, so ``exact(baseline:current:)`` finds every
+/// difference — a digest, a metric, a check's observed value, a value present on one side only — and the gate fails on
+/// any of them until the baseline is updated on purpose. ``compare(baseline:current:)`` looks only at the budgets that
+/// can regress, with a tolerance: for live runs, whose figures move from run to run.
 public struct BaselineComparison: Sendable {
     public struct Difference: Sendable, Equatable, CustomStringConvertible {
         public enum Kind: String, Sendable {
@@ -87,6 +89,48 @@ public struct BaselineComparison: Sendable {
             }
         }
         return differences
+    }
+
+    /// Every difference between the two runs' scenarios, each marked as a regression, an improvement or a change.
+    public func exact(baseline: RunReport, current: RunReport) -> [Difference] {
+        var differences: [Difference] = []
+        for old in baseline.scenarios {
+            guard let new = current.scenarios.first(where: { $0.scenario == old.scenario && $0.seed == old.seed }) else {
+                differences.append(.init(kind: .regression, scenario: old.scenario, metric: "scenario", baseline: "present", current: "missing"))
+                continue
+            }
+            for (path, before, after) in ReportDiff.differences(old, new) {
+                differences.append(
+                    .init(
+                        kind: Self.kind(of: path, before, after),
+                        scenario: old.scenario,
+                        metric: path,
+                        baseline: before ?? "(absent)",
+                        current: after ?? "(absent)"
+                    )
+                )
+            }
+        }
+        for new in current.scenarios where !baseline.scenarios.contains(where: { $0.scenario == new.scenario && $0.seed == new.seed }) {
+            differences.append(.init(kind: .changed, scenario: new.scenario, metric: "scenario", baseline: "absent", current: "present"))
+        }
+        return differences
+    }
+
+    /// Better, worse or neither: verdicts by severity, and the figures where less is better (errors, latency, cost,
+    /// memory, upstream calls, retries); anything else changed.
+    static func kind(of path: String, _ before: String?, _ after: String?) -> Difference.Kind {
+        guard let before, let after else { return .changed }
+        if path == "verdict" || path.hasSuffix(".verdict"), let old = Self.severity(before), let new = Self.severity(after) {
+            return new > old ? .regression : new < old ? .improvement : .changed
+        }
+        let lowerIsBetter = ["errorRate", "Milliseconds", "costUSD", "maxMemoryGB", "maxUpstreamCalls", "retries"]
+        guard lowerIsBetter.contains(where: { path.hasSuffix($0) }), let old = Double(before), let new = Double(after) else { return .changed }
+        return new > old ? .regression : new < old ? .improvement : .changed
+    }
+
+    private static func severity(_ verdict: String) -> Int? {
+        ["PASS": 0, "UNKNOWN": 1, "NO_DATA": 1, "FAIL": 2][verdict]
     }
 
     /// Joins shard reports: every scenario once, in file order, with the wall-clock facts added up.
