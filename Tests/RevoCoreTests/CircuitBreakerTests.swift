@@ -113,4 +113,37 @@ struct CircuitBreakerTests {
         #expect(trace.steps.last?.outcome == .succeeded)
         #expect(trace.steps.last?.note == "all circuits open: trying the one closest to recovery")
     }
+
+    @Test("all breakers open and the closest hangs: one request probes it, the others are refused at once")
+    func allOpenProbesOneAtATime() throws {
+        let fixture = ProviderFixture()
+        fixture.openai.setDefault(.fail(.connectionRefused("openai"), after: .zero))
+        fixture.anthropic.setDefault(.fail(.connectionRefused("anthropic"), after: .zero))
+        let policy = RoutingPolicy(
+            mockEnabled: false,
+            requestDeadline: .seconds(10),
+            breaker: BreakerSettings(minimumRequests: 1, cooldown: .seconds(60))
+        )
+        let manager = fixture.apiManager(policy)
+        let outcomes = try fixture.run { () -> [(Duration, Bool)] in
+            await manager.start()
+            _ = await manager.result(chat)  // both fail: both circuits open
+            fixture.openai.setDefault(.hang)
+            fixture.anthropic.setDefault(.hang)
+            let clock = fixture.clock
+            let started = clock.now
+            let requests = (0..<3).map { _ in
+                fixture.sim.spawn("request") { () -> (Duration, Bool) in
+                    let result = await manager.result(chat)
+                    return (clock.now - started, result.failure != nil)
+                }
+            }
+            var outcomes: [(Duration, Bool)] = []
+            for request in requests { outcomes.append(await request.value) }
+            return outcomes
+        }
+        #expect(outcomes.allSatisfy { $0.1 })
+        // The first probes the provider closest to recovery and waits its deadline; the two others do not wait.
+        #expect(outcomes.map(\.0) == [.seconds(10), .zero, .zero])
+    }
 }

@@ -41,6 +41,13 @@ struct GateCanFailTests {
         Breakage(scenario: "redis-outage", broken: "no reply cache", failingCheck: "requests{route:chat_stateless,cache:hit}: count > 0") {
             $0.system.replyCache = false
         },
+        Breakage(
+            scenario: "all-providers-down",
+            broken: "every request probing an open circuit",
+            failingCheck: "latency{outcome:error, during: openai-down}: p(50) < 100ms"
+        ) {
+            $0.system.routing.breaker.halfOpenProbes = 1_000
+        },
         Breakage(scenario: "all-providers-down", broken: "no stale replies", failingCheck: "requests{route:chat_stateless,cache:stale}: count > 0") {
             $0.system.staleReplies = false
         },

@@ -9,8 +9,11 @@ public protocol Cache: Sendable {
     /// True when a call is a lookup in this process that cannot block: it then runs without a timeout, which on a
     /// real clock costs a timer and two tasks per call. False (the default) for anything across a socket.
     var runsInProcess: Bool { get }
+    /// Bytes of this process's memory the cache holds; nil for one that lives elsewhere (the default).
+    func residentBytes() -> Int?
 }
 
 extension Cache {
     public var runsInProcess: Bool { false }
+    public func residentBytes() -> Int? { nil }
 }

@@ -66,4 +66,9 @@ public final class InMemoryCache: Cache {
     public var count: Int {
         state.withLock { $0.entries.count }
     }
+
+    /// Every entry, expired ones too until they are evicted or replaced: keys, values and the write order.
+    public func residentBytes() -> Int? {
+        state.withLock { s in s.entries.reduce(0) { $0 + 64 + 2 * $1.key.utf8.count + $1.value.value.utf8.count } }
+    }
 }

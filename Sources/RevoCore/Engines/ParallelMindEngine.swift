@@ -236,6 +236,15 @@ public final class ParallelMindEngine: Sendable {
         }
     }
 
+    /// The queued tasks and the pool's workers, as this process holds them.
+    public var residentBytes: Int {
+        state.withLock { s in
+            s.queues.reduce(0) { total, queue in
+                total + queue.reduce(0) { $0 + 160 + $1.task.id.utf8.count + $1.task.description.utf8.count + $1.task.input.utf8.count }
+            } + s.workers.count * 64
+        }
+    }
+
     public func snapshot() -> Snapshot {
         state.withLock { s in
             Snapshot(

@@ -15,8 +15,11 @@ public protocol MemoryBackend: Sendable {
     /// True for an index in this process, whose calls cannot block: they run without a timeout (see
     /// ``Cache/runsInProcess``). False by default.
     var runsInProcess: Bool { get }
+    /// Bytes of this process's memory the backend holds; nil for one that lives elsewhere (the default).
+    func residentBytes() async -> Int?
 }
 
 extension MemoryBackend {
     public var runsInProcess: Bool { false }
+    public func residentBytes() async -> Int? { nil }
 }

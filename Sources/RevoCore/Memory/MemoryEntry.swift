@@ -16,6 +16,12 @@ public struct MemoryEntry: Sendable, Equatable, Codable {
     public var successScore: Double
     public var usageCount: Int
 
+    /// What the entry holds in memory: its strings' bytes, its vector, and a fixed allowance for the structure.
+    public var residentBytes: Int {
+        let metadataBytes = metadata.reduce(0) { $0 + 32 + $1.key.utf8.count + $1.value.utf8.count }
+        return 96 + id.utf8.count + content.utf8.count + type.utf8.count + (sessionID?.utf8.count ?? 0) + metadataBytes + embedding.count * 4
+    }
+
     public init(
         id: String,
         content: String,

@@ -33,6 +33,11 @@ public struct MemoryIndex: Sendable {
         positions[id].map { entries[$0] }
     }
 
+    /// The entries and their vectors, and the position of each id.
+    public var residentBytes: Int {
+        entries.reduce(0) { $0 + $1.residentBytes + 48 + $1.id.utf8.count } + vectors.count * 4
+    }
+
     public func search(_ query: MemoryQuery) -> [ScoredMemory] {
         var found: [ScoredMemory] = []
         let dimensions = query.embedding.count
@@ -126,5 +131,9 @@ public actor InMemoryMemoryBackend: MemoryBackend {
 
     public func entry(id: String) throws(StoreError) -> MemoryEntry? {
         index.entry(id: id)
+    }
+
+    public func residentBytes() -> Int? {
+        index.residentBytes
     }
 }

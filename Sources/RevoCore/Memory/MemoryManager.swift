@@ -72,14 +72,19 @@ public final class MemoryManager: Sendable {
     private let primaryGuard: DependencyGuard
     private let state = Mutex(State())
 
+    /// Told when the outbox replays.
+    private let events: (any SystemEventSink)?
+
     public init(
         primary: any MemoryBackend,
         fallback: any MemoryBackend,
         outbox: any MemoryOutbox,
         settings: Settings = Settings(),
         clock: SystemClock,
-        logger: Logger = Logger(label: "revo.memory")
+        logger: Logger = Logger(label: "revo.memory"),
+        events: (any SystemEventSink)? = nil
     ) {
+        self.events = events
         self.primary = primary
         self.fallback = fallback
         self.outbox = outbox
@@ -124,6 +129,15 @@ public final class MemoryManager: Sendable {
         return .outbox
     }
 
+    /// Bytes of this process's memory the primary store, the fallback and the outbox hold, each that lives here.
+    public func residentMemory() async -> [(part: String, bytes: Int)] {
+        var parts: [(String, Int)] = []
+        if let bytes = await primary.residentBytes() { parts.append(("memory primary", bytes)) }
+        if let bytes = await fallback.residentBytes() { parts.append(("memory fallback", bytes)) }
+        if let bytes = await outbox.residentBytes() { parts.append(("memory outbox", bytes)) }
+        return parts
+    }
+
     /// Replays the outbox into the primary, oldest first, until it is empty or the primary fails. Returns how many
     /// writes it replayed.
     @discardableResult
@@ -152,6 +166,7 @@ public final class MemoryManager: Sendable {
             if confirmed != batch.last?.sequence { break }
         }
         if replayed > 0 {
+            events?.record(.outboxReplayed(writes: replayed))
             state.withLock { $0.statistics.replayedWrites += replayed }
             logger.info("memory outbox replayed", metadata: ["writes": "\(replayed)"])
             await enforceCapacity()

@@ -10,6 +10,12 @@ public protocol MemoryOutbox: Sendable {
     /// Forgets every write up to and including `sequence`: the primary has them.
     func acknowledge(through sequence: UInt64) async throws(StoreError)
     func count() async throws(StoreError) -> Int
+    /// Bytes of this process's memory the outbox holds; nil for one that lives elsewhere (the default).
+    func residentBytes() async -> Int?
+}
+
+extension MemoryOutbox {
+    public func residentBytes() async -> Int? { nil }
 }
 
 public struct OutboxItem: Sendable, Equatable {
@@ -38,6 +44,10 @@ public actor InMemoryOutbox: MemoryOutbox {
 
     public func pending(limit: Int) throws(StoreError) -> [OutboxItem] {
         Array(items.prefix(limit))
+    }
+
+    public func residentBytes() -> Int? {
+        items.reduce(0) { $0 + 16 + $1.entry.residentBytes }
     }
 
     public func acknowledge(through sequence: UInt64) throws(StoreError) {

@@ -45,14 +45,22 @@ public struct CircuitBreaker: Sendable {
         }
     }
 
-    /// Lets a call through even though the circuit is open: used when every provider's circuit is open and the one
-    /// closest to recovery is tried rather than failing hard. Counts as a probe.
-    public mutating func forceProbe() {
-        guard settings.enabled else { return }
+    /// Lets a call through before the cooldown ends: used when every provider's circuit is open and the one closest
+    /// to recovery is tried rather than failing hard. Counts as a probe, so only as many run at once as a half-open
+    /// circuit allows: the other requests are refused at once instead of each waiting on a provider that may hang.
+    /// Returns whether the call may go.
+    public mutating func forceProbe() -> Bool {
+        guard settings.enabled else { return true }
         switch state {
-        case .open: state = .halfOpen(probesInFlight: 1)
-        case .halfOpen(let inFlight): state = .halfOpen(probesInFlight: inFlight + 1)
-        case .closed: break
+        case .open:
+            state = .halfOpen(probesInFlight: 1)
+            return true
+        case .halfOpen(let inFlight):
+            guard inFlight < settings.halfOpenProbes else { return false }
+            state = .halfOpen(probesInFlight: inFlight + 1)
+            return true
+        case .closed:
+            return true
         }
     }
 

@@ -41,14 +41,19 @@ public final class ModelManager: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
 
+    /// Told when a circuit opens or closes.
+    private let events: (any SystemEventSink)?
+
     public init(
         providers: [any ModelProvider],
         policy: RoutingPolicy = RoutingPolicy(),
         probe: any ResourceProbe,
         clock: SystemClock,
         random: RandomSource,
-        logger: Logger = Logger(label: "revo.models")
+        logger: Logger = Logger(label: "revo.models"),
+        events: (any SystemEventSink)? = nil
     ) {
+        self.events = events
         self.policy = policy
         self.probe = probe
         self.clock = clock
@@ -338,7 +343,9 @@ public final class ModelManager: Sendable {
                 return .skip("daily cost cap $\(capUSD) reached", reopensAt: nil)
             }
             if bypassBreaker {
-                entry.breaker.forceProbe()
+                guard entry.breaker.forceProbe() else {
+                    return .skip("every circuit open; a probe of \(id) is in flight", reopensAt: nil)
+                }
             } else if case .rejected(let retryAt, let reason) = entry.breaker.permit(at: now) {
                 return .skip(reason, reopensAt: retryAt)
             }
@@ -347,12 +354,18 @@ public final class ModelManager: Sendable {
         }
     }
 
+    /// Each provider's entry: its circuit's outcome window (a fixed ring of counters) and its status.
+    public var residentBytes: Int {
+        state.withLock { s in s.entries.count * (2 * OutcomeWindow.slots * MemoryLayout<Int>.stride + 256) }
+    }
+
     private func recordFailure(_ id: ProviderID, _ error: ProviderError, at now: Duration) {
         let settings = policy.breaker
-        state.withLock { s in
+        let transition = state.withLock { s -> SystemEvent? in
+            let before = s.entries[id]?.breaker.state
             // Mutated in place: a copy of the entry would share the breaker's outcome window with the dictionary, and
             // the first append would then copy the whole window on every call.
-            guard s.entries[id] != nil else { return }
+            guard s.entries[id] != nil else { return nil }
             switch error {
             case .rateLimited(let retryAfter):
                 let until = now + (retryAfter ?? settings.rateLimitCooldown)
@@ -366,16 +379,31 @@ public final class ModelManager: Sendable {
                     logger.warning("provider out of memory under load", metadata: ["provider": "\(id)", "detail": "\(detail)"])
                 }
             }
+            return Self.transition(of: id, from: before, to: s.entries[id]?.breaker.state)
+        }
+        if let transition { events?.record(transition) }
+    }
+
+    /// The event of a circuit's change of state, if it opened or closed.
+    private static func transition(of id: ProviderID, from before: CircuitBreaker.State?, to after: CircuitBreaker.State?) -> SystemEvent? {
+        switch (before, after) {
+        case (.open?, .open?), (.closed?, .closed?), (nil, _), (_, nil): return nil
+        case (_, .open(_, let reason)?): return .circuitOpened(id, reason: reason)
+        case (_, .closed?): return .circuitClosed(id)
+        default: return nil
         }
     }
 
     /// A success and its cost under one hold of the lock: every answer passes here, and two requests finishing
     /// together otherwise met at the lock twice.
     private func recordAnswer(_ id: ProviderID, kind: ProviderKind, costUSD: Double, at now: Duration) {
-        state.withLock { s in
+        let transition = state.withLock { s in
+            let before = s.entries[id]?.breaker.state
             s.entries[id]?.breaker.recordSuccess(at: now)
             s.costs.record(kind: kind, costUSD: costUSD, at: now)
+            return Self.transition(of: id, from: before, to: s.entries[id]?.breaker.state)
         }
+        if let transition { events?.record(transition) }
     }
 
     private func route(

@@ -73,6 +73,8 @@ public final class RevoSystem: Sendable {
         public var logger: Logger
         /// Shares open circuits with other servers (Redis in a deployment of several); none by default.
         public var breakerBoard: (any SharedBreakerBoard)?
+        /// Told what the system does that no client sees (circuits, outbox replays); nobody by default.
+        public var events: (any SystemEventSink)?
 
         public init(
             providers: [any ModelProvider],
@@ -85,7 +87,8 @@ public final class RevoSystem: Sendable {
             clock: SystemClock,
             starter: any TaskStarter,
             logger: Logger = Logger(label: "revo"),
-            breakerBoard: (any SharedBreakerBoard)? = nil
+            breakerBoard: (any SharedBreakerBoard)? = nil,
+            events: (any SystemEventSink)? = nil
         ) {
             self.providers = providers
             self.probe = probe
@@ -98,6 +101,7 @@ public final class RevoSystem: Sendable {
             self.starter = starter
             self.logger = logger
             self.breakerBoard = breakerBoard
+            self.events = events
         }
     }
 
@@ -138,7 +142,8 @@ public final class RevoSystem: Sendable {
             probe: dependencies.probe,
             clock: clock,
             random: RandomSource(random.split("models")),
-            logger: dependencies.logger
+            logger: dependencies.logger,
+            events: dependencies.events
         )
         self.breakerSync = dependencies.breakerBoard.map { [models] board in
             BreakerSync(models: models, board: board, clock: clock, logger: dependencies.logger)
@@ -149,7 +154,8 @@ public final class RevoSystem: Sendable {
             outbox: dependencies.outbox,
             settings: configuration.memory,
             clock: clock,
-            logger: dependencies.logger
+            logger: dependencies.logger,
+            events: dependencies.events
         )
         self.cache = dependencies.cache.map {
             GuardedCache($0, timeout: configuration.cacheTimeout, clock: clock)

@@ -25,9 +25,19 @@ public struct CheckEvaluator: Sendable {
         let records = run.metrics.records
         return run.scenario.checks.map { check in
             switch check {
-            case .threshold(let threshold): return evaluate(threshold, records: records, run: run)
+            case .threshold(let threshold):
+                return scoped(threshold.scope, records, run: run, check: check) { considered in
+                    evaluate(threshold, records: considered, run: run)
+                }
             case .health(let service, let during, let within): return health(service, during: during, within: within, run: run, check: check)
-            case .reachable(let provider, let during): return reachable(provider, during: during, records: records, run: run, check: check)
+            case .recovers(let service, let fault, let within, let latency):
+                return recovers(service, after: fault, within: within, latency: latency, records: records, run: run, check: check)
+            case .sometimes(let assertion): return events(assertion, wanted: true, records: records, run: run, check: check)
+            case .never(let assertion): return events(assertion, wanted: false, records: records, run: run, check: check)
+            case .healthState(let service, let status, let scope, let reason):
+                return healthState(service, status: status, scope: scope, reasonContains: reason, run: run, check: check)
+            case .reachable(let provider, let scope):
+                return scoped(scope, records, run: run, check: check) { considered in reachable(provider, records: considered, check: check) }
             case .noLostWrites:
                 let acknowledged = run.metrics.acknowledgedWrites.count
                 guard run.writesVerified else {
@@ -108,16 +118,18 @@ public struct CheckEvaluator: Sendable {
                     observed: "\(malformed.count) of \(errors.count) error answers malformed",
                     detail: malformed.first.map { "request \($0.index) (\($0.operation.rawValue)): \($0.malformed ?? "")" }
                 )
-            case .maxUpstreamCalls(let limit):
-                guard let worst = records.max(by: { ($0.upstreamCalls, $1.index) < ($1.upstreamCalls, $0.index) }) else {
-                    return CheckResult(check: check.description, verdict: .noData, observed: "no requests")
+            case .maxUpstreamCalls(let limit, let scope):
+                return scoped(scope, records, run: run, check: check) { considered in
+                    guard let worst = considered.max(by: { ($0.upstreamCalls, $1.index) < ($1.upstreamCalls, $0.index) }) else {
+                        return CheckResult(check: check.description, verdict: .noData, observed: "no requests")
+                    }
+                    return CheckResult(
+                        check: check.description,
+                        verdict: worst.upstreamCalls <= limit ? .pass : .fail,
+                        observed: "max \(worst.upstreamCalls)",
+                        detail: worst.upstreamCalls <= limit ? nil : "request \(worst.index) made \(worst.upstreamCalls) upstream calls"
+                    )
                 }
-                return CheckResult(
-                    check: check.description,
-                    verdict: worst.upstreamCalls <= limit ? .pass : .fail,
-                    observed: "max \(worst.upstreamCalls)",
-                    detail: worst.upstreamCalls <= limit ? nil : "request \(worst.index) made \(worst.upstreamCalls) upstream calls"
-                )
             }
         }
     }
@@ -180,9 +192,11 @@ public struct CheckEvaluator: Sendable {
         case .costUSD:
             guard !selected.isEmpty else { return result(nil) }
             return threshold.aggregate.kind == .max ? result(selected.map(\.costUSD).max()) : result(selected.reduce(0) { $0 + $1.costUSD })
-        case .memoryGB:
-            let samples = run.metrics.memorySamples.map(\.gigabytes)
-            guard !samples.isEmpty else { return result(nil, noData: "no memory samples") }
+        case .memoryMB, .machineMemoryGB:
+            let samples = run.metrics.memorySamples.compactMap { sample in
+                threshold.metric == .memoryMB ? sample.processBytes.map { Double($0) / 1_048_576 } : sample.machineBytes?.gigabytes
+            }
+            guard !samples.isEmpty else { return result(nil, noData: "not measured in this run") }
             return threshold.aggregate.kind == .max ? result(samples.max()) : result(samples.reduce(0, +) / Double(samples.count))
         case .requests:
             return result(Double(selected.count))
@@ -230,9 +244,20 @@ public struct CheckEvaluator: Sendable {
         if run.faults.first(where: { $0.fault.id == faultID })?.fired == 0 {
             return CheckResult(check: check.description, verdict: .noData, observed: "fault \(faultID) never fired")
         }
-        let samples = run.metrics.healthSamples.map { sample in (sample.at, sample.statuses.first { $0.service == service }?.status) }
+        let samples = run.metrics.healthSamples.map { sample in (sample.at, sample.status(of: service)?.status) }
+        let windows = fault.windows(until: run.scenario.duration)
+        // A degradation proves nothing about the fault unless the service was healthy before it began.
+        let start = windows.first?.lowerBound ?? .zero
+        guard samples.contains(where: { $0.0 < start && $0.1 == .healthy }) else {
+            return CheckResult(
+                check: check.description,
+                verdict: .fail,
+                observed: "\(service) was never healthy before \(faultID) began at t+\(start.formattedSeconds)",
+                detail: "a service degraded before the fault cannot show the fault's effect"
+            )
+        }
         var observations: [String] = []
-        for window in fault.windows(until: run.scenario.duration) {
+        for window in windows {
             let inside = samples.filter { window.contains($0.0) }.compactMap(\.1)
             guard !inside.isEmpty else {
                 return CheckResult(check: check.description, verdict: .noData, observed: "no health sample during \(Self.describe(window))")
@@ -273,22 +298,198 @@ public struct CheckEvaluator: Sendable {
         )
     }
 
-    func reachable(_ provider: String, during faultID: String?, records: [RequestRecord], run: SimRunner.Run, check: CheckSpec) -> CheckResult {
-        var considered = records
-        if let faultID, run.faults.first(where: { $0.fault.id == faultID })?.fired == 0 {
-            return CheckResult(check: check.description, verdict: .noData, observed: "fault \(faultID) never fired")
-        }
-        if let faultID, let fault = run.scenario.faults.first(where: { $0.id == faultID }) {
-            let windows = fault.windows(until: run.scenario.duration)
-            considered = records.filter { record in windows.contains { $0.contains(record.intendedAt) } }
-        }
-        guard !considered.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no requests") }
-        let answered = considered.filter { $0.succeeded && $0.provider?.rawValue == provider }.count
+    func reachable(_ provider: String, records: [RequestRecord], check: CheckSpec) -> CheckResult {
+        guard !records.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no requests") }
+        let answered = records.filter { $0.succeeded && $0.provider?.rawValue == provider }.count
         return CheckResult(
             check: check.description,
             verdict: answered > 0 ? .pass : .fail,
-            observed: "\(provider) answered \(answered) of \(considered.count) requests"
+            observed: "\(provider) answered \(answered) of \(records.count) requests"
         )
+    }
+
+    /// Every health sample in the scope shows `status` for the service (and a first reason containing the text).
+    func healthState(
+        _ service: String,
+        status: HealthStatus,
+        scope: Scope?,
+        reasonContains: String?,
+        run: SimRunner.Run,
+        check: CheckSpec
+    ) -> CheckResult {
+        let spans: [Range<Duration>]?
+        switch self.spans(scope, run: run) {
+        case .failure(let none): return CheckResult(check: check.description, verdict: .noData, observed: none.reason)
+        case .success(let found): spans = found
+        }
+        let samples = run.metrics.healthSamples.filter { sample in spans?.contains { $0.contains(sample.at) } ?? true }
+        let seen = samples.compactMap { sample in sample.status(of: service).map { (sample.at, $0) } }
+        guard !seen.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no health sample of \(service)") }
+        let miss = seen.first { at, health in
+            health.status != status || reasonContains.map { text in !(health.reason ?? "").contains(text) } ?? false
+        }
+        guard let miss else {
+            return CheckResult(
+                check: check.description,
+                verdict: .pass,
+                observed: "\(seen.count) samples \(status.rawValue)" + (seen.first?.1.reason.map { ": \($0.prefix(100))" } ?? "")
+            )
+        }
+        return CheckResult(
+            check: check.description,
+            verdict: .fail,
+            observed: "at t+\(miss.0.formattedSeconds) \(service) was \(miss.1.status.rawValue): \(miss.1.reason ?? "no reason")"
+        )
+    }
+
+    /// When `service` was healthy again after the fault's last window (every fault's, without one): the first
+    /// healthy sample from its end, or nil; and the end itself.
+    static func recovery(of service: String, after fault: FaultSpec?, run: SimRunner.Run) -> (end: Duration, healthyAt: Duration?)? {
+        let faults = fault.map { [$0] } ?? run.scenario.faults
+        guard let end = faults.compactMap({ $0.windows(until: run.scenario.duration).last?.upperBound }).max(), end < run.scenario.duration
+        else { return nil }
+        let healthy = run.metrics.healthSamples.first { $0.at >= end && $0.status(of: service)?.status == .healthy }
+        return (end, healthy?.at)
+    }
+
+    func recovers(
+        _ service: String,
+        after faultID: String?,
+        within: Duration,
+        latency: Duration?,
+        records: [RequestRecord],
+        run: SimRunner.Run,
+        check: CheckSpec
+    ) -> CheckResult {
+        let fault = faultID.flatMap { id in run.scenario.faults.first { $0.id == id } }
+        let considered = fault.map { [$0] } ?? run.scenario.faults
+        if considered.allSatisfy({ one in run.faults.first { $0.fault.id == one.id }?.fired == 0 }) {
+            return CheckResult(check: check.description, verdict: .noData, observed: "the fault never fired")
+        }
+        guard let (end, healthyAt) = Self.recovery(of: service, after: fault, run: run) else {
+            return CheckResult(check: check.description, verdict: .noData, observed: "the fault lasts to the end of the run")
+        }
+        guard let healthyAt else {
+            return CheckResult(check: check.description, verdict: .fail, observed: "\(service) never healthy after t+\(end.formattedSeconds)")
+        }
+        let took = healthyAt - end
+        guard took <= within else {
+            return CheckResult(
+                check: check.description,
+                verdict: .fail,
+                observed: "healthy \(took.formattedSeconds) after t+\(end.formattedSeconds), limit \(within.formattedSeconds)"
+            )
+        }
+        // Recovered means staying healthy while no fault is active.
+        let quiet = { (at: Duration) in !run.scenario.faults.contains { $0.windows(until: run.scenario.duration).contains { $0.contains(at) } } }
+        if let relapse = run.metrics.healthSamples.first(where: { $0.at > healthyAt && quiet($0.at) && $0.status(of: service)?.status != .healthy }) {
+            return CheckResult(
+                check: check.description,
+                verdict: .fail,
+                observed:
+                    "healthy at t+\(healthyAt.formattedSeconds), then \(relapse.status(of: service)?.status.rawValue ?? "absent") at t+\(relapse.at.formattedSeconds)"
+            )
+        }
+        var observed = "healthy \(took.formattedSeconds) after t+\(end.formattedSeconds)"
+        if let latency {
+            let after = records.filter { $0.intendedAt >= healthyAt && $0.badInput == nil }.map(\.latency)
+            guard !after.isEmpty else {
+                return CheckResult(check: check.description, verdict: .noData, observed: observed + "; no requests after it")
+            }
+            let p95 = LatencyHistogram(after).milliseconds(at: 95)
+            observed += "; p95 \(Self.format(p95))ms after it"
+            if p95 >= Double(latency.nanoseconds) / 1_000_000 {
+                return CheckResult(check: check.description, verdict: .fail, observed: observed)
+            }
+        }
+        return CheckResult(check: check.description, verdict: .pass, observed: observed)
+    }
+
+    // MARK: Events
+
+    /// When the event happened (for the assertion's provider, if any): from the clients' records, or from what the
+    /// system reported. nil when this run cannot observe it.
+    static func occurrences(of assertion: EventAssertion, records: [RequestRecord], run: SimRunner.Run) -> [Duration]? {
+        func from(_ matches: (RequestRecord) -> Bool) -> [Duration] {
+            records.filter { record in matches(record) && (assertion.provider.map { record.provider?.rawValue == $0 } ?? true) }.map(\.intendedAt)
+        }
+        switch assertion.event {
+        case .fallbackAnswered: return from { $0.succeeded && $0.fellBack }
+        case .staleReply: return from { $0.cache == .stale }
+        case .cacheHit: return from { $0.cache == .hit }
+        case .streamInterrupted: return from { $0.interruptions > 0 }
+        case .rateLimited: return from { $0.status == 429 }
+        case .enginePartial: return from { $0.succeeded && $0.engineTimes.contains { !$0.succeeded } }
+        case .circuitOpened, .circuitClosed, .outboxReplayed:
+            guard let reported = run.systemEvents else { return nil }
+            return reported.filter { entry in
+                let kind: Bool =
+                    switch (assertion.event, entry.event) {
+                    case (.circuitOpened, .circuitOpened), (.circuitClosed, .circuitClosed), (.outboxReplayed, .outboxReplayed): true
+                    default: false
+                    }
+                return kind && (assertion.provider.map { entry.event.provider?.rawValue == $0 } ?? true)
+            }.map(\.at)
+        }
+    }
+
+    func events(_ assertion: EventAssertion, wanted: Bool, records: [RequestRecord], run: SimRunner.Run, check: CheckSpec) -> CheckResult {
+        guard var times = Self.occurrences(of: assertion, records: records, run: run) else {
+            return CheckResult(
+                check: check.description,
+                verdict: .noData,
+                observed: "\(assertion.event.rawValue) is reported by the system, and this run did not hear it"
+            )
+        }
+        switch spans(assertion.scope, run: run) {
+        case .failure(let none): return CheckResult(check: check.description, verdict: .noData, observed: none.reason)
+        case .success(let spans?): times = times.filter { time in spans.contains { $0.contains(time) } }
+        case .success(nil): break
+        }
+        let first = times.min().map { " (first at t+\($0.formattedSeconds))" } ?? ""
+        return CheckResult(
+            check: check.description,
+            verdict: times.isEmpty != wanted ? .pass : .fail,
+            observed: times.isEmpty ? "never happened" : "happened \(times.count) times\(first)"
+        )
+    }
+
+    // MARK: Scopes
+
+    /// The time a scope covers in this run; nil for the whole run. A fault that never fired, or a phase with no
+    /// time in the run, is a reason instead: nothing in it can be judged.
+    func spans(_ scope: Scope?, run: SimRunner.Run) -> Result<[Range<Duration>]?, NoSpan> {
+        guard let scope else { return .success(nil) }
+        guard let fault = run.scenario.faults.first(where: { $0.id == scope.fault }) else { return .failure(NoSpan("no fault \(scope.fault)")) }
+        if run.faults.first(where: { $0.fault.id == scope.fault })?.fired == 0 { return .failure(NoSpan("fault \(scope.fault) never fired")) }
+        let spans = scope.spans(of: fault.windows(until: run.scenario.duration), end: run.scenario.duration)
+        guard !spans.isEmpty else { return .failure(NoSpan("the run has no time \(scope)")) }
+        return .success(spans)
+    }
+
+    struct NoSpan: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// `judge` over the records sent within the scope; no data when the scope has no time or no requests in it.
+    func scoped(
+        _ scope: Scope?,
+        _ records: [RequestRecord],
+        run: SimRunner.Run,
+        check: CheckSpec,
+        judge: ([RequestRecord]) -> CheckResult
+    )
+        -> CheckResult
+    {
+        switch spans(scope, run: run) {
+        case .failure(let none):
+            return CheckResult(check: check.description, verdict: .noData, observed: none.reason)
+        case .success(nil):
+            return judge(records)
+        case .success(let spans?):
+            return judge(records.filter { record in spans.contains { $0.contains(record.intendedAt) } })
+        }
     }
 
     static func describe(_ window: ClosedRange<Duration>) -> String {

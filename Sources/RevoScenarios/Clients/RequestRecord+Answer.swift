@@ -66,6 +66,7 @@ extension RequestRecord {
         }
         let called = (json["trace"]?.array ?? []).filter { $0["outcome"]?.string != "skipped" }
         upstreamCalls = called.count
+        fellBack = called.contains { $0["outcome"]?.string == "failed" }
         retries = called.filter { ($0["retry"]?.int ?? 0) > 0 }.count
         costUSD = json["cost_usd"]?.double ?? 0
         memoriesUsed = json["memories_used"]?.int ?? 0

@@ -98,6 +98,7 @@ extension WorkloadClient {
             case .interrupted(let delivered, let content):
                 if delivered != exchange.tokens || content != exchange.text { session.inconsistencies += 1 }
                 session.reconnects += 1
+                record.interruptions += 1
             case .dropped, .closed:
                 socket = nil
                 session.reconnects += 1
@@ -128,6 +129,7 @@ extension WorkloadClient {
     private func read(_ exchange: SocketClient.Exchange, into record: inout RequestRecord) {
         switch exchange.ending {
         case .response(let provider, let attempted):
+            record.fellBack = attempted > 1
             if let provider {
                 record.provider = ProviderID(provider)
                 record.providerKind = ProviderKind.of(provider)
@@ -135,6 +137,7 @@ extension WorkloadClient {
             record.upstreamCalls = attempted
         case .interrupted(_, let content):
             record.outcome = .interrupted
+            record.interruptions = 1
             record.detail = "interrupted after \(exchange.tokens) token events (\(content?.utf8.count ?? 0) bytes delivered)"
         case .cancelled:
             record.outcome = .unavailable

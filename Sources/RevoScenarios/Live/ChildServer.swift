@@ -8,6 +8,15 @@ final class ChildServer: Sendable {
     private let process: Process
     let log: URL
 
+    /// The server's resident memory in bytes (`VmRSS` of `/proc/<pid>/status`); nil when it cannot be read.
+    var residentBytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return kilobytes * 1024
+    }
+
     /// Starts `executable arguments…` in `folder` (serve's SQLite outbox lives there) and waits for its URL; its
     /// standard error goes to `folder/<name>.log`.
     static func start(

@@ -171,7 +171,14 @@ public struct LiveRunner: Sendable {
             // Probes first, on the fresh server, as a frontend's first requests would be.
             let probes = ProbeRunner(http: http, baseURL: serve.baseURL, token: client.token, secret: secret)
             let probed = await probes.run(scenario.probes)
-            var run = try await drive(scenario, seed: seed, client: client, expiredToken: await probes.expiredToken(), faults: faults)
+            var run = try await drive(
+                scenario,
+                seed: seed,
+                client: client,
+                expiredToken: await probes.expiredToken(),
+                faults: faults,
+                memory: { serve.residentBytes }
+            )
             run.probes = probed
             // Stopped first and gracefully: its outbox is flushed before the writes are checked.
             await serve.stop()
@@ -224,6 +231,7 @@ public struct LiveRunner: Sendable {
         client: LiveClient,
         expiredToken: String?,
         faults: LiveFaults,
+        memory: @escaping @Sendable () -> Int? = { nil },
         external: String? = nil
     ) async throws(LiveError) -> SimRunner.Run {
         let random = SeededRandom(seed: seed)
@@ -256,15 +264,20 @@ public struct LiveRunner: Sendable {
             }
         }
 
-        // Health, every second.
+        // Health, every second, and the circuits and outbox replays the server publishes.
+        let events = LiveSystemEvents()
         let sampler = Task {
             while !Task.isCancelled {
                 let at = elapsed()
+                let models = await client.sendAuthorized(HTTPCall(.get, "/api/models"), timeout: .seconds(2))
+                let memoryStats = await client.sendAuthorized(HTTPCall(.get, "/api/memory/stats"), timeout: .seconds(2))
+                events.sample(models: models.json, memory: memoryStats.json, at: at)
                 let answer = await client.send(HTTPCall(.get, "/health"), timeout: .seconds(2))
                 let report = answer.json.map { HealthReport(answer: $0, at: at) }
                 metrics.sample(
                     report ?? .unreachable(answer.status == 0 ? answer.text : "HTTP \(answer.status): \(answer.text)", at: at),
-                    memoryGB: 0
+                    processBytes: memory(),
+                    machineBytes: nil
                 )
                 try? await clock.sleep(until: start + at + .seconds(1))
             }
@@ -324,7 +337,7 @@ public struct LiveRunner: Sendable {
         for task in faultTasks { await task.value }
         sampler.cancel()
         await sampler.value
-        return SimRunner.Run(
+        var run = SimRunner.Run(
             scenario: scenario,
             seed: seed,
             metrics: metrics,
@@ -336,6 +349,8 @@ public struct LiveRunner: Sendable {
             endedAt: elapsed(),
             live: true
         )
+        run.systemEvents = events.all
+        return run
     }
 
     /// What the arrival loop drew for one request (as the simulation draws it).

@@ -182,6 +182,7 @@ public enum ScenarioLoader {
                 routing.breaker.failureRateThreshold =
                     try breaker.optional("failure_rate")?.double(in: 0.01...1) ?? routing.breaker.failureRateThreshold
                 routing.breaker.cooldown = try breaker.optional("cooldown")?.duration() ?? routing.breaker.cooldown
+                routing.breaker.halfOpenProbes = try breaker.optional("half_open_probes")?.int(in: 1...10_000) ?? routing.breaker.halfOpenProbes
                 routing.breaker.consecutiveFailures =
                     try breaker.optional("consecutive_failures")?.int(in: 0...10_000) ?? routing.breaker.consecutiveFailures
                 try breaker.finish()
@@ -493,13 +494,45 @@ public enum ScenarioLoader {
             }
             return id
         }
+        func event(_ node: YAMLNode) throws(ScenarioError) -> EventAssertion.Event {
+            let name = try node.string()
+            guard let event = EventAssertion.Event(rawValue: name) else {
+                let allowed = EventAssertion.Event.allCases.map(\.rawValue)
+                throw node.error(
+                    "unknown event '\(name)'; allowed: \(allowed.joined(separator: ", "))",
+                    suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }
+                )
+            }
+            return event
+        }
+        /// `before:`, `during:` or `after:` a declared fault, and `within:` for the first and the last.
+        func scope(_ body: YAMLNode) throws(ScenarioError) -> Scope? {
+            var found: Scope?
+            for phase in Scope.Phase.allCases {
+                guard let node = try body.optional(phase.rawValue) else { continue }
+                if let found { throw node.error("a check has one phase; this one has \(found.phase.rawValue) already") }
+                found = Scope(phase, fault: try fault(node))
+            }
+            if let within = try body.optional("within") {
+                guard let phase = found?.phase, phase != .during else { throw within.error("within: limits before: or after: a fault") }
+                found?.within = try within.duration()
+            }
+            return found
+        }
         return try node.sequence().map { item throws(ScenarioError) in
             if case .scalar = item.node {
-                return .threshold(try ThresholdParser.parse(try item.string(), node: item))
+                let threshold = try ThresholdParser.parse(try item.string(), node: item)
+                if let scope = threshold.scope, !faults.contains(where: { $0.id == scope.fault }) {
+                    throw item.error(
+                        "\(scope.phase.rawValue): no fault with id '\(scope.fault)'; declared: \(faults.map(\.id).joined(separator: ", "))",
+                        suggestion: YAMLNode.closest(to: scope.fault, in: faults.map(\.id)).map { "did you mean '\($0)'?" }
+                    )
+                }
+                return .threshold(threshold)
             }
             let entries = try item.entries()
             guard entries.count == 1, let (kind, body, keyNode) = entries.first else {
-                throw item.error("a check is a threshold string or one of: health, reachable, invariant, scaling, probe")
+                throw item.error("a check is a threshold string or one of: health, recovers, reachable, sometimes, never, invariant, scaling, probe")
             }
             switch kind {
             case "health":
@@ -510,6 +543,20 @@ public enum ScenarioLoader {
                         "unknown service '\(service)'; allowed: \(services.joined(separator: ", "))",
                         suggestion: YAMLNode.closest(to: service, in: services).map { "did you mean '\($0)'?" }
                     )
+                }
+                if let statusNode = try body.optional("status") {
+                    let name = try statusNode.string()
+                    guard let status = HealthStatus(rawValue: name) else {
+                        throw statusNode.error("unknown status '\(name)'; allowed: healthy, degraded, unhealthy")
+                    }
+                    let check = CheckSpec.healthState(
+                        service: service,
+                        status: status,
+                        scope: try scope(body),
+                        reasonContains: try body.optional("reason_contains")?.string()
+                    )
+                    try body.finish()
+                    return check
                 }
                 let check = CheckSpec.health(
                     service: service,
@@ -523,9 +570,43 @@ public enum ScenarioLoader {
                 guard system.providers.contains(where: { $0.descriptor.id == provider }) else {
                     throw try body.required("provider").error("'\(provider)' is not a registered provider")
                 }
-                let during = try body.optional("during").map { node throws(ScenarioError) in try fault(node) }
+                let check = CheckSpec.reachable(provider: provider.rawValue, scope: try scope(body))
                 try body.finish()
-                return .reachable(provider: provider.rawValue, during: during)
+                return check
+            case "sometimes", "never":
+                let assertion: EventAssertion
+                if case .scalar = body.node {
+                    assertion = EventAssertion(event: try event(body))
+                } else {
+                    assertion = EventAssertion(
+                        event: try event(try body.required("event")),
+                        provider: try body.optional("provider").map { node throws(ScenarioError) in
+                            let id = try providerID(node)
+                            guard system.providers.contains(where: { $0.descriptor.id == id }) else {
+                                throw node.error("'\(id)' is not a registered provider")
+                            }
+                            return id.rawValue
+                        },
+                        scope: try scope(body)
+                    )
+                    try body.finish()
+                }
+                return kind == "sometimes" ? .sometimes(assertion) : .never(assertion)
+            case "recovers":
+                let service = try body.optional("service")?.string() ?? "overall"
+                let services = ["overall", "ready"] + Service.allCases.map(\.rawValue)
+                guard services.contains(service) else {
+                    throw try body.required("service").error("unknown service '\(service)'; allowed: \(services.joined(separator: ", "))")
+                }
+                guard !faults.isEmpty else { throw body.error("recovers needs a fault to recover from; this scenario declares none") }
+                let check = CheckSpec.recovers(
+                    service: service,
+                    after: try body.optional("after").map { node throws(ScenarioError) in try fault(node) },
+                    within: try body.required("within").duration(),
+                    latency: try body.optional("latency")?.duration()
+                )
+                try body.finish()
+                return check
             case "scaling":
                 let workers = try body.required("workers").int(in: 1...10_000)
                 let check = CheckSpec.scaling(
@@ -552,12 +633,13 @@ public enum ScenarioLoader {
                     }
                 }
                 let limit = try body.required("max_upstream_calls_per_request").int(in: 1...100)
+                let check = CheckSpec.maxUpstreamCalls(limit, scope: try scope(body))
                 try body.finish()
-                return .maxUpstreamCalls(limit)
+                return check
             case "probe":
                 return .probe(try probe(body))
             default:
-                let allowed = ["health", "reachable", "invariant", "scaling", "probe"]
+                let allowed = ["health", "recovers", "reachable", "sometimes", "never", "invariant", "scaling", "probe"]
                 throw keyNode.error(
                     "unknown check '\(kind)'; allowed: a threshold string, \(allowed.joined(separator: ", "))",
                     suggestion: YAMLNode.closest(to: kind, in: allowed).map { "did you mean '\($0)'?" }

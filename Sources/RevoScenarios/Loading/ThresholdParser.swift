@@ -1,9 +1,11 @@
 import Foundation
 
 /// Parses k6-style thresholds: `metric{tag:value,...}: aggregate op value`, e.g. `latency{route:chat}: p(95) < 2s`,
-/// `errors: rate < 0.01`, `availability{window:1m}: min > 0.99`, `cost_usd: sum < 10`, `memory_gb: max < 8`.
+/// `errors: rate < 0.01`, `availability{window:1m}: min > 0.99`, `cost_usd: sum < 10`, `memory_mb: max < 8`.
 enum ThresholdParser {
-    static let tagKeys = ["route", "provider", "outcome", "window", "code", "input", "bad_input", "cache", "memories"]
+    static let tagKeys = [
+        "route", "provider", "outcome", "window", "code", "input", "bad_input", "cache", "memories", "before", "during", "after", "within",
+    ]
 
     /// The values a tag may take, where they are a closed set (nil: any).
     static func allowedValues(_ key: String) -> [String]? {
@@ -16,6 +18,26 @@ enum ThresholdParser {
         case "memories": ["used", "none"]
         default: nil
         }
+    }
+
+    /// The phase tags: one of `before:`, `during:`, `after:` naming a fault, and `within:` a duration.
+    static func scope(_ tags: [(key: String, value: String)], node: YAMLNode) throws(ScenarioError) -> Scope? {
+        let phases = tags.compactMap { tag in Scope.Phase(rawValue: tag.key).map { ($0, tag.value) } }
+        let within = tags.first { $0.key == "within" }?.value
+        guard let (phase, fault) = phases.first else {
+            if within != nil { throw node.error("within: needs a phase: before:, during: or after: a fault") }
+            return nil
+        }
+        guard phases.count == 1 else { throw node.error("a check has one phase: before:, during: or after: a fault, not \(phases.count)") }
+        var scope = Scope(phase, fault: fault)
+        if let within {
+            guard phase != .during else { throw node.error("within: limits before: or after:, not during:") }
+            guard let span = YAMLNode.parseDuration(within), span > .zero else {
+                throw node.error("within: expects a duration such as 30s or 2m, got '\(within)'")
+            }
+            scope.within = span
+        }
+        return scope
     }
 
     /// A status code (`503`), a class of them (`5xx`) or `none` (no answer).
@@ -72,6 +94,11 @@ enum ThresholdParser {
                 tags.append((parts[0], parts[1]))
             }
         }
+        if metricName == "memory_gb" {
+            throw node.error(
+                "memory_gb is now memory_mb (the server process, measured) or machine_memory_gb (the models' memory on the machine, as modelled)"
+            )
+        }
         guard let metric = Threshold.Metric(rawValue: metricName) else {
             let allowed = Threshold.Metric.allCases.map(\.rawValue)
             throw node.error(
@@ -125,6 +152,9 @@ enum ThresholdParser {
             }
             _ = length
         }
-        return Threshold(metric: metric, tags: tags, aggregate: aggregate, comparison: comparison, value: value, source: text)
+        var threshold = Threshold(metric: metric, tags: tags, aggregate: aggregate, comparison: comparison, value: value, source: text)
+        threshold.scope = try scope(tags, node: node)
+        threshold.tags = tags.filter { !["before", "during", "after", "within"].contains($0.key) }
+        return threshold
     }
 }

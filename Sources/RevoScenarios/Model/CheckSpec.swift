@@ -1,16 +1,27 @@
+public import RevoCore
+
 /// One thing a scenario promises, judged after the run.
 public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     /// A k6-style threshold over a tagged metric, e.g. `latency{route:chat}: p(95) < 2s`.
     case threshold(Threshold)
-    /// A service's health during and after a fault: degraded (or worse) while it is active, healthy again within
-    /// `recoveredWithin` of its end.
+    /// A service's health around a fault: healthy at some sample before it, degraded (or worse) while it is active,
+    /// healthy again within `recoveredWithin` of its end.
     case health(service: String, during: String, recoveredWithin: Duration?)
-    /// A provider answered at least once (optionally only counting answers while a fault was active).
-    case reachable(provider: String, during: String?)
+    /// A service's status at every sample in a scope (the whole run without one), one of its reasons containing a text.
+    case healthState(service: String, status: HealthStatus, scope: Scope?, reasonContains: String?)
+    /// Liveness: after `fault` ends (every fault, when nil), `service` is healthy again within `within` and stays so
+    /// while no fault is active; with `latency`, requests sent from then on answer under it at p95.
+    case recovers(service: String, after: String?, within: Duration, latency: Duration?)
+    /// The event happened at least once: the path the scenario claims to test was taken.
+    case sometimes(EventAssertion)
+    /// The event never happened.
+    case never(EventAssertion)
+    /// A provider answered at least once (optionally only counting requests sent in a phase of a fault).
+    case reachable(provider: String, scope: Scope?)
     /// Every acknowledged memory write is in the primary or the outbox at the end.
     case noLostWrites
-    /// No request made more than this many upstream model calls.
-    case maxUpstreamCalls(Int)
+    /// No request (sent in the scope, if given) made more than this many upstream model calls.
+    case maxUpstreamCalls(Int, scope: Scope?)
     /// Every message a WebSocket client sent (and resent) is stored once in its conversation.
     case noDuplicateMessages
     /// Every broken stream was reported to the client with exactly the tokens it had received, and every message
@@ -29,9 +40,17 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
         case .threshold(let threshold): threshold.source
         case .health(let service, let during, let within):
             "health of \(service) degraded during \(during)" + (within.map { ", healthy within \($0.formattedSeconds) after" } ?? "")
-        case .reachable(let provider, let during): "\(provider) answered" + (during.map { " during \($0)" } ?? "")
+        case .healthState(let service, let status, let scope, let reason):
+            "health of \(service) \(status.rawValue)" + (scope.map { " \($0)" } ?? " throughout")
+                + (reason.map { ", reason containing '\($0)'" } ?? "")
+        case .recovers(let service, let fault, let within, let latency):
+            "\(service) recovers within \(within.formattedSeconds) after " + (fault ?? "the last fault")
+                + (latency.map { ", p95 under \($0.formattedSeconds)" } ?? "")
+        case .sometimes(let assertion): "sometimes \(assertion)"
+        case .never(let assertion): "never \(assertion)"
+        case .reachable(let provider, let scope): "\(provider) answered" + (scope.map { " \($0)" } ?? "")
         case .noLostWrites: "no acknowledged memory write lost"
-        case .maxUpstreamCalls(let limit): "upstream calls per request <= \(limit)"
+        case .maxUpstreamCalls(let limit, let scope): "upstream calls per request <= \(limit)" + (scope.map { " \($0)" } ?? "")
         case .noDuplicateMessages: "no duplicated message in any conversation"
         case .streamsConsistent: "streams report what they delivered; no message silently lost"
         case .scaling(let workers, let within, let after):
@@ -42,7 +61,8 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// `metric{tag:value,...}: aggregate op value`.
+/// `metric{tag:value,...}: aggregate op value`; the tags `before:`, `during:` or `after:` (with `within:`) name a
+/// fault's phase.
 public struct Threshold: Sendable, Equatable {
     public enum Metric: String, Sendable, CaseIterable {
         /// End-to-end latency from the intended send time (ms).
@@ -59,8 +79,11 @@ public struct Threshold: Sendable, Equatable {
         case upstreamCalls = "upstream_calls"
         /// Money spent on API providers (USD).
         case costUSD = "cost_usd"
-        /// Modelled memory of the process (GB).
-        case memoryGB = "memory_gb"
+        /// The server process's memory (MB), measured: in the simulation, what the system's structures in the process
+        /// hold; live, the server's resident memory.
+        case memoryMB = "memory_mb"
+        /// The machine's memory the models hold (GB), as the simulation models it; no data live.
+        case machineMemoryGB = "machine_memory_gb"
         /// Requests made.
         case requests
         /// Answers with the `code` tag's status (exact or a class such as 5xx), as a share of the requests the other
@@ -74,7 +97,7 @@ public struct Threshold: Sendable, Equatable {
             case .errors: [.rate, .count]
             case .availability: [.rate, .min]
             case .costUSD: [.sum, .max]
-            case .memoryGB: [.max, .avg]
+            case .memoryMB, .machineMemoryGB: [.max, .avg]
             case .requests: [.count]
             case .status: [.rate, .count]
             }
@@ -122,6 +145,8 @@ public struct Threshold: Sendable, Equatable {
     /// In the metric's unit: milliseconds for latency and ttft, a fraction for rates, USD, GB, counts.
     public var value: Double
     public var source: String
+    /// The phase of a fault whose requests (or samples) the threshold judges; the whole run without one.
+    public var scope: Scope?
 
     public func tag(_ key: String) -> String? {
         tags.first { $0.key == key }?.value

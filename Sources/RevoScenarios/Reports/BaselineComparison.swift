@@ -54,7 +54,7 @@ public struct BaselineComparison: Sendable {
             var pairs: [(String, Double, Double)] = [
                 ("error rate", old.metrics.errorRate, new.metrics.errorRate),
                 ("cost USD", old.metrics.costUSD, new.metrics.costUSD),
-                ("max memory GB", old.metrics.maxMemoryGB, new.metrics.maxMemoryGB),
+                ("max memory MB", old.metrics.maxMemoryMB ?? 0, new.metrics.maxMemoryMB ?? 0),
                 ("max upstream calls", Double(old.metrics.maxUpstreamCalls), Double(new.metrics.maxUpstreamCalls)),
             ]
             for series in old.metrics.latency {
@@ -124,7 +124,7 @@ public struct BaselineComparison: Sendable {
         if path == "verdict" || path.hasSuffix(".verdict"), let old = Self.severity(before), let new = Self.severity(after) {
             return new > old ? .regression : new < old ? .improvement : .changed
         }
-        let lowerIsBetter = ["errorRate", "Milliseconds", "costUSD", "maxMemoryGB", "maxUpstreamCalls", "retries"]
+        let lowerIsBetter = ["errorRate", "Milliseconds", "costUSD", "maxMemoryMB", "maxMachineMemoryGB", "maxUpstreamCalls", "retries"]
         guard lowerIsBetter.contains(where: { path.hasSuffix($0) }), let old = Double(before), let new = Double(after) else { return .changed }
         return new > old ? .regression : new < old ? .improvement : .changed
     }

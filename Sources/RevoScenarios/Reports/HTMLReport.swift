@@ -53,10 +53,11 @@ enum HTMLReport {
             html += "</table>\n<h3>Most frequent errors</h3>\n<table><tr><th>count</th><th>error</th></tr>\n"
             for error in scenario.metrics.topErrors { html += "<tr><td>\(error.count)</td><td>\(esc(error.error))</td></tr>\n" }
         }
-        html += "</table>\n<h3>Faults</h3>\n<table><tr><th>fault</th><th>what</th><th>fired</th></tr>\n"
+        html += "</table>\n<h3>Faults</h3>\n<table><tr><th>fault</th><th>what</th><th>fired</th><th>healthy again after</th></tr>\n"
         for fault in scenario.faults {
+            let recovered = fault.recoveredAfterSeconds.map { "\(ReportWriter.format($0)) s" } ?? "—"
             html +=
-                "<tr><td>\(esc(fault.id))</td><td>\(esc(fault.summary))</td><td class=\"\(fault.fired > 0 ? "PASS" : "UNKNOWN")\">\(fault.fired)</td></tr>\n"
+                "<tr><td>\(esc(fault.id))</td><td>\(esc(fault.summary))</td><td class=\"\(fault.fired > 0 ? "PASS" : "UNKNOWN")\">\(fault.fired)</td><td>\(recovered)</td></tr>\n"
         }
         return html + "</table>\n"
     }

@@ -27,6 +27,9 @@ public struct ScenarioReport: Sendable, Codable, Equatable {
         public var fired: Int
         /// [start, end] seconds of each active window.
         public var windows: [[Double]]
+        /// Seconds from the fault's last end to the first sample with the service healthy overall; nil when it never
+        /// was (or the fault lasts to the end of the run).
+        public var recoveredAfterSeconds: Double?
     }
 
     public struct ErrorCount: Sendable, Codable, Equatable {
@@ -53,7 +56,10 @@ public struct ScenarioReport: Sendable, Codable, Equatable {
         public var topErrors: [ErrorCount]
         public var providers: [String: Int]
         public var costUSD: Double
-        public var maxMemoryGB: Double
+        /// The process's memory at its highest, measured (MB); nil when not measured.
+        public var maxMemoryMB: Double?
+        /// The machine's memory the models held at its highest, as modelled (GB); nil outside the simulation.
+        public var maxMachineMemoryGB: Double?
         public var maxUpstreamCalls: Int
         public var retries: Int
         public var latency: [Series]
@@ -176,7 +182,10 @@ extension ScenarioReport {
                     id: tally.fault.id,
                     summary: tally.fault.summary,
                     fired: tally.fired,
-                    windows: tally.fault.windows(until: scenario.duration).map { [$0.lowerBound.seconds, $0.upperBound.seconds] }
+                    windows: tally.fault.windows(until: scenario.duration).map { [$0.lowerBound.seconds, $0.upperBound.seconds] },
+                    recoveredAfterSeconds: CheckEvaluator.recovery(of: "overall", after: tally.fault, run: run).flatMap { recovery in
+                        recovery.healthyAt.map { CheckEvaluator.round(($0 - recovery.end).seconds) }
+                    }
                 )
             },
             metrics: Metrics(
@@ -187,7 +196,8 @@ extension ScenarioReport {
                 topErrors: topErrors,
                 providers: providers,
                 costUSD: CheckEvaluator.round(records.reduce(0) { $0 + $1.costUSD }),
-                maxMemoryGB: CheckEvaluator.round(run.metrics.memorySamples.map(\.gigabytes).max() ?? 0),
+                maxMemoryMB: run.metrics.memorySamples.compactMap(\.processBytes).max().map { CheckEvaluator.round(Double($0) / 1_048_576) },
+                maxMachineMemoryGB: run.metrics.memorySamples.compactMap(\.machineBytes).max().map { CheckEvaluator.round($0.gigabytes) },
                 maxUpstreamCalls: records.map(\.upstreamCalls).max() ?? 0,
                 retries: records.reduce(0) { $0 + $1.retries },
                 latency: series(records.map { ($0, $0.latency) }),

@@ -2,7 +2,7 @@ import Histogram
 public import RevoCore
 import Synchronization
 
-/// Everything measured during one run: request records, health samples (kept as transitions), modelled memory.
+/// Everything measured during one run: request records, health samples (kept as transitions), memory.
 public final class MetricsRecorder: Sendable {
     public struct HealthChange: Sendable, Equatable, Codable {
         public var at: Double
@@ -15,9 +15,9 @@ public final class MetricsRecorder: Sendable {
         var records: [RequestRecord] = []
         var healthChanges: [HealthChange] = []
         var lastStatus: [String: HealthStatus] = [:]
-        /// (time, services' statuses) per health sample, for state checks.
-        var healthSamples: [(at: Duration, statuses: [(service: String, status: HealthStatus)])] = []
-        var memorySamples: [(at: Duration, gigabytes: Double)] = []
+        /// (time, services' statuses and first reasons) per health sample, for state checks.
+        var healthSamples: [HealthSample] = []
+        var memorySamples: [MemorySample] = []
         var acknowledgedWrites: [String] = []
         var scaleEvents: [ParallelMindEngine.ScaleEvent] = []
         var sessions: [WebSocketSession] = []
@@ -35,6 +35,24 @@ public final class MetricsRecorder: Sendable {
         public var inconsistencies: Int
         /// Messages whose reply the client cancelled and the server confirmed.
         public var cancelled = 0
+    }
+
+    /// One `GET /health`: each service's status and reasons, joined (the overall status and readiness among them).
+    struct HealthSample: Sendable {
+        var at: Duration
+        var statuses: [(service: String, status: HealthStatus, reason: String?)]
+
+        func status(of service: String) -> (status: HealthStatus, reason: String?)? {
+            statuses.first { $0.service == service }.map { ($0.status, $0.reason) }
+        }
+    }
+
+    /// Memory at one sample: the process's, measured (nil where it cannot be), and the machine's as modelled (the
+    /// fake models' footprints; nil outside the simulation).
+    struct MemorySample: Sendable {
+        var at: Duration
+        var processBytes: Int?
+        var machineBytes: ByteCount?
     }
 
     private let state = Mutex(State())
@@ -57,12 +75,12 @@ public final class MetricsRecorder: Sendable {
         state.withLock { $0.acknowledgedWrites.append(id) }
     }
 
-    func sample(_ report: HealthReport, memoryGB: Double) {
+    func sample(_ report: HealthReport, processBytes: Int?, machineBytes: ByteCount?) {
         state.withLock { s in
-            var statuses: [(String, HealthStatus)] = []
+            var statuses: [(String, HealthStatus, String?)] = []
             for entry in report.services {
                 let name = entry.service.rawValue
-                statuses.append((name, entry.health.status))
+                statuses.append((name, entry.health.status, entry.health.reasons.isEmpty ? nil : entry.health.reasons.joined(separator: "; ")))
                 if s.lastStatus[name] != entry.health.status {
                     s.lastStatus[name] = entry.health.status
                     s.healthChanges.append(
@@ -73,21 +91,21 @@ public final class MetricsRecorder: Sendable {
             // The overall status and readiness are sampled like services, so checks and charts can use them.
             let ready: HealthStatus = report.ready ? .healthy : .unhealthy
             for (name, status, reason) in [("overall", report.status, nil), ("ready", ready, report.notReadyBecause.first)] {
-                statuses.append((name, status))
+                statuses.append((name, status, reason))
                 if s.lastStatus[name] != status {
                     s.lastStatus[name] = status
                     s.healthChanges.append(HealthChange(at: report.checkedAt.seconds, service: name, status: status, reason: reason))
                 }
             }
-            s.healthSamples.append((report.checkedAt, statuses))
-            s.memorySamples.append((report.checkedAt, memoryGB))
+            s.healthSamples.append(HealthSample(at: report.checkedAt, statuses: statuses))
+            s.memorySamples.append(MemorySample(at: report.checkedAt, processBytes: processBytes, machineBytes: machineBytes))
         }
     }
 
     var records: [RequestRecord] { state.withLock { $0.records } }
     var healthChanges: [HealthChange] { state.withLock { $0.healthChanges } }
-    var healthSamples: [(at: Duration, statuses: [(service: String, status: HealthStatus)])] { state.withLock { $0.healthSamples } }
-    var memorySamples: [(at: Duration, gigabytes: Double)] { state.withLock { $0.memorySamples } }
+    var healthSamples: [HealthSample] { state.withLock { $0.healthSamples } }
+    var memorySamples: [MemorySample] { state.withLock { $0.memorySamples } }
     var acknowledgedWrites: [String] { state.withLock { $0.acknowledgedWrites } }
     var scaleEvents: [ParallelMindEngine.ScaleEvent] { state.withLock { $0.scaleEvents } }
     var sessions: [WebSocketSession] { state.withLock { $0.sessions } }

@@ -55,6 +55,10 @@ public struct RequestRecord: Sendable, Equatable {
     public var cache: CacheUse?
     /// Memories recalled into a chat's prompt.
     public var memoriesUsed = 0
+    /// Answered by a provider after another had failed on this request.
+    public var fellBack = false
+    /// Streams that broke after tokens were delivered (a session may resend and go on).
+    public var interruptions = 0
     /// How the answer broke the API's promised shape (an error without the error body, a missing Retry-After...).
     public var malformed: String?
 

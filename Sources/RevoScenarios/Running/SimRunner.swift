@@ -25,6 +25,8 @@ public struct SimRunner: Sendable {
         public var endedAt: Duration
         /// Run by the live runner on the wall clock (no simulation digest; reproduced with `--mode live`).
         public var live = false
+        /// What the system reported (circuits, outbox replays), with when; nil when the run could not hear it (live).
+        public var systemEvents: [(at: Duration, event: SystemEvent)]?
         /// What the live run's probes found (none in the simulation).
         public var probes: [Probe.Result] = []
         /// Requests the workload's clients sent (token refreshes included).
@@ -106,6 +108,7 @@ public struct SimRunner: Sendable {
             endedAt: sim.now.offset
         )
         run.probes = found.probes
+        run.systemEvents = world.events.all
         return run
     }
 
@@ -148,7 +151,7 @@ public struct SimRunner: Sendable {
     }
 
     /// `GET /health` every second as a monitor polls it (every 5 s beyond an hour: a day has 86,400 seconds), with the
-    /// modelled memory beside it.
+    /// bytes the system's own structures hold in this process and the machine's modelled memory beside it.
     private static func sampleHealth(_ world: SimWorld, server: InProcessServer, metrics: MetricsRecorder) async {
         let every: Duration = world.scenario.duration <= .seconds(3600) ? .seconds(1) : .seconds(5)
         let monitor = try! SocketAddress(ipAddress: "10.255.255.254", port: 9_100)
@@ -156,8 +159,8 @@ public struct SimRunner: Sendable {
             let at = world.clock.now
             let answer = await server.send(HTTPCall(.get, "/health"), from: monitor)
             let report = answer.json.map { HealthReport(answer: $0, at: at) } ?? .unreachable("HTTP \(answer.status): \(answer.text)", at: at)
-            let entries = (try? await world.memoryPrimary.inner.count()) ?? 0
-            metrics.sample(report, memoryGB: world.machine.modelledMemory.gigabytes + 0.064 + Double(entries) * 4e-6)
+            let resident = await world.system.residentMemory().reduce(0) { $0 + $1.bytes }
+            metrics.sample(report, processBytes: resident, machineBytes: world.machine.modelledMemory)
             do { try await world.clock.sleep(for: every) } catch { return }
         }
     }

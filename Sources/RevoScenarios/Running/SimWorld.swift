@@ -20,6 +20,8 @@ struct SimWorld: Sendable {
     let users: FakeUserStore
     let outbox: any MemoryOutbox
     let system: RevoSystem
+    /// Circuits and outbox replays as the system reports them.
+    let events: SystemEventLog
 
     /// Where virtual time starts on the tokens' calendar: a fixed instant, so tokens are the same bytes in every run.
     static let epoch = Date(timeIntervalSince1970: 1_767_225_600)
@@ -55,6 +57,8 @@ struct SimWorld: Sendable {
         conversations = FakeConversationStore(gate: gate(.database, spec.databaseLatency, "database"))
         users = FakeUserStore(gate: gate(.database, spec.databaseLatency, "database.users"))
         outbox = spec.outboxEnabled ? InMemoryOutbox() : LossyOutbox()
+        let events = SystemEventLog(clock: clock)
+        self.events = events
         system = RevoSystem(
             configuration: RevoSystem.Configuration(
                 routing: spec.routing,
@@ -73,7 +77,8 @@ struct SimWorld: Sendable {
                 cache: FakeCache(gate: gate(.cache, spec.cacheLatency, "cache"), clock: clock),
                 clock: clock,
                 starter: sim,
-                logger: SimRunner.quietLogger
+                logger: SimRunner.quietLogger,
+                events: events
             )
         )
     }

@@ -79,7 +79,7 @@ public final class FakeMachine: ResourceProbe {
         }
     }
 
-    /// RAM the fake models hold (the modelled memory of the process), for the `memory_gb` metric.
+    /// RAM the fake models hold on the machine, for the `machine_memory_gb` metric.
     public var modelledMemory: ByteCount {
         state.withLock { $0.allocatedRAM }
     }
