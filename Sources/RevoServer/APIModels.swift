@@ -72,6 +72,7 @@ struct ChatAnswer: Encodable, Sendable {
     var requestId: String
     var costUsd: Double
     var memoriesUsed: Int
+    var historyMessages: Int
     var fromCache: Bool
     var stale: Bool
     var trace: [Step]
@@ -83,6 +84,7 @@ struct ChatAnswer: Encodable, Sendable {
         case requestId = "request_id"
         case costUsd = "cost_usd"
         case memoriesUsed = "memories_used"
+        case historyMessages = "history_messages"
         case fromCache = "from_cache"
     }
 
@@ -94,6 +96,7 @@ struct ChatAnswer: Encodable, Sendable {
         requestId = reply.requestID
         costUsd = reply.costUSD
         memoriesUsed = reply.memoriesUsed
+        historyMessages = reply.historyMessages
         fromCache = reply.fromCache
         stale = reply.stale
         trace = reply.trace.steps.map { step in
@@ -124,6 +127,7 @@ extension ChatAnswer {
         writer.field("cost_usd", costUsd)
         writer.field("from_cache", fromCache)
         writer.field("generation_time", generationTime)
+        writer.field("history_messages", historyMessages)
         writer.field("memories_used", memoriesUsed)
         writer.field("provider", provider)
         writer.field("request_id", requestId)

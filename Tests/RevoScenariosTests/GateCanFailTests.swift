@@ -80,6 +80,15 @@ struct GateCanFailTests {
         Breakage(scenario: "engine-failure", broken: "a Parallel Mind pool that cannot grow", failingCheck: "parallel mind reaches 16 workers") {
             $0.system.parallelMind.maxWorkers = 4
         },
+        Breakage(scenario: "context-window-fallback", broken: "no fallback to another provider", failingCheck: "errors: rate < 0.01") {
+            $0.system.routing.maxFallbacks = 0
+        },
+        Breakage(scenario: "rate-limit-per-client", broken: "no rate limit", failingCheck: "sometimes rate_limited") {
+            $0.system.rateLimit = 1_000_000
+        },
+        Breakage(scenario: "cloud-cost-cap", broken: "a cap a thousand times higher", failingCheck: "cost_usd: sum < 0.6") {
+            $0.system.routing.cost.dailyCapUSD = 500
+        },
         Breakage(scenario: "websocket-drops", broken: "clients that send no message ids", failingCheck: "no duplicated message") {
             $0.workload.websocketMessageIDs = false
         },

@@ -65,7 +65,7 @@ struct ScenarioLoaderTests {
             ),
             (
                 minimal + "\nchecks:\n  - \"latncy: p(95) < 2s\"",
-                "test.yaml:7:5: error: checks[0]: unknown metric 'latncy'; allowed: latency, ttft, itl, errors, availability, upstream_calls, cost_usd, memory_mb, machine_memory_gb, requests, status (did you mean 'latency'?)"
+                "test.yaml:7:5: error: checks[0]: unknown metric 'latncy'; allowed: latency, ttft, itl, errors, availability, upstream_calls, calls, cost_usd, memory_mb, machine_memory_gb, requests, status (did you mean 'latency'?)"
             ),
             (
                 minimal + "\nchecks:\n  - \"errors: p(95) < 2\"",

@@ -128,7 +128,8 @@ struct ServerTests {
                 // The answer spells its keys itself (no key conversion): every one is the wire's name.
                 #expect(
                     body.keys.sorted() == [
-                        "content", "cost_usd", "from_cache", "generation_time", "memories_used", "provider", "request_id", "stale",
+                        "content", "cost_usd", "from_cache", "generation_time", "history_messages", "memories_used", "provider", "request_id",
+                        "stale",
                         "tokens_used", "trace",
                     ]
                 )

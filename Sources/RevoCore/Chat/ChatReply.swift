@@ -11,6 +11,8 @@ public struct ChatReply: Sendable, Equatable {
     public var trace: DecisionTrace
     /// Memories recalled into the prompt.
     public var memoriesUsed: Int
+    /// Earlier messages of the conversation the prompt carried.
+    public var historyMessages = 0
     /// Where the remembered exchange is durable (nil when memory was not asked for or the write failed).
     public var memoryDurability: MemoryManager.Durability?
     /// Whether the conversation store took the messages.

@@ -218,6 +218,7 @@ public final class ChatService: Sendable {
             timeToFirstToken: response.timeToFirstToken,
             trace: response.trace,
             memoriesUsed: memories.count,
+            historyMessages: history.count,
             memoryDurability: durability,
             conversationPersisted: persisted,
             fromCache: false,

@@ -100,7 +100,7 @@ public struct CheckEvaluator: Sendable {
                     check: check.description,
                     verdict: inconsistent == 0 && accounted == messages ? .pass : .fail,
                     observed:
-                        "\(messages) messages, \(accounted) answered or reported, \(reconnects) reconnects, \(inconsistent) inconsistent interruptions"
+                        "\(messages) messages, \(accounted) answered or reported, \(reconnects) reconnects, \(inconsistent) inconsistent with their tokens"
                 )
             case .probe(let probe):
                 guard let result = run.probes.first(where: { $0.name == probe.name }) else {
@@ -108,6 +108,16 @@ public struct CheckEvaluator: Sendable {
                 }
                 guard result.sent else { return CheckResult(check: check.description, verdict: .noData, observed: result.observed) }
                 return CheckResult(check: check.description, verdict: result.passed ? .pass : .fail, observed: result.observed)
+            case .historyConsistent:
+                let judged = records.filter { $0.historyMessages != nil && $0.historyBound != nil }
+                guard !judged.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no chat in a conversation") }
+                let over = judged.filter { $0.historyMessages! > $0.historyBound! }
+                return CheckResult(
+                    check: check.description,
+                    verdict: over.isEmpty ? .pass : .fail,
+                    observed: "\(over.count) of \(judged.count) chats carried more history than their conversation held",
+                    detail: over.first.map { "request \($0.index): \($0.historyMessages!) messages, at most \($0.historyBound!) possible" }
+                )
             case .errorsWellFormed:
                 let errors = records.filter { ($0.status ?? 0) >= 400 }
                 guard !errors.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no error answer") }
@@ -139,7 +149,10 @@ public struct CheckEvaluator: Sendable {
     func evaluate(_ threshold: Threshold, records: [RequestRecord], run: SimRunner.Run) -> CheckResult {
         // Bad input sent on purpose is judged only where a check asks for it (input:bad or input:any); `code` selects
         // the answers a status check counts, not the requests it counts them among.
-        var filters = threshold.tags.filter { $0.key != "window" && !(threshold.metric == .status && $0.key == "code") }
+        // `provider` names whose calls are counted, not which provider answered.
+        var filters = threshold.tags.filter {
+            $0.key != "window" && !(threshold.metric == .status && $0.key == "code") && !(threshold.metric == .calls && $0.key == "provider")
+        }
         if threshold.tag("input") == nil { filters.append(("input", "good")) }
         let selected = records.filter { record in filters.allSatisfy { record.matches($0.key, $0.value) } }
         func result(_ value: Double?, _ unit: String = "", noData: String = "no matching requests") -> CheckResult {
@@ -200,6 +213,10 @@ public struct CheckEvaluator: Sendable {
             return threshold.aggregate.kind == .max ? result(samples.max()) : result(samples.reduce(0, +) / Double(samples.count))
         case .requests:
             return result(Double(selected.count))
+        case .calls:
+            guard !selected.isEmpty else { return result(nil) }
+            let provider = threshold.tag("provider") ?? ""
+            return result(Double(selected.reduce(0) { $0 + $1.calls.filter { $0.rawValue == provider }.count }))
         case .status:
             guard !selected.isEmpty else { return result(nil) }
             let code = threshold.tag("code") ?? ""

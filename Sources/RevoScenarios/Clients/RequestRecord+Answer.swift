@@ -48,7 +48,7 @@ extension RequestRecord {
     }
 
     /// What a client reads of a chat's answer; the rest (the reply's text) is checked as JSON, not kept.
-    static let chatFields = ["cost_usd", "from_cache", "memories_used", "stale", "tokens_used", "trace"]
+    static let chatFields = ["cost_usd", "from_cache", "history_messages", "memories_used", "stale", "tokens_used", "trace"]
 
     /// A chat's answer: who answered (`x-revo-provider`), the decision trace, cost, the cache and memories used.
     mutating func readChat(_ answer: HTTPAnswer) {
@@ -66,10 +66,12 @@ extension RequestRecord {
         }
         let called = (json["trace"]?.array ?? []).filter { $0["outcome"]?.string != "skipped" }
         upstreamCalls = called.count
+        calls = called.compactMap { $0["provider"]?.string }.map { ProviderID($0) }
         fellBack = called.contains { $0["outcome"]?.string == "failed" }
         retries = called.filter { ($0["retry"]?.int ?? 0) > 0 }.count
         costUSD = json["cost_usd"]?.double ?? 0
         memoriesUsed = json["memories_used"]?.int ?? 0
+        historyMessages = json["history_messages"]?.int
         cache = json["stale"]?.bool == true ? .stale : json["from_cache"]?.bool == true ? .hit : .miss
     }
 }

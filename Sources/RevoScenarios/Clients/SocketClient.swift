@@ -21,7 +21,8 @@ struct SocketClient: Sendable {
     /// How one message ended, and what the client received on the way.
     struct Exchange {
         enum Ending: Equatable {
-            case response(provider: String?, attempted: Int)
+            /// The reply, and whether its text is exactly what the token events delivered.
+            case response(provider: String?, attempted: Int, matchesTokens: Bool)
             case interrupted(deliveredTokens: Int?, content: String?)
             case cancelled
             case error(code: String?, message: String?)
@@ -83,7 +84,11 @@ struct SocketClient: Sendable {
                 if let cancelAfter, exchange.tokens == cancelAfter { socket.send(#"{"type":"cancel"}"#) }
                 continue
             case "response":
-                exchange.ending = .response(provider: event["provider"]?.string, attempted: event["attempted"]?.array?.count ?? 0)
+                exchange.ending = .response(
+                    provider: event["provider"]?.string,
+                    attempted: event["attempted"]?.array?.count ?? 0,
+                    matchesTokens: event["content"]?.string == exchange.text
+                )
             case "interrupted":
                 exchange.ending = .interrupted(deliveredTokens: event["delivered_tokens"]?.int, content: event["content"]?.string)
             case "cancelled":

@@ -8,6 +8,7 @@ extension WorkloadClient {
     /// `stream`: a socket opened, one chat streamed in the user's conversation, the socket closed.
     func stream(index: Int, draw: Draw, into record: inout RequestRecord) async {
         guard let socket = await open(as: draw.user, index: index, into: &record) else { return }
+        ledger.sent(on: draw.user.scoped(draw.prompt.session))
         defer { socket.close() }
         let chat = Self.chatCommand(draw.prompt.text, maxTokens: workload.maxTokens, conversation: draw.prompt.session, messageID: "s\(index)")
         let exchange = await sockets.exchange(on: socket, chat: chat, clock: clock, dropAfter: nil, cancelAfter: nil)
@@ -84,7 +85,8 @@ extension WorkloadClient {
                 cancelAfter: cancels && attempt == 1 ? 1 : nil
             )
             switch exchange.ending {
-            case .response:
+            case .response(_, _, let matchesTokens):
+                if !matchesTokens { session.inconsistencies += 1 }
                 session.answered += 1
                 return
             case .cancelled:
@@ -128,8 +130,12 @@ extension WorkloadClient {
     /// A streamed chat's ending as the record's outcome.
     private func read(_ exchange: SocketClient.Exchange, into record: inout RequestRecord) {
         switch exchange.ending {
-        case .response(let provider, let attempted):
+        case .response(let provider, let attempted, let matchesTokens):
             record.fellBack = attempted > 1
+            if !matchesTokens {
+                record.outcome = .interrupted
+                record.detail = "the reply's text differs from what its tokens delivered"
+            }
             if let provider {
                 record.provider = ProviderID(provider)
                 record.providerKind = ProviderKind.of(provider)

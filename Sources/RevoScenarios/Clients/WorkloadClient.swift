@@ -22,6 +22,8 @@ struct WorkloadClient: Sendable {
     let clock: SystemClock
     /// Each user's token as it was issued two hours before the run: signed, long expired.
     let expiredTokens: [String]
+    /// Exchanges sent per conversation, to bound what a prompt's history may hold.
+    let ledger = ConversationLedger()
 
     /// A dropped message is resent this many times in all, a second apart (a reconnecting client keeps trying).
     static let maxAttempts = 8
@@ -43,8 +45,11 @@ struct WorkloadClient: Sendable {
         let prompt = draw.prompt
         switch operation {
         case .chat:
+            let conversation = user.scoped(prompt.session)
+            ledger.sent(on: conversation)
             let call = HTTPCall.chat(prompt.text, maxTokens: workload.maxTokens, conversation: prompt.session)
             record.readChat(await api.send(call, as: user, index: index))
+            record.historyBound = ledger.historyBound(of: conversation)
         case .chatStateless:
             let call = HTTPCall.chat(WorkloadPlan.popularPrompt(draw.unit, of: workload.distinctPrompts), maxTokens: workload.maxTokens)
             record.readChat(await api.send(call, as: user, index: index))

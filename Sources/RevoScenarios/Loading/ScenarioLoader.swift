@@ -268,6 +268,7 @@ public enum ScenarioLoader {
         profile.outputTokens = try node.optional("output_tokens")?.int(in: 1...100_000) ?? profile.outputTokens
         profile.spread = try node.optional("spread")?.double(in: 0...0.99) ?? profile.spread
         if let window = try node.optional("context_window") { profile.descriptor.contextWindow = try window.int(in: 1...10_000_000) }
+        profile.servedContext = try node.optional("served_context")?.int(in: 1...10_000_000) ?? profile.servedContext
         if let ram = try node.optional("ram") { profile.descriptor.footprint.ram = try ram.bytes() }
         if let gpu = try node.optional("gpu") { profile.descriptor.footprint.gpuMemory = try gpu.bytes() }
         try node.finish()
@@ -624,8 +625,9 @@ public enum ScenarioLoader {
                     case "no_duplicate_messages": return .noDuplicateMessages
                     case "streams_consistent": return .streamsConsistent
                     case "errors_well_formed": return .errorsWellFormed
+                    case "history_consistent": return .historyConsistent
                     default:
-                        let allowed = ["no_lost_writes", "no_duplicate_messages", "streams_consistent", "errors_well_formed"]
+                        let allowed = ["no_lost_writes", "no_duplicate_messages", "streams_consistent", "errors_well_formed", "history_consistent"]
                         throw body.error(
                             "unknown invariant '\(name)'; allowed: \(allowed.joined(separator: ", ")), max_upstream_calls_per_request: N",
                             suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }

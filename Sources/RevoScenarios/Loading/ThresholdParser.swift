@@ -109,6 +109,9 @@ enum ThresholdParser {
         if tags.contains(where: { $0.key == "window" }) != (metric == .availability) && tags.contains(where: { $0.key == "window" }) {
             throw node.error("the window tag only applies to availability")
         }
+        if metric == .calls, !tags.contains(where: { $0.key == "provider" }) {
+            throw node.error("calls counts the calls to one provider: add it, e.g. calls{provider:openai, during: openai-429}: count < 20")
+        }
         if metric == .status, !tags.contains(where: { $0.key == "code" }) {
             throw node.error("status counts answers with a code: add one, e.g. status{route:chat,code:503}: rate < 0.02")
         }

@@ -24,8 +24,9 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     case maxUpstreamCalls(Int, scope: Scope?)
     /// Every message a WebSocket client sent (and resent) is stored once in its conversation.
     case noDuplicateMessages
-    /// Every broken stream was reported to the client with exactly the tokens it had received, and every message
-    /// ended answered or with a reported error: nothing duplicated, nothing silently lost.
+    /// Every broken stream was reported to the client with exactly the tokens it had received, every reply's text is
+    /// exactly what its tokens delivered, and every message ended answered or with a reported error: nothing
+    /// duplicated, nothing silently lost.
     case streamsConsistent
     /// Parallel Mind's pool reached `workers` within `within` of `after`.
     case scaling(workers: Int, within: Duration, after: Duration)
@@ -34,6 +35,9 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     /// Every error answer keeps the API's shape (`{"error": {"code", "message"}}`, Retry-After on 429 and 503, a
     /// challenge on 401), for good and bad input alike.
     case errorsWellFormed
+    /// No chat's prompt carried more history than its own conversation could hold: histories stay with their
+    /// conversation and their user.
+    case historyConsistent
 
     public var description: String {
         switch self {
@@ -57,6 +61,7 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
             "parallel mind reaches \(workers) workers within \(within.formattedSeconds) of t+\(after.formattedSeconds)"
         case .probe(let probe): "probe \(probe.name): \(probe.method) \(probe.path)"
         case .errorsWellFormed: "every error answer in the API's error shape"
+        case .historyConsistent: "no prompt carried history from outside its conversation"
         }
     }
 }
@@ -77,6 +82,8 @@ public struct Threshold: Sendable, Equatable {
         case availability
         /// Upstream model calls per request.
         case upstreamCalls = "upstream_calls"
+        /// Calls made to the `provider` tag's provider (retries too) by the chats the other tags select, from their traces.
+        case calls
         /// Money spent on API providers (USD).
         case costUSD = "cost_usd"
         /// The server process's memory (MB), measured: in the simulation, what the system's structures in the process
@@ -98,7 +105,7 @@ public struct Threshold: Sendable, Equatable {
             case .availability: [.rate, .min]
             case .costUSD: [.sum, .max]
             case .memoryMB, .machineMemoryGB: [.max, .avg]
-            case .requests: [.count]
+            case .requests, .calls: [.count]
             case .status: [.rate, .count]
             }
         }

@@ -55,8 +55,13 @@ public struct RequestRecord: Sendable, Equatable {
     public var cache: CacheUse?
     /// Memories recalled into a chat's prompt.
     public var memoriesUsed = 0
+    /// Earlier messages a chat's prompt carried, and the most its conversation could hold when the answer came.
+    public var historyMessages: Int?
+    public var historyBound: Int?
     /// Answered by a provider after another had failed on this request.
     public var fellBack = false
+    /// The providers called for this request, once per call (retries too), as its decision trace says.
+    public var calls: [ProviderID] = []
     /// Streams that broke after tokens were delivered (a session may resend and go on).
     public var interruptions = 0
     /// How the answer broke the API's promised shape (an error without the error body, a missing Retry-After...).

@@ -188,8 +188,9 @@ public final class FakeProvider: ModelProvider {
                 return .failure(.outOfMemory("CUDA out of memory: another process holds \(overcommit) of the model's GPU memory"))
             }
         }
-        if request.requiredContext > descriptor.contextWindow {
-            return .failure(.contextTooLong(limit: descriptor.contextWindow, requested: request.requiredContext))
+        let window = min(descriptor.contextWindow, profile.servedContext ?? .max)
+        if request.requiredContext > window {
+            return .failure(.contextTooLong(limit: window, requested: request.requiredContext))
         }
         let inFlight = state.withLock { s in
             s.inFlight += 1

@@ -15,6 +15,9 @@ public struct ProviderProfile: Sendable, Equatable {
     public var slowdownPerExtra: Double
     /// Completion tokens produced when the request allows that many (mean; ±spread).
     public var outputTokens: Int
+    /// The context the model really serves, when smaller than its descriptor declares: a longer prompt is refused
+    /// with a context-length error the router did not see coming.
+    public var servedContext: Int?
 
     public init(
         descriptor: ModelDescriptor,
