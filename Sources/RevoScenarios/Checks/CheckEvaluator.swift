@@ -59,6 +59,13 @@ public struct CheckEvaluator: Sendable {
                         ? nil : "lost: " + lost.prefix(5).joined(separator: ", ") + (lost.count > 5 ? " and \(lost.count - 5) more" : "")
                 )
             case .scaling(let workers, let within, let after):
+                guard !run.live else {
+                    return CheckResult(
+                        check: check.description,
+                        verdict: .noData,
+                        observed: "the engines' pool is not observable from outside a live server"
+                    )
+                }
                 let events = run.metrics.scaleEvents
                 // The pool's size is always known: never growing is a measured failure, not missing data.
                 guard !events.isEmpty else {
