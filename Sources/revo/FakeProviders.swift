@@ -31,13 +31,22 @@ enum FakeProviders {
         return ids
     }
 
-    static func make(_ ids: [ProviderID], seed: UInt64, clock: SystemClock) throws -> [any ModelProvider] {
+    /// `loadScale` shortens the models' load times for a live run whose timeline is compressed by that factor.
+    static func make(_ ids: [ProviderID], seed: UInt64, clock: SystemClock, loadScale: Double = 1) throws -> [any ModelProvider] {
         let random = SeededRandom(seed: seed)
         let faults = FaultInjector(faults: [], random: random.split("faults"), clock: clock)
         return ids.compactMap { id -> (any ModelProvider)? in
             if id == instant { return InstantProvider(.mock(), tokens: 16) }
-            return ProviderProfile.defaults(for: id).map {
-                FakeProvider(profile: $0, machine: machine, faults: faults, clock: clock, random: RandomSource(random.split("provider.\(id)")))
+            return ProviderProfile.defaults(for: id).map { defaults in
+                var profile = defaults
+                profile.loadTime = profile.loadTime * loadScale
+                return FakeProvider(
+                    profile: profile,
+                    machine: machine,
+                    faults: faults,
+                    clock: clock,
+                    random: RandomSource(random.split("provider.\(id)"))
+                )
             }
         }
     }

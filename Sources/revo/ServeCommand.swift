@@ -69,7 +69,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Development mode: fake providers; generates a JWT secret if none is given; says so at start.")
     var dev = false
 
+    @Option(help: "With --dev: multiplies the fake models' load times (0 < f <= 1), as a live run on a compressed timeline does.")
+    var devLoadScale = 1.0
+
     func validate() throws {
+        guard devLoadScale > 0, devLoadScale <= 1 else {
+            throw ValidationError("--dev-load-scale must be in (0, 1], got \(devLoadScale)")
+        }
+        if devLoadScale != 1, !dev { throw ValidationError("--dev-load-scale applies to --dev only") }
         guard (1...1_000_000).contains(rateLimit) else {
             throw ValidationError("--rate-limit must be between 1 and 1000000 requests per minute, got \(rateLimit)")
         }
@@ -196,7 +203,7 @@ struct ServeCommand: AsyncParsableCommand {
             dependencies: RevoSystem.Dependencies(
                 providers: try chain.ids.flatMap { id -> [any ModelProvider] in
                     if let remote = chain.remote[id] { return [remote.provider(client: httpClient)] }
-                    return try FakeProviders.make([id], seed: seed, clock: clock)
+                    return try FakeProviders.make([id], seed: seed, clock: clock, loadScale: devLoadScale)
                 },
                 probe: dev ? FakeProviders.machine : SystemResourceProbe(),
                 conversations: stores.conversations,

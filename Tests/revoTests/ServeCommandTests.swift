@@ -39,6 +39,7 @@ struct ServeCommandTests {
                 "production mode serves every provider over HTTP: give --provider mock=URL"
             ),
             (["--rate-limit", "0"], [:], "--rate-limit must be between 1 and 1000000"),
+            (["--dev-load-scale", "0"], [:], "--dev-load-scale must be in (0, 1], got 0.0"),
             ([], ["REVO_JWT_SECRET": "short"], "the JWT secret is 5 bytes; HS256 needs at least 32"),
         ] as [([String], [String: String], String)]
     )

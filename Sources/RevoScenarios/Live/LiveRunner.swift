@@ -161,6 +161,8 @@ public struct LiveRunner: Sendable {
                 arguments: [
                     "serve", "--dev", "--host", "127.0.0.1", "--port", "0", "--database", Self.connectionString(databaseURL), "--cache", cacheURL,
                     "--providers", providers.joined(separator: ","), "--rate-limit", "1000000", "--seed", "\(seed)", "--bcrypt-cost", "10",
+                    // The models load on the scenario's compressed timeline, like its faults.
+                    "--dev-load-scale", "\(options.timeScale)",
                 ] + remoteArguments,
                 environment: ["REVO_JWT_SECRET": secret, "LOG_LEVEL": "warning"],
                 folder: services
@@ -289,6 +291,7 @@ public struct LiveRunner: Sendable {
         // The simulation's draws, in its order: a user (one here), bad input, a number for further choices.
         var choices = random.split("workload.clients")
         let inFlight = InFlightCounter()
+        let ledger = ConversationLedger()
         let skipped = Mutex([Workload.Operation: Int]())
         let deadline = scenario.system.routing.requestDeadline + .seconds(5)
         let workload = scenario.workload
@@ -315,6 +318,7 @@ public struct LiveRunner: Sendable {
                     scenario: scenario,
                     client: client,
                     metrics: metrics,
+                    ledger: ledger,
                     timeout: deadline,
                     elapsed: { start.duration(to: ContinuousClock.now) }
                 )
@@ -368,6 +372,7 @@ public struct LiveRunner: Sendable {
         scenario: Scenario,
         client: LiveClient,
         metrics: MetricsRecorder,
+        ledger: ConversationLedger,
         timeout: Duration,
         elapsed: @escaping @Sendable () -> Duration
     ) async -> RequestRecord {
@@ -388,6 +393,7 @@ public struct LiveRunner: Sendable {
         }
         switch arrival.operation {
         case .stream:
+            ledger.sent(on: prompt.session)
             return await stream(prompt, index: index, record: record, workload: workload, client: client, elapsed: elapsed)
         case .memoryStore:
             let answer = await client.sendAuthorized(.memoryStore("\(prompt.topic) notes: \(prompt.text)", session: prompt.session), timeout: timeout)
@@ -407,8 +413,10 @@ public struct LiveRunner: Sendable {
             let call = HTTPCall.chat(prompt.text, maxTokens: workload.maxTokens, useMemory: true, session: prompt.session)
             record.readChat(await client.sendAuthorized(call, timeout: timeout))
         default:
+            ledger.sent(on: prompt.session)
             let call = HTTPCall.chat(prompt.text, maxTokens: workload.maxTokens, conversation: prompt.session)
             record.readChat(await client.sendAuthorized(call, timeout: timeout))
+            record.historyBound = ledger.historyBound(of: prompt.session)
         }
         return record
     }

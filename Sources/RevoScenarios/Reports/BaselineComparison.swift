@@ -29,12 +29,8 @@ public struct BaselineComparison: Sendable {
     }
 
     public func compare(baseline: RunReport, current: RunReport) -> [Difference] {
-        var differences: [Difference] = []
-        for old in baseline.scenarios {
-            guard let new = current.scenarios.first(where: { $0.scenario == old.scenario && $0.seed == old.seed }) else {
-                differences.append(.init(kind: .regression, scenario: old.scenario, metric: "scenario", baseline: "present", current: "missing"))
-                continue
-            }
+        var (pairs, differences) = Self.matched(baseline, current)
+        for (old, new) in pairs {
             if new.verdict > old.verdict {
                 differences.append(
                     .init(kind: .regression, scenario: old.scenario, metric: "verdict", baseline: old.verdict.rawValue, current: new.verdict.rawValue)
@@ -93,12 +89,8 @@ public struct BaselineComparison: Sendable {
 
     /// Every difference between the two runs' scenarios, each marked as a regression, an improvement or a change.
     public func exact(baseline: RunReport, current: RunReport) -> [Difference] {
-        var differences: [Difference] = []
-        for old in baseline.scenarios {
-            guard let new = current.scenarios.first(where: { $0.scenario == old.scenario && $0.seed == old.seed }) else {
-                differences.append(.init(kind: .regression, scenario: old.scenario, metric: "scenario", baseline: "present", current: "missing"))
-                continue
-            }
+        var (pairs, differences) = Self.matched(baseline, current)
+        for (old, new) in pairs {
             for (path, before, after) in ReportDiff.differences(old, new) {
                 differences.append(
                     .init(
@@ -131,6 +123,20 @@ public struct BaselineComparison: Sendable {
 
     private static func severity(_ verdict: String) -> Int? {
         ["PASS": 0, "UNKNOWN": 1, "NO_DATA": 1, "FAIL": 2][verdict]
+    }
+
+    /// Each baseline scenario with the run's report of it (same name and seed), and a regression for each missing.
+    private static func matched(_ baseline: RunReport, _ current: RunReport) -> ([(ScenarioReport, ScenarioReport)], [Difference]) {
+        var pairs: [(ScenarioReport, ScenarioReport)] = []
+        var missing: [Difference] = []
+        for old in baseline.scenarios {
+            if let new = current.scenarios.first(where: { $0.scenario == old.scenario && $0.seed == old.seed }) {
+                pairs.append((old, new))
+            } else {
+                missing.append(.init(kind: .regression, scenario: old.scenario, metric: "scenario", baseline: "present", current: "missing"))
+            }
+        }
+        return (pairs, missing)
     }
 
     /// Joins shard reports: every scenario once, in file order, with the wall-clock facts added up.
