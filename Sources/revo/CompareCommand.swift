@@ -77,45 +77,6 @@ struct CompareCommand: ParsableCommand {
     }
 }
 
-/// `revo report merge`: joins the report.json of several shards.
-struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "report",
-        abstract: "Work with reports.",
-        subcommands: [MergeCommand.self]
-    )
-
-    struct MergeCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "merge",
-            abstract: "Join the report.json files of several shards into one set of reports; exits with the merged verdict."
-        )
-
-        @Argument(help: "The shards' report.json files.")
-        var reports: [String]
-
-        @Option(help: "Where to write the merged reports.")
-        var out: String
-
-        func run() throws {
-            guard !reports.isEmpty else { throw ValidationError("give at least one report.json") }
-            let merged = BaselineComparison.merge(try reports.map(readReport))
-            do {
-                try ReportWriter.write(merged, to: out)
-            } catch {
-                printError("revo report merge: cannot write \(out): \(error)")
-                throw ExitCode.internalError
-            }
-            print("\(merged.scenarios.count) scenario(s) from \(reports.count) shard(s): \(merged.verdict.rawValue); reports in \(out)/")
-            switch merged.verdict {
-            case .pass: return
-            case .fail: throw ExitCode.checkFailed
-            case .unknown: throw ExitCode.unknown
-            }
-        }
-    }
-}
-
 /// Reads a report.json, or exits 64 naming the file and what is wrong with it.
 func readReport(_ path: String) throws -> RunReport {
     do {

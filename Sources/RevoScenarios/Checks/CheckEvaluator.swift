@@ -125,6 +125,8 @@ public struct CheckEvaluator: Sendable {
                     observed: "\(over.count) of \(judged.count) chats carried more history than their conversation held",
                     detail: over.first.map { "request \($0.index): \($0.historyMessages!) messages, at most \($0.historyBound!) possible" }
                 )
+            case .answeredByDeadline:
+                return answeredByDeadline(records, run: run, check: check)
             case .errorsWellFormed:
                 let errors = records.filter { ($0.status ?? 0) >= 400 }
                 guard !errors.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no error answer") }
@@ -525,5 +527,19 @@ public struct CheckEvaluator: Sendable {
         if value == value.rounded(), abs(value) < 1e12 { return String(Int64(value)) }
         let scaled = (value * 10_000).rounded() / 10_000
         return String(scaled)
+    }
+
+    /// Chats over HTTP answered after the request deadline and a second for the client's own side.
+    func answeredByDeadline(_ records: [RequestRecord], run: SimRunner.Run, check: CheckSpec) -> CheckResult {
+        let limit = run.scenario.system.routing.requestDeadline + .seconds(1)
+        let chats = records.filter { [.chat, .chatStateless, .chatMemory].contains($0.operation) && $0.badInput == nil }
+        guard !chats.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no chat sent") }
+        let late = chats.filter { $0.latency > limit }
+        return CheckResult(
+            check: check.description,
+            verdict: late.isEmpty ? .pass : .fail,
+            observed: "\(late.count) of \(chats.count) chats answered after \(limit.formattedSeconds)",
+            detail: late.first.map { "request \($0.index): \($0.latency.formattedSeconds)" }
+        )
     }
 }

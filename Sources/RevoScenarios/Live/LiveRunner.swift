@@ -394,7 +394,7 @@ public struct LiveRunner: Sendable {
         switch arrival.operation {
         case .stream:
             ledger.sent(on: prompt.session)
-            return await stream(prompt, index: index, record: record, workload: workload, client: client, elapsed: elapsed)
+            return await stream(prompt, index: index, record: record, workload: workload, client: client, timeout: timeout, elapsed: elapsed)
         case .memoryStore:
             let answer = await client.sendAuthorized(.memoryStore("\(prompt.topic) notes: \(prompt.text)", session: prompt.session), timeout: timeout)
             record.read(answer)
@@ -428,6 +428,7 @@ public struct LiveRunner: Sendable {
         record: RequestRecord,
         workload: Workload,
         client: LiveClient,
+        timeout: Duration,
         elapsed: @escaping @Sendable () -> Duration
     ) async -> RequestRecord {
         var record = record
@@ -438,6 +439,7 @@ public struct LiveRunner: Sendable {
             maxTokens: workload.maxTokens,
             conversation: prompt.session,
             messageID: "live-\(index)",
+            limit: timeout,
             elapsed: elapsed
         )
         record.provider = outcome.provider.map { ProviderID($0) }

@@ -21,6 +21,7 @@ enum LiveStream {
         var detail: String?
     }
 
+    /// The chat; what was seen by `limit` if the server has not finished and closed by then.
     static func chat(
         baseURL: String,
         token: String,
@@ -28,12 +29,41 @@ enum LiveStream {
         maxTokens: Int,
         conversation: String,
         messageID: String,
+        limit: Duration,
+        elapsed: @escaping @Sendable () -> Duration
+    ) async -> Outcome {
+        let box = OutcomeBox()
+        return await withWallDeadline(
+            limit,
+            run: {
+                await send(
+                    baseURL: baseURL,
+                    token: token,
+                    content: content,
+                    maxTokens: maxTokens,
+                    conversation: conversation,
+                    messageID: messageID,
+                    into: box,
+                    elapsed: elapsed
+                )
+            },
+            orElse: { box.value }
+        )
+    }
+
+    private static func send(
+        baseURL: String,
+        token: String,
+        content: String,
+        maxTokens: Int,
+        conversation: String,
+        messageID: String,
+        into box: OutcomeBox,
         elapsed: @escaping @Sendable () -> Duration
     ) async -> Outcome {
         let url = baseURL.replacingOccurrences(of: "http://", with: "ws://") + "/ws/chat"
         var quiet = Logger(label: "revo.live.ws")
         quiet.logLevel = .critical
-        let box = OutcomeBox()
         do {
             _ = try await HummingbirdWSClient.WebSocketClient.connect(
                 url: url,

@@ -61,8 +61,18 @@ struct ProbeRunner: Sendable {
         }
     }
 
-    /// A real WebSocket handshake (as a browser's `new WebSocket(url)`), then what the server closes it with.
-    private func webSocket(_ probe: Probe) async -> Probe.Result {
+    /// A real WebSocket handshake (as a browser's `new WebSocket(url)`), then what the server closes it with; a
+    /// connection the server leaves open is given up after `closeWait`.
+    private func webSocket(_ probe: Probe, closeWait: Duration = .seconds(10)) async -> Probe.Result {
+        let timedOut = Probe.Result(
+            name: probe.name,
+            passed: false,
+            observed: "GET \(probe.path): the WebSocket was still open after \(closeWait.formattedSeconds); the server never closed it"
+        )
+        return await withWallDeadline(closeWait, run: { await connect(probe) }, orElse: { timedOut })
+    }
+
+    private func connect(_ probe: Probe) async -> Probe.Result {
         var headers: HTTPFields = [:]
         if let origin = probe.origin { headers[.origin] = origin }
         if let token = await token(probe.token) { headers[.authorization] = "Bearer \(token)" }

@@ -17,6 +17,11 @@ public enum ScenarioLoader {
         return try parse(text, file: path)
     }
 
+    /// `250ms`, `30s`, `5m`, `3m30s`: a duration as scenario files write them; nil when it is not one.
+    public static func duration(_ text: String) -> Duration? {
+        YAMLNode.parseDuration(text.trimmingCharacters(in: .whitespaces))
+    }
+
     /// Every `.yaml` / `.yml` file under the given files and folders, sorted, so runs list them the same way everywhere.
     public static func scenarioFiles(in paths: [String]) throws(ScenarioError) -> [String] {
         var files: [String] = []
@@ -140,7 +145,7 @@ public enum ScenarioLoader {
 
     static let knownProviders: [ProviderID] = [.deepseekR1, .llamaLocal, .openai, .anthropic, .mock]
 
-    private static func system(_ node: YAMLNode?) throws(ScenarioError) -> SystemSpec {
+    static func system(_ node: YAMLNode?) throws(ScenarioError) -> SystemSpec {
         var keys: [ProviderID] = [.openai, .anthropic]
         if let node, let keyNode = try node.optional("api_keys") {
             keys = try keyNode.sequence().map { item throws(ScenarioError) in try providerID(item) }
@@ -225,6 +230,15 @@ public enum ScenarioLoader {
                 }
             }
             spec.outboxEnabled = try node.optional("outbox")?.bool() ?? true
+            if let planted = try node.optional("planted_bug") {
+                let name = try planted.string()
+                guard let bug = SystemSpec.PlantedBug(rawValue: name) else {
+                    throw planted.error(
+                        "unknown planted bug '\(name)'; allowed: \(SystemSpec.PlantedBug.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                spec.plantedBug = bug
+            }
             if let latencies = try node.optional("latency") {
                 spec.databaseLatency = try latencies.optional("database")?.duration(max: .seconds(60)) ?? spec.databaseLatency
                 spec.cacheLatency = try latencies.optional("cache")?.duration(max: .seconds(60)) ?? spec.cacheLatency
@@ -286,7 +300,7 @@ public enum ScenarioLoader {
         return id
     }
 
-    private static func workload(_ node: YAMLNode) throws(ScenarioError) -> Workload {
+    static func workload(_ node: YAMLNode) throws(ScenarioError) -> Workload {
         var workload = Workload(rate: try node.required("rate").rate())
         workload.rampTo = try node.optional("ramp_to")?.rate()
         if let arrival = try node.optional("arrival") {
@@ -423,17 +437,7 @@ public enum ScenarioLoader {
                     suggestion: YAMLNode.closest(to: what, in: faultKinds).map { "did you mean '\($0)'?" }
                 )
             }
-            let machineKinds = ["missing_library", "gpu_taken", "ram_taken"]
-            let providerKinds = ["rate_limit", "server_error", "content_policy", "oom_on_load"]
-            if what == "disconnect", target != .websocket, !target.isProvider {
-                throw whereNode.error("a disconnect cuts a stream: use 'where: websocket' or 'where: provider:<name>'")
-            }
-            if machineKinds.contains(what), target != .machine {
-                throw whereNode.error("a \(what) fault happens on the machine: use 'where: machine'")
-            }
-            if providerKinds.contains(what), !target.isProvider {
-                throw whereNode.error("a \(what) fault happens at a model provider: use 'where: provider:<name>'")
-            }
+            try check(what, at: target, node: whereNode)
             let at = try item.optional("at")?.duration() ?? .zero
             guard at < duration else {
                 throw try item.required("at").error("starts at \(at.formattedSeconds), after the scenario ends (\(duration.formattedSeconds))")
@@ -458,7 +462,22 @@ public enum ScenarioLoader {
         return faults
     }
 
-    private static func target(_ node: YAMLNode, system: SystemSpec) throws(ScenarioError) -> FaultSpec.Target {
+    /// Fails when a fault of kind `what` cannot happen at `target` (a 429 comes from a provider, not the cache).
+    static func check(_ what: String, at target: FaultSpec.Target, node: YAMLNode) throws(ScenarioError) {
+        let machineKinds = ["missing_library", "gpu_taken", "ram_taken"]
+        let providerKinds = ["rate_limit", "server_error", "content_policy", "oom_on_load"]
+        if what == "disconnect", target != .websocket, !target.isProvider {
+            throw node.error("a disconnect cuts a stream: use 'where: websocket' or 'where: provider:<name>'")
+        }
+        if machineKinds.contains(what), target != .machine {
+            throw node.error("a \(what) fault happens on the machine: use 'where: machine'")
+        }
+        if providerKinds.contains(what), !target.isProvider {
+            throw node.error("a \(what) fault happens at a model provider: use 'where: provider:<name>'")
+        }
+    }
+
+    static func target(_ node: YAMLNode, system: SystemSpec) throws(ScenarioError) -> FaultSpec.Target {
         let text = try node.string()
         switch text {
         case "database": return .database
@@ -626,8 +645,12 @@ public enum ScenarioLoader {
                     case "streams_consistent": return .streamsConsistent
                     case "errors_well_formed": return .errorsWellFormed
                     case "history_consistent": return .historyConsistent
+                    case "answered_by_deadline": return .answeredByDeadline
                     default:
-                        let allowed = ["no_lost_writes", "no_duplicate_messages", "streams_consistent", "errors_well_formed", "history_consistent"]
+                        let allowed = [
+                            "no_lost_writes", "no_duplicate_messages", "streams_consistent", "errors_well_formed", "history_consistent",
+                            "answered_by_deadline",
+                        ]
                         throw body.error(
                             "unknown invariant '\(name)'; allowed: \(allowed.joined(separator: ", ")), max_upstream_calls_per_request: N",
                             suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }

@@ -99,6 +99,11 @@ struct YAMLNode {
 
     // MARK: Sequences
 
+    var isSequence: Bool {
+        if case .sequence = node { return true }
+        return false
+    }
+
     func sequence() throws(ScenarioError) -> [YAMLNode] {
         guard case .sequence(let sequence) = node else { throw error("expected a list, got \(node.kindName)") }
         return sequence.enumerated().map { YAMLNode($0.element, path: "\(path)[\($0.offset)]", file: file) }

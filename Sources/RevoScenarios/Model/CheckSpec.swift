@@ -38,6 +38,9 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     /// No chat's prompt carried more history than its own conversation could hold: histories stay with their
     /// conversation and their user.
     case historyConsistent
+    /// No chat was answered later than the request deadline (plus a second for the client's side): the deadline
+    /// bounds everything a request does.
+    case answeredByDeadline
 
     public var description: String {
         switch self {
@@ -62,6 +65,7 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
         case .probe(let probe): "probe \(probe.name): \(probe.method) \(probe.path)"
         case .errorsWellFormed: "every error answer in the API's error shape"
         case .historyConsistent: "no prompt carried history from outside its conversation"
+        case .answeredByDeadline: "no chat answered after its request deadline"
         }
     }
 }

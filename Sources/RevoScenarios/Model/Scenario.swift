@@ -70,6 +70,13 @@ public struct SystemSpec: Sendable, Equatable {
     public var rateLimit = 1_000_000
     /// How long access tokens live: clients refresh them when they expire, in virtual time.
     public var accessTokenLifetime: Duration = .seconds(30 * 60)
+    /// Test-only: a bug planted on purpose, to prove a search (swarm testing) finds what the scenario library misses.
+    public var plantedBug: PlantedBug?
+
+    public enum PlantedBug: String, Sendable, Equatable, CaseIterable {
+        /// Memory writes queued in the outbox while the cache is in an outage are dropped (``CacheCoupledOutbox``).
+        case outboxDropsDuringCacheOutage = "outbox_drops_during_cache_outage"
+    }
 
     public init(
         providers: [ProviderProfile],

@@ -4,18 +4,23 @@ import Foundation
 /// fault windows shaded, the provider mix over time, the health timeline, and the check table. No script, no
 /// external files: it opens anywhere.
 enum HTMLReport {
+    /// The look every revo HTML report shares.
+    static let style = """
+        <style>
+        body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1100px}
+        h1{font-size:22px} h2{font-size:18px;margin-top:36px;border-top:1px solid #ddd;padding-top:16px}
+        table{border-collapse:collapse;margin:8px 0} td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+        .PASS{color:#1a7f37;font-weight:600} .FAIL{color:#cf222e;font-weight:600} .UNKNOWN,.NO_DATA{color:#9a6700;font-weight:600}
+        code{background:#f4f4f6;padding:1px 4px;border-radius:3px} svg{display:block;margin:6px 0 14px}
+        .legend span{display:inline-block;margin-right:12px} .sw{display:inline-block;width:10px;height:10px;margin-right:4px}
+        </style>
+        """
+
     static func render(_ report: RunReport) -> String {
         var html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>revo run: \(report.verdict.rawValue)</title>
-            <style>
-            body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1100px}
-            h1{font-size:22px} h2{font-size:18px;margin-top:36px;border-top:1px solid #ddd;padding-top:16px}
-            table{border-collapse:collapse;margin:8px 0} td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-            .PASS{color:#1a7f37;font-weight:600} .FAIL{color:#cf222e;font-weight:600} .UNKNOWN,.NO_DATA{color:#9a6700;font-weight:600}
-            code{background:#f4f4f6;padding:1px 4px;border-radius:3px} svg{display:block;margin:6px 0 14px}
-            .legend span{display:inline-block;margin-right:12px} .sw{display:inline-block;width:10px;height:10px;margin-right:4px}
-            </style></head><body>
+            \(style)</head><body>
             <h1>revo run (\(report.mode)): <span class="\(report.verdict.rawValue)">\(report.verdict.rawValue)</span></h1>
             <table><tr><th>scenario</th><th>verdict</th><th>requests</th><th>errors</th><th>checks</th></tr>
 

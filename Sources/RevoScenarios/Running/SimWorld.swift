@@ -56,7 +56,11 @@ struct SimWorld: Sendable {
         memoryPrimary = FakeMemoryBackend(gate: gate(.memory, spec.memoryLatency, "memory"))
         conversations = FakeConversationStore(gate: gate(.database, spec.databaseLatency, "database"))
         users = FakeUserStore(gate: gate(.database, spec.databaseLatency, "database.users"))
-        outbox = spec.outboxEnabled ? InMemoryOutbox() : LossyOutbox()
+        switch (spec.outboxEnabled, spec.plantedBug) {
+        case (false, _): outbox = LossyOutbox()
+        case (true, .outboxDropsDuringCacheOutage): outbox = CacheCoupledOutbox(faults: faults)
+        case (true, nil): outbox = InMemoryOutbox()
+        }
         let events = SystemEventLog(clock: clock)
         self.events = events
         system = RevoSystem(
