@@ -6,7 +6,10 @@ public import RevoSim
 /// `{"kind": "rate_limit", "retry_after_s": 20, "for_ms": 60000}` answers 429 with Retry-After 20 for a minute;
 /// `first_n` and `probability` pick which requests it hits (drawn from the seed).
 public struct FakeLLMFault: Sendable, Codable, Equatable {
-    public static let kinds = ["rate_limit", "server_error", "error_rate", "timeout", "latency", "disconnect", "content_policy", "outage"]
+    public static let kinds = [
+        "rate_limit", "server_error", "error_rate", "timeout", "latency", "disconnect", "stream_stall", "error_event", "malformed_event",
+        "content_policy", "outage",
+    ]
 
     public var kind: String
     public var id: String?
@@ -15,6 +18,7 @@ public struct FakeLLMFault: Sendable, Codable, Equatable {
     public var rate: Double?
     public var latencyMs: Double?
     public var afterTokens: Int?
+
     /// How long the fault lasts from when it is added; absent: until removed.
     public var forMs: Double?
     public var firstN: Int?
@@ -47,9 +51,15 @@ public struct FakeLLMFault: Sendable, Codable, Equatable {
         case "latency":
             guard let latencyMs, (0...600_000).contains(latencyMs) else { throw .invalidField("latency_ms", "0 to 600000") }
             kind = .latency(.milliseconds(Int64(latencyMs)))
-        case "disconnect":
+        case "disconnect", "stream_stall", "error_event", "malformed_event":
             guard let afterTokens, afterTokens >= 0 else { throw .invalidField("after_tokens", "0 or more") }
-            kind = .disconnect(afterTokens: afterTokens)
+            kind =
+                switch self.kind {
+                case "disconnect": .disconnect(afterTokens: afterTokens)
+                case "stream_stall": .stall(afterTokens: afterTokens)
+                default: .streamFault(StreamFault.Form(rawValue: self.kind)!, afterTokens: afterTokens)
+                }
+
         case "content_policy": kind = .contentPolicy
         case "outage": kind = .outage(code: nil)
         default: throw .invalidField("kind", "one of \(Self.kinds.joined(separator: ", "))")

@@ -133,6 +133,15 @@ public enum FakeLLMRoutes {
                     return
                 }
             }
+        } faultEvent: {
+            generation.streamFault.map { fault in
+                fault.form == .malformedEvent
+                    ? ServerSentEvents.event(nil, data: #"{"id": "\#(id)", "choices": [{"delta": {"content": "#)
+                    : ServerSentEvents.event(
+                        nil,
+                        json: ["error": ["message": "The server had an error while processing your request.", "type": "server_error"]]
+                    )
+            }
         } cut: {
             upstream.count(status: 200, streamed: true, disconnected: true)
         }
@@ -226,6 +235,12 @@ public enum FakeLLMRoutes {
                     return
                 }
             }
+        } faultEvent: {
+            generation.streamFault.map { fault in
+                fault.form == .malformedEvent
+                    ? ServerSentEvents.event("content_block_delta", data: #"{"type": "content_block_delta", "delta": {"text": "#)
+                    : ServerSentEvents.event("error", json: ["type": "error", "error": ["type": "overloaded_error", "message": "Overloaded"]])
+            }
         } cut: {
             upstream.count(status: 200, streamed: true, disconnected: true)
         }
@@ -241,7 +256,7 @@ public enum FakeLLMRoutes {
         do throws(ProviderError) {
             return try await Generation.start(request, on: upstream)
         } catch {
-            let refusal = UpstreamError(error, dialect)
+            let refusal = UpstreamError(error, dialect, settings: upstream.settings)
             upstream.count(status: Int(refusal.status.code), streamed: streamed)
             throw refusal
         }
@@ -253,19 +268,27 @@ public enum FakeLLMRoutes {
     /// response, which is what a client sees when an upstream dies.
     struct StreamCut: Error {}
 
+    /// `faultEvent`: the bytes that end the stream when it failed in a wire form (an error event, a malformed event)
+    /// rather than by a dropped connection.
     static func eventStream(
         _ body: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void,
+        faultEvent: @escaping @Sendable () -> ByteBuffer? = { nil },
         cut: @escaping @Sendable () -> Void
     ) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
+                var erased: any ResponseBodyWriter = writer
                 do {
-                    var erased: any ResponseBodyWriter = writer
                     try await body(&erased)
                     try await erased.finish(nil)
                 } catch is ProviderError {
+                    if let event = faultEvent() {
+                        try await erased.write(event)
+                        try await erased.finish(nil)
+                        return
+                    }
                     cut()
                     throw StreamCut()
                 }

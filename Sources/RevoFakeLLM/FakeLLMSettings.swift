@@ -13,6 +13,12 @@ public struct FakeLLMSettings: Sendable, Codable, Equatable {
     public var contextWindow = 128_000
     /// When set, requests must carry it (`Authorization: Bearer` or Anthropic's `x-api-key`).
     public var apiKey: String?
+    /// How a 429's Retry-After is written: `seconds`, `milliseconds` (`retry-after-ms` alone) or `http_date`.
+    public var retryAfterFormat = "seconds"
+    /// Which real provider's words a context-length refusal uses (an index into ``UpstreamError/contextWordings``).
+    public var contextErrorWording = 0
+
+    public static let retryAfterFormats = ["seconds", "milliseconds", "http_date"]
 
     public init() {}
 
@@ -28,6 +34,12 @@ public struct FakeLLMSettings: Sendable, Codable, Equatable {
         try require((1...100_000).contains(outputTokens), "output_tokens", "1 to 100000")
         try require((1...100_000).contains(concurrencySlots), "concurrency_slots", "1 to 100000")
         try require((16...10_000_000).contains(contextWindow), "context_window", "16 to 10000000")
+        try require(Self.retryAfterFormats.contains(retryAfterFormat), "retry_after_format", Self.retryAfterFormats.joined(separator: ", "))
+        try require(
+            UpstreamError.contextWordings.indices.contains(contextErrorWording),
+            "context_error_wording",
+            "0 to \(UpstreamError.contextWordings.count - 1)"
+        )
         return self
     }
 
@@ -41,6 +53,8 @@ public struct FakeLLMSettings: Sendable, Codable, Equatable {
         public var concurrencySlots: Int?
         public var contextWindow: Int?
         public var apiKey: String?
+        public var retryAfterFormat: String?
+        public var contextErrorWording: Int?
     }
 
     public func applying(_ update: Update) throws(FakeLLMError) -> FakeLLMSettings {
@@ -53,6 +67,8 @@ public struct FakeLLMSettings: Sendable, Codable, Equatable {
         if let value = update.concurrencySlots { next.concurrencySlots = value }
         if let value = update.contextWindow { next.contextWindow = value }
         if let value = update.apiKey { next.apiKey = value.isEmpty ? nil : value }
+        if let value = update.retryAfterFormat { next.retryAfterFormat = value }
+        if let value = update.contextErrorWording { next.contextErrorWording = value }
         return try next.validated()
     }
 }

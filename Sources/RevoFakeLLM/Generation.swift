@@ -1,5 +1,6 @@
 import NIOCore
 import RevoCore
+import RevoSim
 
 /// One generation from the fake provider, split into what came before the first chunk (where errors become HTTP
 /// statuses) and the rest (where errors cut the stream, as a real upstream's dropped connection does).
@@ -8,6 +9,8 @@ final class Generation: @unchecked Sendable {
     private var iterator: AsyncThrowingStream<GenerationChunk, any Error>.AsyncIterator
     let request: GenerationRequest
     private(set) var first: GenerationChunk?
+    /// How the stream failed, when the provider asked for it to fail on the wire in a given form.
+    private(set) var streamFault: StreamFault?
 
     private init(request: GenerationRequest, iterator: AsyncThrowingStream<GenerationChunk, any Error>.AsyncIterator) {
         self.request = request
@@ -35,6 +38,9 @@ final class Generation: @unchecked Sendable {
             return try await iterator.next()
         } catch let error as ProviderError {
             throw error
+        } catch let fault as StreamFault {
+            streamFault = fault
+            throw fault.providerError
         } catch {
             throw .serverError(status: 500, message: "\(error)")
         }

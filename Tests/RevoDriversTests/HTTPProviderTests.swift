@@ -113,6 +113,87 @@ struct HTTPProviderTests {
         }
     }
 
+    /// Ways upstreams fail that gateways were reported to mishandle, each mapped to the error class routing needs.
+    @Test(arguments: HTTPProviderAPI.allCases, ["error_event", "malformed_event"])
+    func aStreamThatFailsInsideA200IsAServerError(api: HTTPProviderAPI, kind: String) async throws {
+        try await withUpstream(api) { provider, upstream in
+            var fault = FakeLLMFault(kind: kind)
+            fault.afterTokens = 8
+            _ = try upstream.addFault(fault)
+            guard case .serverError(502, let message) = await Self.failure(provider) else {
+                Issue.record("expected a 502 for \(kind)")
+                return
+            }
+            #expect(message.contains(kind == "error_event" ? "stream error after" : "malformed event"), "\(message)")
+        }
+    }
+
+    @Test(arguments: HTTPProviderAPI.allCases)
+    func aStreamThatStallsWithTheConnectionOpenTimesOut(api: HTTPProviderAPI) async throws {
+        try await withUpstream(api) { provider, upstream in
+            var fault = FakeLLMFault(kind: "stream_stall")
+            fault.afterTokens = 4
+            // Stalled for a second and a half: longer than the caller waits, short enough to let the server stop.
+            fault.forMs = 1_500
+            _ = try upstream.addFault(fault)
+            // The caller's attempt deadline ends the wait, as the model manager's does.
+            let clock = SystemClock(ContinuousClock())
+            let outcome: ProviderError?
+            do {
+                _ = try await clock.withDeadline(clock.now + .milliseconds(500)) { try await Self.collect(provider) }
+                outcome = nil
+            } catch let error as ProviderError {
+                outcome = error
+            } catch is TimeoutError {
+                outcome = .timeout
+            } catch {
+                outcome = HTTPModelProvider.map(error, endpoint: provider.endpoint, tokens: nil)
+            }
+            #expect(outcome == .timeout)
+        }
+    }
+
+    @Test(arguments: HTTPProviderAPI.allCases)
+    func overloadedIsARetryableServerError(api: HTTPProviderAPI) async throws {
+        try await withUpstream(api) { provider, upstream in
+            var fault = FakeLLMFault(kind: "server_error")
+            fault.status = 529
+            _ = try upstream.addFault(fault)
+            let refused = await Self.failure(provider)
+            guard case .serverError(529, _) = refused else {
+                Issue.record("expected a 529 server error, got \(String(describing: refused))")
+                return
+            }
+            #expect(refused?.errorClass == .serverError)
+        }
+    }
+
+    @Test(arguments: HTTPProviderAPI.allCases, 0..<6)
+    func everyWordingOfAContextErrorIsRecognised(api: HTTPProviderAPI, wording: Int) async throws {
+        let configure: (inout FakeLLMSettings) -> Void = { $0.contextErrorWording = wording }
+        try await withUpstream(api, configure: configure) { provider, _ in
+            let refused = await Self.failure(provider, maxTokens: 1_000_000)
+            #expect(refused?.errorClass == .contextTooLong, "\(String(describing: refused))")
+        }
+    }
+
+    @Test(arguments: [("seconds", 20_000), ("milliseconds", 20_000), ("http_date", 21_000)])
+    func retryAfterInEveryFormatIsRead(format: String, milliseconds: Int) async throws {
+        let configure: (inout FakeLLMSettings) -> Void = { $0.retryAfterFormat = format }
+        try await withUpstream(.openAI, configure: configure) { provider, upstream in
+            var fault = FakeLLMFault(kind: "rate_limit")
+            fault.retryAfterS = 20
+            _ = try upstream.addFault(fault)
+            guard case .rateLimited(let retryAfter?) = await Self.failure(provider) else {
+                Issue.record("expected a 429 with Retry-After")
+                return
+            }
+            // An HTTP date has whole seconds and is read a moment later.
+            let read = Int(retryAfter.seconds * 1000)
+            #expect(format == "http_date" ? (19_000...21_000).contains(read) : read == milliseconds, "\(read) ms")
+        }
+    }
+
     @Test(arguments: HTTPProviderAPI.allCases)
     func aWrongKeyIsAnAuthenticationFailure(api: HTTPProviderAPI) async throws {
         try await withUpstream(api, key: "sk-wrong") { provider, _ in

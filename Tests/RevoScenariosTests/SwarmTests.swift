@@ -42,7 +42,7 @@ struct SwarmTests {
                 "unknown fault target 'cash'"
             ),
             ("{what: rate_limit, where: [provider:openai", "{what: rate_limit, where: [cache", "ci.yaml:20:", "happens at a model provider"),
-            ("recovery: 90s", "recovery: soon", "ci.yaml:24:", "expected a duration"),
+            ("recovery: 90s", "recovery: soon", "ci.yaml:27:", "expected a duration"),
             ("duration: [3m, 4m]", "duration: [4m, 3m]", "ci.yaml:5:", "the upper bound is below the lower one"),
             ("max: 4", "maximum: 4", "ci.yaml:12:", "unknown key 'maximum'"),
         ]
@@ -142,7 +142,7 @@ struct SwarmTests {
     func shardsMerge() throws {
         let space = try Self.ciSpace(planting: "outbox_drops_during_cache_outage")
         var options = Swarm.Options()
-        options.from = 15
+        options.from = 30
         options.count = 6
         options.shrinkBudget = .zero
         let whole = try Swarm(spaces: [space], options: options).run().report

@@ -55,6 +55,11 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// An error that stands for a provider error (a fake's stream fault): routing treats it as that error.
+public protocol ProviderErrorConvertible: Error {
+    var providerError: ProviderError { get }
+}
+
 /// The classes of provider failure; routing is configured per class.
 public enum ErrorClass: String, Sendable, Codable, CaseIterable, Comparable {
     case unavailable

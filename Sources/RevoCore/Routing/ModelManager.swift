@@ -624,6 +624,7 @@ public final class ModelManager: Sendable {
             let providerError: ProviderError
             switch error {
             case let error as ProviderError: providerError = error
+            case let error as any ProviderErrorConvertible: providerError = error.providerError
             case is TimeoutError: providerError = .timeout
             case is CancellationError where Task.isCancelled: return .cancelled
             default: providerError = .serverError(status: 500, message: "\(error)")

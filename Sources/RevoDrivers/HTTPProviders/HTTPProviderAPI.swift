@@ -43,7 +43,10 @@ public enum HTTPProviderAPI: String, Sendable, CaseIterable {
 
     func decode(_ event: ServerSentEventParser.Event) -> [Event] {
         if self == .openAI, event.data == "[DONE]" { return [.done] }
-        guard let json = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] else { return [.ignored] }
+        // An event that is not JSON lost whatever it carried: the stream can no longer be trusted.
+        guard let json = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] else {
+            return [.failed("malformed event: \(event.data.prefix(80))")]
+        }
         switch self {
         case .openAI:
             var events: [Event] = []

@@ -12,7 +12,7 @@ public enum HTTPStatusMapping {
         case 408: return .timeout
         case 400, 404, 413, 422:
             let lowered = (body + " " + message).lowercased()
-            if lowered.contains("context_length_exceeded") || lowered.contains("context length") || lowered.contains("prompt is too long") {
+            if contextPhrases.contains(where: lowered.contains) {
                 return .contextTooLong(limit: contextWindow, requested: request.requiredContext)
             }
             if lowered.contains("content_policy") || lowered.contains("content_filter") || lowered.contains("content policy") {
@@ -23,6 +23,13 @@ public enum HTTPStatusMapping {
         default: return .serverError(status: status, message: "unexpected HTTP \(status): \(message)")
         }
     }
+
+    /// How providers word a refusal for a prompt longer than the model's window (OpenAI, Anthropic, vLLM, Bedrock,
+    /// Gemini, llama.cpp, Mistral, Groq): not every one sends a code.
+    static let contextPhrases = [
+        "context_length_exceeded", "context length", "prompt is too long", "input is too long", "maximum number of tokens",
+        "context size", "context window", "reduce the length of the messages",
+    ]
 
     /// `retry-after-ms` (OpenAI) wins over `retry-after`, which is seconds or an HTTP date.
     public static func retryAfter(milliseconds: String?, value: String?, now: Date = Date()) -> Duration? {

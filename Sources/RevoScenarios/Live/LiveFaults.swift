@@ -101,6 +101,12 @@ final class LiveFaults: Sendable {
         case .disconnect(let after):
             kind = "disconnect"
             upstream.afterTokens = after
+        case .stall(let after):
+            kind = "stream_stall"
+            upstream.afterTokens = after
+        case .streamFault(let form, let after):
+            kind = form.rawValue
+            upstream.afterTokens = after
         case .contentPolicy: kind = "content_policy"
         case .outage: kind = "outage"
         case .oomOnLoad, .missingLibrary, .gpuTaken, .ramTaken:

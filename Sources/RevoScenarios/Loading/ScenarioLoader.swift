@@ -404,7 +404,8 @@ public enum ScenarioLoader {
     }
 
     private static let faultKinds = [
-        "outage", "latency", "timeout", "error_rate", "rate_limit", "server_error", "content_policy", "disconnect", "oom_on_load",
+        "outage", "latency", "timeout", "error_rate", "rate_limit", "server_error", "content_policy", "disconnect", "stream_stall",
+        "stream_error_event", "stream_malformed_event", "oom_on_load",
         "missing_library", "gpu_taken", "ram_taken",
     ]
 
@@ -427,6 +428,10 @@ public enum ScenarioLoader {
             case "server_error": kind = .serverError(status: try item.optional("status")?.int(in: 500...599) ?? 503)
             case "content_policy": kind = .contentPolicy
             case "disconnect": kind = .disconnect(afterTokens: try item.required("after_tokens").int(in: 0...100_000))
+            case "stream_stall": kind = .stall(afterTokens: try item.required("after_tokens").int(in: 0...100_000))
+            case "stream_error_event", "stream_malformed_event":
+                let form: StreamFault.Form = what == "stream_error_event" ? .errorEvent : .malformedEvent
+                kind = .streamFault(form, afterTokens: try item.required("after_tokens").int(in: 0...100_000))
             case "oom_on_load": kind = .oomOnLoad
             case "missing_library": kind = .missingLibrary(try item.required("library").string())
             case "gpu_taken": kind = .gpuTaken(try item.required("amount").bytes())
@@ -465,7 +470,9 @@ public enum ScenarioLoader {
     /// Fails when a fault of kind `what` cannot happen at `target` (a 429 comes from a provider, not the cache).
     static func check(_ what: String, at target: FaultSpec.Target, node: YAMLNode) throws(ScenarioError) {
         let machineKinds = ["missing_library", "gpu_taken", "ram_taken"]
-        let providerKinds = ["rate_limit", "server_error", "content_policy", "oom_on_load"]
+        let providerKinds = [
+            "rate_limit", "server_error", "content_policy", "oom_on_load", "stream_stall", "stream_error_event", "stream_malformed_event",
+        ]
         if what == "disconnect", target != .websocket, !target.isProvider {
             throw node.error("a disconnect cuts a stream: use 'where: websocket' or 'where: provider:<name>'")
         }

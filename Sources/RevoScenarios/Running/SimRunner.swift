@@ -84,6 +84,7 @@ public struct SimRunner: Sendable {
             )
             await Self.drive(world, client: client, users: signedIn.users, metrics: metrics)
             sampler.cancel()
+            _ = await sampler.value
             metrics.scaled(world.system.parallelMind.snapshot().scaleEvents)
             await world.system.shutdown()
             let lost = await Self.lostWrites(world, acknowledged: metrics.acknowledgedWrites)
@@ -158,6 +159,8 @@ public struct SimRunner: Sendable {
         while !Task.isCancelled {
             let at = world.clock.now
             let answer = await server.send(HTTPCall(.get, "/health"), from: monitor)
+            // Stopped mid-sample: the checks it ran were cancelled, so its answer is not the system's health.
+            guard !Task.isCancelled else { return }
             let report = answer.json.map { HealthReport(answer: $0, at: at) } ?? .unreachable("HTTP \(answer.status): \(answer.text)", at: at)
             let resident = await world.system.residentMemory().reduce(0) { $0 + $1.bytes }
             metrics.sample(report, processBytes: resident, machineBytes: world.machine.modelledMemory)

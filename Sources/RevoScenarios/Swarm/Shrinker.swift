@@ -99,7 +99,7 @@ public struct Shrinker: Sendable {
             weaker.errorRate = 0.5
         case "error_rate" where (fault.errorRate ?? 0) > 0.05:
             weaker.errorRate = ((fault.errorRate ?? 0) * 50).rounded() / 100
-        case "disconnect":
+        case "disconnect", "stream_stall", "stream_error_event", "stream_malformed_event":
             weaker.afterTokens = (fault.afterTokens ?? 0) * 2 + 1
         default:
             break

@@ -6,7 +6,10 @@ import Yams
 /// and field, and the `system:` section is validated exactly as a scenario's.
 public enum SwarmSpaceLoader {
     /// Fault kinds a swarm may draw, with the targets each may hit.
-    static let kinds = ["outage", "timeout", "latency", "error_rate", "rate_limit", "server_error", "disconnect", "oom_on_load"]
+    static let kinds = [
+        "outage", "timeout", "latency", "error_rate", "rate_limit", "server_error", "disconnect", "stream_stall", "stream_error_event",
+        "stream_malformed_event", "oom_on_load",
+    ]
 
     public static func load(file path: String) throws(ScenarioError) -> SwarmSpace {
         let text: String
@@ -139,7 +142,9 @@ public enum SwarmSpaceLoader {
             )
             if what == "latency", kind.latencyMilliseconds == nil { throw item.error("a latency fault needs 'latency: [low, high]'") }
             if what == "error_rate", kind.errorRate == nil { throw item.error("an error_rate fault needs 'rate: [low, high]'") }
-            if what == "disconnect", kind.afterTokens == nil { throw item.error("a disconnect needs 'after_tokens: [low, high]'") }
+            if what == "disconnect" || what.hasPrefix("stream_"), kind.afterTokens == nil {
+                throw item.error("a \(what) fault needs 'after_tokens: [low, high]'")
+            }
             try item.finish()
             return kind
         }

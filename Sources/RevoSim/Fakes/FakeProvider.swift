@@ -107,6 +107,11 @@ public final class FakeProvider: ModelProvider {
             if let cut = plan.cutAfter, cursor.emitted >= cut {
                 throw ProviderError.serverError(status: 502, message: "stream disconnected after \(cut) tokens")
             }
+            if let fault = plan.streamFault, cursor.emitted >= fault.afterTokens { throw fault }
+            if let stall = plan.stallAfter, cursor.emitted >= stall, !cursor.stalled {
+                cursor.stalled = true
+                try await clock.sleep(until: plan.stallUntil)
+            }
             let text = plan.text(cursor.emitted..<cursor.emitted + chunk)
             cursor.advance(by: chunk)
             return .token(text)
@@ -122,6 +127,7 @@ public final class FakeProvider: ModelProvider {
         if plan.hangs { try await clock.sleep(for: .seconds(86_400 * 365)) }
         var emitted = 0
         var wait = Duration.zero
+        var stalledAt: Duration?
         while emitted < plan.tokens {
             let chunk = min(Self.tokensPerChunk, plan.tokens - emitted)
             wait += emitted == 0 ? plan.firstToken : plan.interToken * chunk
@@ -129,9 +135,21 @@ public final class FakeProvider: ModelProvider {
                 try await clock.sleep(for: wait)
                 throw ProviderError.serverError(status: 502, message: "stream disconnected after \(cut) tokens")
             }
+            if let fault = plan.streamFault, emitted >= fault.afterTokens {
+                try await clock.sleep(for: wait)
+                throw fault
+            }
+            if let stall = plan.stallAfter, emitted >= stall, stalledAt == nil { stalledAt = wait }
             emitted += chunk
         }
-        try await clock.sleep(for: wait)
+        if let stalledAt {
+            // Up to the stall, while the fault lasts, then the rest.
+            try await clock.sleep(for: stalledAt)
+            try await clock.sleep(until: plan.stallUntil)
+            try await clock.sleep(for: wait - stalledAt)
+        } else {
+            try await clock.sleep(for: wait)
+        }
         return Completion(
             text: plan.text(0..<plan.tokens),
             usage: TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: plan.tokens)
@@ -144,6 +162,9 @@ public final class FakeProvider: ModelProvider {
         var interToken: Duration
         var tokens: Int
         var cutAfter: Int?
+        var stallAfter: Int?
+        var stallUntil: Duration
+        var streamFault: StreamFault?
         var hangs: Bool
         var seed: UInt64
 
@@ -167,6 +188,9 @@ public final class FakeProvider: ModelProvider {
     private func prepare(_ request: GenerationRequest) -> Result<Plan, ProviderError> {
         var extraLatency = Duration.zero
         var cutAfter: Int?
+        var stallAfter: Int?
+        var stallUntil = Duration.zero
+        var streamFault: StreamFault?
         var hangs = false
         for fault in faults.hits(target, operation: "generate") {
             switch fault.kind {
@@ -178,6 +202,13 @@ public final class FakeProvider: ModelProvider {
             case .timeout: hangs = true
             case .latency(let extra): extraLatency += extra
             case .disconnect(let after): cutAfter = after
+            case .stall(let after):
+                stallAfter = after
+                // The stream stays stalled while the fault lasts (a year when it never ends).
+                let now = clock.now
+                let occurrence = fault.occurrence(at: now) ?? 0
+                stallUntil = fault.duration.map { fault.at + (fault.every ?? .zero) * occurrence + $0 } ?? now + .seconds(86_400 * 365)
+            case .streamFault(let form, let after): streamFault = StreamFault(form: form, afterTokens: after)
             case .oomOnLoad, .missingLibrary, .gpuTaken, .ramTaken: continue
             }
         }
@@ -208,6 +239,9 @@ public final class FakeProvider: ModelProvider {
                 interToken: profile.interTokenLatency * (jitter() * slowdown),
                 tokens: tokens,
                 cutAfter: cutAfter,
+                stallAfter: stallAfter,
+                stallUntil: stallUntil,
+                streamFault: streamFault,
                 hangs: hangs,
                 seed: seed.value
             )
@@ -236,10 +270,17 @@ public final class FakeProvider: ModelProvider {
 private final class Cursor: Sendable {
     private let state: Mutex<(emitted: Int, finished: Bool, holding: Bool)>
     private let provider: FakeProvider
+    /// Whether the stream already waited out its stall (it stalls once).
+    private let stall = Mutex(false)
 
     init(provider: FakeProvider, holding: Bool) {
         self.provider = provider
         self.state = Mutex((0, false, holding))
+    }
+
+    var stalled: Bool {
+        get { stall.withLock { $0 } }
+        set { stall.withLock { $0 = newValue } }
     }
 
     var emitted: Int { state.withLock { $0.emitted } }

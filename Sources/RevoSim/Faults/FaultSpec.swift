@@ -20,6 +20,10 @@ public struct FaultSpec: Sendable, Equatable {
         case contentPolicy
         /// Streams are cut after this many tokens.
         case disconnect(afterTokens: Int)
+        /// Streams stop after this many tokens with the connection left open.
+        case stall(afterTokens: Int)
+        /// Streams fail after this many tokens in the way `form` says (an error event, a malformed event).
+        case streamFault(StreamFault.Form, afterTokens: Int)
         /// A model fails to load: out of memory.
         case oomOnLoad
         /// A native library does not load.
@@ -39,6 +43,8 @@ public struct FaultSpec: Sendable, Equatable {
             case .serverError: "server_error"
             case .contentPolicy: "content_policy"
             case .disconnect: "disconnect"
+            case .stall: "stream_stall"
+            case .streamFault(let form, _): "stream_\(form.rawValue)"
             case .oomOnLoad: "oom_on_load"
             case .missingLibrary: "missing_library"
             case .gpuTaken: "gpu_taken"
