@@ -8,13 +8,16 @@ import Yams
 public enum ScenarioLoader {
     /// Loads one file.
     public static func load(file path: String) throws(ScenarioError) -> Scenario {
-        let text: String
+        try parse(try read(path), file: path)
+    }
+
+    /// The text of a scenario or swarm space file.
+    static func read(_ path: String) throws(ScenarioError) -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")
         }
-        return try parse(text, file: path)
     }
 
     /// `250ms`, `30s`, `5m`, `3m30s`: a duration as scenario files write them; nil when it is not one.
@@ -44,6 +47,14 @@ public enum ScenarioLoader {
 
     /// Parses scenario YAML; `file` is only used in messages.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
+        let root = try compose(text, file: file)
+        let scenario = try scenario(root, file: file)
+        try root.finish(allowed: ["name", "description", "seed", "duration", "mode", "machine", "system", "workload", "faults", "checks"])
+        return scenario
+    }
+
+    /// The document's root, or an error naming what is not valid YAML and where.
+    static func compose(_ text: String, file: String) throws(ScenarioError) -> YAMLNode {
         let node: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else {
@@ -57,10 +68,7 @@ public enum ScenarioLoader {
         } catch {
             throw ScenarioError(file: file, line: nil, column: nil, path: "", message: "not valid YAML: \(error)")
         }
-        let root = YAMLNode(node, path: "", file: file)
-        let scenario = try scenario(root, file: file)
-        try root.finish(allowed: ["name", "description", "seed", "duration", "mode", "machine", "system", "workload", "faults", "checks"])
-        return scenario
+        return YAMLNode(node, path: "", file: file)
     }
 
     private static func describe(_ error: YamlError, file: String) -> ScenarioError {

@@ -12,28 +12,11 @@ public enum SwarmSpaceLoader {
     ]
 
     public static func load(file path: String) throws(ScenarioError) -> SwarmSpace {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path)
+        try parse(try ScenarioLoader.read(path), file: path)
     }
 
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> SwarmSpace {
-        let node: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty")
-            }
-            node = composed
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            throw ScenarioError(file: file, line: nil, column: nil, path: "", message: "not valid YAML: \(error)")
-        }
-        let root = YAMLNode(node, path: "", file: file)
+        let root = try ScenarioLoader.compose(text, file: file)
         let systemNode = try root.optional("system")
         let system = try ScenarioLoader.system(systemNode)
         let space = SwarmSpace(
