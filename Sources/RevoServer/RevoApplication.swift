@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     /// Requests per client per minute (the hardened original's 100).
     public var requestsPerMinute: Int
     public var webSocket: WebSocketSettings
+    /// A folder of static files served at `/` (the web client), or nil to serve none.
+    public var webRoot: String?
 
     /// The origins a development frontend is served from (React's and Vite's dev servers), allowed when none are given.
     public static let developmentOrigins = ["http://localhost:3000", "http://localhost:5173"]
@@ -25,7 +27,8 @@ public struct ServerConfiguration: Sendable {
         allowedOrigins: [String] = [],
         bodyLimit: Int = 64 * 1024,
         requestsPerMinute: Int = 100,
-        webSocket: WebSocketSettings = WebSocketSettings()
+        webSocket: WebSocketSettings = WebSocketSettings(),
+        webRoot: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -33,6 +36,7 @@ public struct ServerConfiguration: Sendable {
         self.bodyLimit = bodyLimit
         self.requestsPerMinute = requestsPerMinute
         self.webSocket = webSocket
+        self.webRoot = webRoot
     }
 }
 
@@ -56,6 +60,12 @@ public enum RevoApplication {
                 metrics: metrics.requests
             )
         )
+        if let webRoot = configuration.webRoot {
+            // Files first: a path that names no file falls through to the routes (and their 404 naming the right one).
+            router.add(
+                middleware: FileMiddleware(webRoot, cacheControl: CacheControl([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true)
+            )
+        }
         RevoRoutes<RevoRequestContext>(system: system, tokens: authentication.tokens, bodyLimit: configuration.bodyLimit, metrics: metrics)
             .register(on: router)
         AuthRoutes<RevoRequestContext>(auth: authentication, ids: system.ids, clock: clock, bodyLimit: configuration.bodyLimit).register(on: router)

@@ -69,6 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Development mode: fake providers; generates a JWT secret if none is given; says so at start.")
     var dev = false
 
+    @Flag(help: "Serve the web client at / (always with --dev when its files are found).")
+    var web = false
+
+    @Option(help: "The web client's folder (default: web/ of the working directory or of the checkout revo was built in).")
+    var webRoot: String?
+
     @Option(help: "With --dev: multiplies the fake models' load times (0 < f <= 1), as a live run on a compressed timeline does.")
     var devLoadScale = 1.0
 
@@ -94,6 +100,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         _ = try resolvedDatabase()
         _ = try resolvedCache()
+        if let webRoot, !WebRoot.holdsClient(webRoot) {
+            throw ValidationError("--web-root \(webRoot): no web client there (index.html, api.js and app.js are needed)")
+        }
+        if web, webRoot == nil, WebRoot.locate() == nil {
+            throw ValidationError("--web: the web client's folder was not found; give it with --web-root")
+        }
         if !dev {
             guard try secretFromConfiguration() != nil else {
                 throw ValidationError(
@@ -228,7 +240,8 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? ProcessEnvironment.value("REVO_HOST") ?? "127.0.0.1",
             port: resolvedPort ?? 8000,
             allowedOrigins: resolvedOrigins,
-            requestsPerMinute: rateLimit
+            requestsPerMinute: rateLimit,
+            webRoot: web || dev || webRoot != nil ? webRoot ?? WebRoot.locate() : nil
         )
         let served = chain.ids.map { chain.remote[$0].map { "\($0.id)=\($0.endpoint.baseURL)" } ?? "\($0) (fake)" }
         logger.notice(
@@ -238,6 +251,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))",
                 "cache": "\(cacheLocation)",
                 "database": "\(databaseLocation)",
+                "web_client": "\(configuration.webRoot ?? "not served")",
             ]
         )
         let metrics = ServerMetrics()

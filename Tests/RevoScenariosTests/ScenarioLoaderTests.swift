@@ -72,6 +72,18 @@ struct ScenarioLoaderTests {
                 "test.yaml:7:5: error: checks[0]: p(95) does not apply to errors; allowed: rate, count"
             ),
             (
+                minimal + "\nchecks:\n  - browser: {name: b, fetch: GET /health, websocket: /ws/chat, expect: {status: 200}}",
+                "test.yaml:7:14: error: checks[0].browser: a browser probe does one thing: give exactly one of fetch, websocket, session"
+            ),
+            (
+                minimal + "\nchecks:\n  - browser: {name: b, from: evil, fetch: GET /health, expect: {status: 200}}",
+                "test.yaml:7:30: error: checks[0].browser.from: unknown origin 'evil'; allowed: allowed, other"
+            ),
+            (
+                minimal + "\nchecks:\n  - browser: {name: b, fetch: GET /health, expect: {}}",
+                "test.yaml:7:52: error: checks[0].browser.expect: expects nothing: give status, blocked, close_code or body_contains"
+            ),
+            (
                 minimal + "\nchecks:\n  - \"availability: min > 0.99\"",
                 "test.yaml:7:5: error: checks[0]: availability needs a window tag, e.g. availability{window:1m}"
             ),

@@ -8,6 +8,9 @@ struct RevoProcess {
         var standardError: String
     }
 
+    /// The checkout these tests are in.
+    static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     /// `revo` sits next to the test bundle in the build directory (`swift build --build-tests` builds both).
     static var executable: URL {
         if let override = ProcessInfo.processInfo.environment["REVO_BINARY"] {

@@ -53,14 +53,10 @@ struct ServeCommandTests {
         #expect(output.standardError.contains(message), "\(output.standardError)")
     }
 
-    @Test("--dev starts on any free port, answers /health, and exits 0 on SIGTERM")
-    func devServes() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revo-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// `revo serve --dev` on a free port with its database in `directory`; the process and the base URL it printed.
+    static func startDev(in directory: URL) async throws -> (Process, String) {
         let log = directory.appendingPathComponent("stdout")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-
         let process = Process()
         process.executableURL = RevoProcess.executable
         process.arguments = ["serve", "--dev", "--port", "0", "--database", "sqlite:\(directory.path)/revo.db", "--bcrypt-cost", "10"]
@@ -68,19 +64,31 @@ struct ServeCommandTests {
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { if process.isRunning { process.terminate() } }
 
         // The line names the bound port once the server accepts connections.
-        var address: String?
-        for _ in 0..<600 where address == nil {
+        for _ in 0..<600 {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("revo serving on ") }) {
-                address = line.split(separator: " ")[3].description
-            } else {
-                try await Task.sleep(for: .milliseconds(50))
+                return (process, line.split(separator: " ")[3].description)
             }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        let base = try #require(address, "revo serve printed no address")
+        process.terminate()
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "revo serve printed no address"])
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revo-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("--dev starts on any free port, answers /health, and exits 0 on SIGTERM")
+    func devServes() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (process, base) = try await Self.startDev(in: directory)
+        defer { if process.isRunning { process.terminate() } }
         #expect(!base.hasSuffix(":0"))
 
         let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: base + "/health")))
@@ -93,5 +101,44 @@ struct ServeCommandTests {
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: directory.path + "/revo.db"))
+    }
+
+    /// The browser venv ci/setup makes, beside this checkout.
+    static let browserPython = RevoProcess.checkout.appendingPathComponent(".build/browser-venv/bin/python").path
+
+    @Test(
+        "--dev serves the web client at /, and in headless Chromium it logs in, chats, streams and refreshes",
+        .enabled(if: FileManager.default.fileExists(atPath: browserPython) || ProcessInfo.processInfo.environment["REVO_TEST_BROWSER"] != nil)
+    )
+    func devServesTheWebClient() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (process, base) = try await Self.startDev(in: directory)
+        defer { process.terminate() }
+        let (page, _) = try await URLSession.shared.data(from: try #require(URL(string: base + "/")))
+        #expect(String(decoding: page, as: UTF8.self).contains("<script type=\"module\" src=\"app.js\">"))
+
+        // The page's own origin is the API's: the client's calls are same-origin.
+        let plan: [String: Any] = [
+            "api": base, "pages": ["allowed": base + "/"], "tokens": [:] as [String: String],
+            "probes": [["name": "session", "kind": "session", "origin": "allowed", "username": "browser-dev"]],
+        ]
+        try JSONSerialization.data(withJSONObject: plan).write(to: directory.appendingPathComponent("plan.json"))
+        let driver = Process()
+        driver.executableURL = URL(fileURLWithPath: Self.browserPython)
+        driver.arguments = [RevoProcess.checkout.appendingPathComponent("browser/drive.py").path, "probes"]
+        driver.standardInput = try FileHandle(forReadingFrom: directory.appendingPathComponent("plan.json"))
+        let seen = directory.appendingPathComponent("seen.json")
+        _ = FileManager.default.createFile(atPath: seen.path, contents: nil)
+        driver.standardOutput = try FileHandle(forWritingTo: seen)
+        // Awaited, not waited for: a blocked cooperative thread would stall the other tests meanwhile.
+        await withCheckedContinuation { continuation in
+            driver.terminationHandler = { _ in continuation.resume() }
+            do { try driver.run() } catch { continuation.resume() }
+        }
+        let answer = try JSONSerialization.jsonObject(with: try Data(contentsOf: seen)) as? [String: Any]
+        let result = try #require((answer?["results"] as? [[String: Any]])?.first)
+        #expect(result["ok"] as? Bool == true, "\(result)")
+        #expect((result["steps"] as? [String])?.last?.hasPrefix("refreshed the access token") == true, "\(result)")
     }
 }

@@ -12,6 +12,16 @@ public final class InMemoryCache: Cache {
     struct State {
         var entries: [String: Stored]
         var writeOrder = Deque<String>()
+        /// What ``residentBytes()`` reports, kept as entries come and go.
+        var bytes = 0
+
+        static func bytes(key: String, _ stored: Stored) -> Int {
+            64 + 2 * key.utf8.count + stored.value.utf8.count
+        }
+
+        mutating func remove(_ key: String) {
+            if let stored = entries.removeValue(forKey: key) { bytes -= Self.bytes(key: key, stored) }
+        }
     }
 
     public let name: String
@@ -35,7 +45,7 @@ public final class InMemoryCache: Cache {
         return state.withLock { s in
             guard let stored = s.entries[key] else { return nil }
             guard stored.expiresAt > now else {
-                s.entries[key] = nil
+                s.remove(key)
                 return nil
             }
             return stored.value
@@ -46,11 +56,15 @@ public final class InMemoryCache: Cache {
         let expiresAt = clock.now + ttl
         let capacity = self.capacity
         state.withLock { s in
-            if s.entries.updateValue(Stored(value: value, expiresAt: expiresAt), forKey: key) == nil {
+            let stored = Stored(value: value, expiresAt: expiresAt)
+            s.bytes += State.bytes(key: key, stored)
+            if let replaced = s.entries.updateValue(stored, forKey: key) {
+                s.bytes -= State.bytes(key: key, replaced)
+            } else {
                 s.writeOrder.append(key)
             }
             while s.entries.count > capacity, let oldest = s.writeOrder.popFirst() {
-                s.entries[oldest] = nil
+                s.remove(oldest)
             }
             // Keys deleted or expired earlier may linger in the order queue; keep it from growing without bound.
             if s.writeOrder.count > 2 * capacity {
@@ -60,7 +74,7 @@ public final class InMemoryCache: Cache {
     }
 
     public func delete(_ key: String) throws(StoreError) {
-        _ = state.withLock { $0.entries.removeValue(forKey: key) }
+        state.withLock { $0.remove(key) }
     }
 
     public var count: Int {
@@ -69,6 +83,6 @@ public final class InMemoryCache: Cache {
 
     /// Every entry, expired ones too until they are evicted or replaced: keys, values and the write order.
     public func residentBytes() -> Int? {
-        state.withLock { s in s.entries.reduce(0) { $0 + 64 + 2 * $1.key.utf8.count + $1.value.value.utf8.count } }
+        state.withLock { $0.bytes }
     }
 }

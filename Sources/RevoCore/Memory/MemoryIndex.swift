@@ -11,6 +11,10 @@ public struct MemoryIndex: Sendable {
     private var vectors: [Float] = []
     /// The length of the first entry's embedding; every row has it.
     private var width = 0
+    /// The entries' share of ``residentBytes``, kept as entries come and go so a memory sample costs nothing.
+    private var entryBytes = 0
+    /// Rows of each session's entries in ascending order: a recall within one session reads only those.
+    private var sessionRows: [String: [Int]] = [:]
 
     public init() {}
 
@@ -19,11 +23,18 @@ public struct MemoryIndex: Sendable {
     public mutating func upsert(_ entry: MemoryEntry) {
         if entries.isEmpty { width = entry.embedding.count }
         let row = entry.embedding.count == width ? entry.embedding : [Float](repeating: 0, count: width)
+        entryBytes += Self.bytes(of: entry)
         if let position = positions[entry.id] {
+            entryBytes -= Self.bytes(of: entries[position])
+            if entries[position].sessionID != entry.sessionID {
+                if let old = entries[position].sessionID { sessionRows[old]?.removeAll { $0 == position } }
+                if let new = entry.sessionID { Self.insert(position, into: &sessionRows[new, default: []]) }
+            }
             entries[position] = entry
             vectors.replaceSubrange(position * width..<(position + 1) * width, with: row)
         } else {
             positions[entry.id] = entries.count
+            if let session = entry.sessionID { sessionRows[session, default: []].append(entries.count) }
             entries.append(entry)
             vectors.append(contentsOf: row)
         }
@@ -35,35 +46,58 @@ public struct MemoryIndex: Sendable {
 
     /// The entries and their vectors, and the position of each id.
     public var residentBytes: Int {
-        entries.reduce(0) { $0 + $1.residentBytes + 48 + $1.id.utf8.count } + vectors.count * 4
+        entryBytes + vectors.count * 4
+    }
+
+    private static func insert(_ row: Int, into rows: inout [Int]) {
+        let at = rows.firstIndex { $0 > row } ?? rows.endIndex
+        rows.insert(row, at: at)
+    }
+
+    /// An entry, its id's slot in ``positions`` and the key's bytes.
+    private static func bytes(of entry: MemoryEntry) -> Int {
+        entry.residentBytes + 48 + entry.id.utf8.count
     }
 
     public func search(_ query: MemoryQuery) -> [ScoredMemory] {
         var found: [ScoredMemory] = []
-        let dimensions = query.embedding.count
         vectors.withUnsafeBufferPointer { vectors in
             query.embedding.withUnsafeBufferPointer { embedding in
-                for position in entries.indices where query.filter.matches(entries[position]) {
-                    // A vector of another length is not comparable: similarity 0, as the cosine of unequal lengths.
-                    let similarity: Double
-                    if entries[position].embedding.count != dimensions {
-                        similarity = 0
-                    } else if dimensions == width {
-                        similarity = Double(
-                            HashedEmbedding.dot(UnsafeBufferPointer(rebasing: vectors[position * width..<(position + 1) * width]), embedding)
-                        )
-                    } else {
-                        similarity = HashedEmbedding.cosine(query.embedding, entries[position].embedding)
+                if let session = query.filter.sessionID {
+                    for position in sessionRows[session] ?? [] {
+                        score(position, query, embedding, vectors, into: &found)
                     }
-                    guard similarity >= query.minimumSimilarity else { continue }
-                    let entry = entries[position]
-                    found.append(ScoredMemory(entry: entry, similarity: similarity, score: entry.rank(similarity: similarity)))
+                } else {
+                    for position in entries.indices { score(position, query, embedding, vectors, into: &found) }
                 }
             }
         }
         // Ties broken by id so the order never depends on anything but the data.
         found.sort { ($0.score, $1.entry.id) > ($1.score, $0.entry.id) }
         return Array(found.prefix(max(0, query.limit)))
+    }
+
+    /// Adds the entry in row `position` to `found` when it passes the filter and is similar enough.
+    private func score(
+        _ position: Int,
+        _ query: MemoryQuery,
+        _ embedding: UnsafeBufferPointer<Float>,
+        _ vectors: UnsafeBufferPointer<Float>,
+        into found: inout [ScoredMemory]
+    ) {
+        guard query.filter.matches(entries[position]) else { return }
+        // A vector of another length is not comparable: similarity 0, as the cosine of unequal lengths.
+        let similarity: Double
+        if entries[position].embedding.count != embedding.count {
+            similarity = 0
+        } else if embedding.count == width {
+            similarity = Double(HashedEmbedding.dot(UnsafeBufferPointer(rebasing: vectors[position * width..<(position + 1) * width]), embedding))
+        } else {
+            similarity = HashedEmbedding.cosine(query.embedding, entries[position].embedding)
+        }
+        guard similarity >= query.minimumSimilarity else { return }
+        let entry = entries[position]
+        found.append(ScoredMemory(entry: entry, similarity: similarity, score: entry.rank(similarity: similarity)))
     }
 
     public mutating func recordUsage(of id: String, success: Bool?) {
@@ -93,47 +127,13 @@ public struct MemoryIndex: Sendable {
         let kept = entries.indices.filter { !doomedSet.contains($0) }
         vectors = kept.flatMap { vectors[$0 * width..<($0 + 1) * width] }
         entries = kept.map { entries[$0] }
+        entryBytes = entries.reduce(0) { $0 + Self.bytes(of: $1) }
         positions = [:]
-        for (position, entry) in entries.enumerated() { positions[entry.id] = position }
+        sessionRows = [:]
+        for (position, entry) in entries.enumerated() {
+            positions[entry.id] = position
+            if let session = entry.sessionID { sessionRows[session, default: []].append(position) }
+        }
         return removed
-    }
-}
-
-/// The embedded default backend: a ``MemoryIndex`` in this process.
-public actor InMemoryMemoryBackend: MemoryBackend {
-    public nonisolated let name: String
-    public nonisolated var runsInProcess: Bool { true }
-    private var index = MemoryIndex()
-
-    public init(name: String = "in-process") {
-        self.name = name
-    }
-
-    public func store(_ entry: MemoryEntry) throws(StoreError) {
-        index.upsert(entry)
-    }
-
-    public func search(_ query: MemoryQuery) throws(StoreError) -> [ScoredMemory] {
-        index.search(query)
-    }
-
-    public func recordUsage(of id: String, success: Bool?) throws(StoreError) {
-        index.recordUsage(of: id, success: success)
-    }
-
-    public func count() throws(StoreError) -> Int {
-        index.count
-    }
-
-    public func evictLowest(fraction: Double) throws(StoreError) -> Int {
-        index.evictLowest(fraction: fraction)
-    }
-
-    public func entry(id: String) throws(StoreError) -> MemoryEntry? {
-        index.entry(id: id)
-    }
-
-    public func residentBytes() -> Int? {
-        index.residentBytes
     }
 }

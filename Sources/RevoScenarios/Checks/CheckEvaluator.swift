@@ -23,7 +23,7 @@ public struct CheckEvaluator: Sendable {
 
     public func evaluate(_ run: SimRunner.Run) -> [CheckResult] {
         let records = run.metrics.records
-        return run.scenario.checks.map { check in
+        return run.scenario.checks.filter { run.browserProbes != nil || !$0.needsBrowser }.map { check in
             switch check {
             case .threshold(let threshold):
                 return scoped(threshold.scope, records, run: run, check: check) { considered in
@@ -112,6 +112,12 @@ public struct CheckEvaluator: Sendable {
             case .probe(let probe):
                 guard let result = run.probes.first(where: { $0.name == probe.name }) else {
                     return CheckResult(check: check.description, verdict: .noData, observed: "not sent")
+                }
+                guard result.sent else { return CheckResult(check: check.description, verdict: .noData, observed: result.observed) }
+                return CheckResult(check: check.description, verdict: result.passed ? .pass : .fail, observed: result.observed)
+            case .browser(let probe):
+                guard let result = run.browserProbes?.first(where: { $0.name == probe.name }) else {
+                    return CheckResult(check: check.description, verdict: .noData, observed: "not run")
                 }
                 guard result.sent else { return CheckResult(check: check.description, verdict: .noData, observed: result.observed) }
                 return CheckResult(check: check.description, verdict: result.passed ? .pass : .fail, observed: result.observed)

@@ -6,6 +6,7 @@ import PostgresNIO
 public import RevoCore
 import RevoDrivers
 import RevoFaultProxy
+import RevoServer
 public import RevoSim
 import Synchronization
 
@@ -154,6 +155,18 @@ public struct LiveRunner: Sendable {
         )
         databaseURL.port = postgresPort
         let cacheURL = "redis://\(redis.password.map { ":\($0)@" } ?? "")127.0.0.1:\(redisPort)/\(redis.database)"
+        // The web client served from origins of its own for the browser probes; the allowed one joins the dev origins.
+        var pages: BrowserPages?
+        var origins: [String] = []
+        if !scenario.browserProbes.isEmpty, let webRoot = WebRoot.locate() {
+            do throws(LiveError) {
+                pages = try await BrowserPages.start(webRoot: webRoot)
+            } catch {
+                await stopAll()
+                throw error
+            }
+            origins = (ServerConfiguration.developmentOrigins + [pages!.allowed]).flatMap { ["--allow-origin", $0] }
+        }
         do {
             let serve = try ChildServer.start(
                 name: "serve",
@@ -163,7 +176,7 @@ public struct LiveRunner: Sendable {
                     "--providers", providers.joined(separator: ","), "--rate-limit", "1000000", "--seed", "\(seed)", "--bcrypt-cost", "10",
                     // The models load on the scenario's compressed timeline, like its faults.
                     "--dev-load-scale", "\(options.timeScale)",
-                ] + remoteArguments,
+                ] + origins + remoteArguments,
                 environment: ["REVO_JWT_SECRET": secret, "LOG_LEVEL": "warning"],
                 folder: services
             )
@@ -173,6 +186,8 @@ public struct LiveRunner: Sendable {
             // Probes first, on the fresh server, as a frontend's first requests would be.
             let probes = ProbeRunner(http: http, baseURL: serve.baseURL, token: client.token, secret: secret)
             let probed = await probes.run(scenario.probes)
+            let browsed = await browse(scenario, pages: pages, api: serve.baseURL, tokens: probes, username: "browser-\(seed)")
+            await pages?.stop()
             var run = try await drive(
                 scenario,
                 seed: seed,
@@ -182,6 +197,7 @@ public struct LiveRunner: Sendable {
                 memory: { serve.residentBytes }
             )
             run.probes = probed
+            run.browserProbes = browsed
             // Stopped first and gracefully: its outbox is flushed before the writes are checked.
             await serve.stop()
             run.faults = await faults.tallies(scenario.faults)
@@ -189,9 +205,27 @@ public struct LiveRunner: Sendable {
             await stopAll()
             return run
         } catch {
+            await pages?.stop()
             await stopAll()
             throw error
         }
+    }
+
+    /// The browser probes' results; each says why when no browser could run them. Nil when the scenario has none.
+    private func browse(_ scenario: Scenario, pages: BrowserPages?, api: String, tokens: ProbeRunner, username: String) async -> [Probe.Result]? {
+        let probes = scenario.browserProbes
+        guard !probes.isEmpty else { return nil }
+        let driver: BrowserProbeRunner.Driver
+        switch BrowserProbeRunner.Driver.locate() {
+        case .success(let found): driver = found
+        case .failure(let error): return probes.map { Probe.Result(name: $0.name, passed: false, observed: "not run: \(error)", sent: false) }
+        }
+        guard let pages else {
+            return probes.map {
+                Probe.Result(name: $0.name, passed: false, observed: "not run: the web client's folder (web/) was not found", sent: false)
+            }
+        }
+        return await BrowserProbeRunner(driver: driver, pages: pages, api: api, tokens: tokens).run(probes, username: username)
     }
 
     /// Against a server this run did not start: the workload, the probes and the health samples only.
@@ -211,6 +245,10 @@ public struct LiveRunner: Sendable {
             let faults = LiveFaults(proxy: FaultProxy(), postgres: nil, upstreams: [:])
             var run = try await drive(scenario, seed: seed, client: client, expiredToken: await probes.expiredToken(), faults: faults, external: base)
             run.probes = probed
+            if !scenario.browserProbes.isEmpty {
+                let reason = "not run: browser probes need a server this run starts (its allow-list must name the page's origin)"
+                run.browserProbes = scenario.browserProbes.map { Probe.Result(name: $0.name, passed: false, observed: reason, sent: false) }
+            }
             run.faults = await faults.tallies(scenario.faults)
             if let postgres = options.postgresURL {
                 run.lostWrites = try await lostWrites(run.metrics.acknowledgedWrites, postgres: try Self.parsePostgres(postgres))

@@ -93,7 +93,7 @@ struct ProbeRunner: Sendable {
         }
     }
 
-    private func token(_ kind: Probe.Token) async -> String? {
+    func token(_ kind: Probe.Token) async -> String? {
         switch kind {
         case .none: return nil
         case .valid: return token

@@ -567,7 +567,9 @@ public enum ScenarioLoader {
             }
             let entries = try item.entries()
             guard entries.count == 1, let (kind, body, keyNode) = entries.first else {
-                throw item.error("a check is a threshold string or one of: health, recovers, reachable, sometimes, never, invariant, scaling, probe")
+                throw item.error(
+                    "a check is a threshold string or one of: health, recovers, reachable, sometimes, never, invariant, scaling, probe, browser"
+                )
             }
             switch kind {
             case "health":
@@ -678,8 +680,10 @@ public enum ScenarioLoader {
                 return check
             case "probe":
                 return .probe(try probe(body))
+            case "browser":
+                return .browser(try browserProbe(body))
             default:
-                let allowed = ["health", "recovers", "reachable", "sometimes", "never", "invariant", "scaling", "probe"]
+                let allowed = ["health", "recovers", "reachable", "sometimes", "never", "invariant", "scaling", "probe", "browser"]
                 throw keyNode.error(
                     "unknown check '\(kind)'; allowed: a threshold string, \(allowed.joined(separator: ", "))",
                     suggestion: YAMLNode.closest(to: kind, in: allowed).map { "did you mean '\($0)'?" }

@@ -32,6 +32,8 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
     case scaling(workers: Int, within: Duration, after: Duration)
     /// A request sent as a frontend would, judged on its answer.
     case probe(Probe)
+    /// A call from a page's script in headless Chromium, judged on what the script saw (live mode only).
+    case browser(BrowserProbe)
     /// Every error answer keeps the API's shape (`{"error": {"code", "message"}}`, Retry-After on 429 and 503, a
     /// challenge on 401), for good and bad input alike.
     case errorsWellFormed
@@ -63,6 +65,7 @@ public enum CheckSpec: Sendable, Equatable, CustomStringConvertible {
         case .scaling(let workers, let within, let after):
             "parallel mind reaches \(workers) workers within \(within.formattedSeconds) of t+\(after.formattedSeconds)"
         case .probe(let probe): "probe \(probe.name): \(probe.method) \(probe.path)"
+        case .browser(let probe): "browser \(probe.name): \(probe.summary)"
         case .errorsWellFormed: "every error answer in the API's error shape"
         case .historyConsistent: "no prompt carried history from outside its conversation"
         case .answeredByDeadline: "no chat answered after its request deadline"

@@ -40,7 +40,7 @@ enum HTMLReport {
 
     private static func section(_ scenario: ScenarioReport) -> String {
         var html =
-            "<h2 id=\"\(scenario.scenario)\">\(esc(scenario.scenario)) <span class=\"\(scenario.verdict.rawValue)\">\(scenario.verdict.rawValue)</span></h2>\n"
+            "<section class=\"scenario\" data-scenario=\"\(esc(scenario.scenario))\">\n<h2 id=\"\(esc(scenario.scenario))\">\(esc(scenario.scenario)) <span class=\"\(scenario.verdict.rawValue)\">\(scenario.verdict.rawValue)</span></h2>\n"
         html +=
             "<p>\(esc(scenario.description))</p>\n<p>Seed \(scenario.seed), \(ReportWriter.format(scenario.durationSeconds)) s simulated. Reproduce: <code>\(esc(scenario.reproduce))</code></p>\n"
         if !scenario.reasons.isEmpty {
@@ -64,7 +64,7 @@ enum HTMLReport {
             html +=
                 "<tr><td>\(esc(fault.id))</td><td>\(esc(fault.summary))</td><td class=\"\(fault.fired > 0 ? "PASS" : "UNKNOWN")\">\(fault.fired)</td><td>\(recovered)</td></tr>\n"
         }
-        return html + "</table>\n"
+        return html + "</table>\n</section>\n"
     }
 
     static let width = 960.0

@@ -29,6 +29,9 @@ public struct SimRunner: Sendable {
         public var systemEvents: [(at: Duration, event: SystemEvent)]?
         /// What the live run's probes found (none in the simulation).
         public var probes: [Probe.Result] = []
+        /// What the live run's browser probes found; nil when no browser ran (the simulation), so browser checks are
+        /// left out of the verdict rather than judged on nothing.
+        public var browserProbes: [Probe.Result]?
         /// Requests the workload's clients sent (token refreshes included).
         public var requestCount: Int { metrics.records.count }
         /// Whether ``lostWrites`` was looked up (a live run against a server whose database it was not given cannot).

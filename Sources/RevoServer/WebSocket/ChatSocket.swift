@@ -38,18 +38,19 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
             router.ws(RouterPath(path)) { request, context in
                 guard request.headers[.upgrade]?.lowercased() == "websocket" else { throw HTTPError(.notFound) }
                 let path = request.uri.path
-                context.inProcessUpgrade?.accept { connection in await Self.refuse(connection, path: path) }
+                context.inProcessUpgrade?.accept { connection in await refuse(connection, path: path) }
                 return .upgrade([:])
             } onUpgrade: { inbound, outbound, context in
-                await Self.refuse(socket(inbound, outbound), path: context.request.uri.path)
+                await refuse(socket(inbound, outbound), path: context.request.uri.path)
             }
         }
-        router.ws("/ws/chat") { request, context in
+        let served = settings.path
+        router.ws(RouterPath(served)) { request, context in
             guard request.headers[.upgrade]?.lowercased() == "websocket" else {
                 throw APIError(
                     status: .upgradeRequired,
                     code: "websocket_required",
-                    message: "/ws/chat is a WebSocket: connect with Upgrade: websocket (ws://HOST/ws/chat)"
+                    message: "\(served) is a WebSocket: connect with Upgrade: websocket (ws://HOST\(served))"
                 )
             }
             let logger = context.logger
@@ -64,8 +65,8 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
         HummingbirdSocket(inbound: inbound, outbound: outbound, writeTimeout: settings.writeTimeout)
     }
 
-    private static func refuse(_ connection: some SocketConnection, path: String) async {
-        try? await connection.close(.unknown(4404), reason: closeReason("no WebSocket at \(path.prefix(40)); it is at /ws/chat"))
+    private func refuse(_ connection: some SocketConnection, path: String) async {
+        try? await connection.close(.unknown(4404), reason: Self.closeReason("no WebSocket at \(path.prefix(40)); it is at \(settings.path)"))
     }
 
     /// An upgraded socket: counted against the server's limit, then served until it closes.

@@ -12,18 +12,23 @@ public struct WebSocketSettings: Sendable {
     public var writeTimeout: Duration
     /// Open sockets across the server; the next one is refused with 1013.
     public var maxConnections: Int
+    /// Where the chat socket is served; a socket opened anywhere else is closed with 4404 naming it. Under `/ws/`.
+    public var path: String
 
     public init(
         pingInterval: Duration = .seconds(30),
         authTimeout: Duration = .seconds(10),
         maxMessageBytes: Int = 64 * 1024,
         writeTimeout: Duration = .seconds(10),
-        maxConnections: Int = 1_024
+        maxConnections: Int = 1_024,
+        path: String = "/ws/chat"
     ) {
+        precondition(path.hasPrefix("/ws/"), "the chat socket is served under /ws/")
         self.pingInterval = pingInterval
         self.authTimeout = authTimeout
         self.maxMessageBytes = maxMessageBytes
         self.writeTimeout = writeTimeout
         self.maxConnections = maxConnections
+        self.path = path
     }
 }
