@@ -58,6 +58,8 @@ extension BrowserProbe {
             }
             for fragment in expectText where !(seen.closeReason ?? "").contains(fragment) { misses.append("close reason lacks '\(fragment)'") }
         }
+        // The page's own script (the web client) must load without an uncaught exception wherever the probe runs.
+        if let thrown = seen.console?.first(where: { $0.hasPrefix("pageerror:") }) { misses.append("the page threw: \(thrown.dropFirst(11))") }
         let observed = misses.isEmpty ? summary : misses.joined(separator: "; ") + " — " + summary
         return Probe.Result(name: name, passed: misses.isEmpty, observed: observed)
     }
