@@ -15,6 +15,8 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     public var retryAfter: Int?
     /// The `WWW-Authenticate` challenge of a 401.
     public var challenge: String?
+    /// The methods a path answers, for a 405's `Allow`.
+    public var allow: [String]?
 
     public init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -28,6 +30,7 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
         var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter { fields[.retryAfter] = String(retryAfter) }
         if let challenge { fields[.wwwAuthenticate] = challenge }
+        if let allow { fields[.allow] = allow.joined(separator: ", ") }
         return fields
     }
 
@@ -63,6 +66,17 @@ extension APIError {
                 default: "http_\(error.status.code)"
                 }
             var message = error.body ?? error.status.reasonPhrase
+            // A known path asked with another method: 405 naming the methods it answers.
+            let methods = error.status == .notFound ? RouteSuggestion.methods(for: request.uri.path) : []
+            if !methods.isEmpty, !methods.contains(request.method.rawValue) {
+                self.init(
+                    status: .methodNotAllowed,
+                    code: "method_not_allowed",
+                    message: "\(request.method) is not allowed on \(request.uri.path); allowed: \(methods.joined(separator: ", "))"
+                )
+                allow = methods
+                return
+            }
             if error.status == .notFound {
                 let path = request.uri.path
                 message = "no route \(request.method) \(path)"

@@ -8,6 +8,17 @@ enum RouteSuggestion {
         return seen
     }()
 
+    /// The methods the server answers on exactly `path`, upper-case, in document order; empty for a path it does
+    /// not serve.
+    static func methods(for path: String) -> [String] {
+        var methods: [String] = []
+        for operation in OpenAPIDocument.operations where operation.path == path {
+            let method = operation.method.uppercased()
+            if !methods.contains(method) { methods.append(method) }
+        }
+        return methods
+    }
+
     /// The known path closest to `path`, or nil: the same path under `/api`, the path with one segment removed
     /// (`/api/v1/chat`), the only route under it (`/ws` → `/ws/chat`), or one ending the same way (`/v2/chat` →
     /// `/api/chat`). Checked in that order, so the answer is stable.

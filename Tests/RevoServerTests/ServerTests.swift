@@ -255,6 +255,28 @@ struct ServerTests {
         await system.shutdown()
     }
 
+    @Test("a known path asked with another method is 405 with Allow naming the methods it answers")
+    func wrongMethod() async throws {
+        let system = await Self.system()
+        let auth = await TestAuth.headers()
+        try await Self.app(system).test(.router) { client in
+            for (method, path, allowed) in [(HTTPRequest.Method.get, "/api/chat", "POST"), (.delete, "/health", "GET"), (.post, "/ws/chat", "GET")] {
+                try await client.execute(uri: path, method: method, headers: auth) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allowed, "\(method) \(path)")
+                    #expect(Self.error(response.body)["code"] as? String == "method_not_allowed")
+                    #expect(Self.error(response.body)["message"] as? String == "\(method) is not allowed on \(path); allowed: \(allowed)")
+                }
+            }
+            // A path the server does not serve is still the 404 that names the path meant.
+            try await client.execute(uri: "/api/chats", method: .post, headers: auth) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.allow] == nil)
+            }
+        }
+        await system.shutdown()
+    }
+
     @Test("CORS: a preflight from an allowed origin is answered with credentials; a rejected origin gets no CORS headers")
     func cors() async throws {
         let system = await Self.system()
