@@ -52,12 +52,12 @@ struct BrowserProbeRunner: Sendable {
         case .success(let seen):
             return probes.map { probe in
                 guard let observation = seen.first(where: { $0.name == probe.name }) else {
-                    return Probe.Result(name: probe.name, passed: false, observed: "the driver reported nothing for it", sent: false)
+                    return probe.notRun("the driver reported nothing for it")
                 }
                 return probe.judge(observation)
             }
         case .failure(let error):
-            return probes.map { Probe.Result(name: $0.name, passed: false, observed: "not run: \(error.description)", sent: false) }
+            return probes.map { $0.notRun(error.description) }
         }
     }
 

@@ -218,12 +218,10 @@ public struct LiveRunner: Sendable {
         let driver: BrowserProbeRunner.Driver
         switch BrowserProbeRunner.Driver.locate() {
         case .success(let found): driver = found
-        case .failure(let error): return probes.map { Probe.Result(name: $0.name, passed: false, observed: "not run: \(error)", sent: false) }
+        case .failure(let error): return probes.map { $0.notRun("\(error)") }
         }
         guard let pages else {
-            return probes.map {
-                Probe.Result(name: $0.name, passed: false, observed: "not run: the web client's folder (web/) was not found", sent: false)
-            }
+            return probes.map { $0.notRun("the web client's folder (web/) was not found") }
         }
         return await BrowserProbeRunner(driver: driver, pages: pages, api: api, tokens: tokens).run(probes, username: username)
     }
@@ -246,8 +244,8 @@ public struct LiveRunner: Sendable {
             var run = try await drive(scenario, seed: seed, client: client, expiredToken: await probes.expiredToken(), faults: faults, external: base)
             run.probes = probed
             if !scenario.browserProbes.isEmpty {
-                let reason = "not run: browser probes need a server this run starts (its allow-list must name the page's origin)"
-                run.browserProbes = scenario.browserProbes.map { Probe.Result(name: $0.name, passed: false, observed: reason, sent: false) }
+                let reason = "browser probes need a server this run starts (its allow-list must name the page's origin)"
+                run.browserProbes = scenario.browserProbes.map { $0.notRun(reason) }
             }
             run.faults = await faults.tallies(scenario.faults)
             if let postgres = options.postgresURL {

@@ -59,6 +59,13 @@ public struct BrowserProbe: Sendable, Equatable {
     }
 }
 
+extension BrowserProbe {
+    /// The result of a probe no browser ran, saying why; judged NO_DATA, never a pass.
+    public func notRun(_ reason: String) -> Probe.Result {
+        Probe.Result(name: name, passed: false, observed: "not run: \(reason)", sent: false)
+    }
+}
+
 extension Scenario {
     /// The scenario's browser checks, in file order.
     public var browserProbes: [BrowserProbe] {
