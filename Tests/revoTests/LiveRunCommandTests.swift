@@ -34,7 +34,10 @@ struct LiveRunCommandTests {
     @Test("a live run starts its own servers, applies the faults for real, and reports as live", .enabled(if: LiveServers.installed))
     func endToEnd() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revo-live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Private to its owner, as `mktemp -d` makes it: as root, PostgreSQL's user cannot enter it.
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+        )
         defer { try? FileManager.default.removeItem(at: directory) }
         let scenario = directory.appendingPathComponent("live.yaml")
         try """
@@ -82,6 +85,7 @@ struct LiveRunCommandTests {
         #expect(requests > 40)
         // The throwaway servers are gone; their logs stay next to the reports.
         #expect(FileManager.default.fileExists(atPath: out + "/live/services-live-smoke/serve.log"))
+        #expect(FileManager.default.fileExists(atPath: out + "/live/services-live-smoke/postgres-server.log"))
         #expect(!FileManager.default.fileExists(atPath: out + "/live/services-live-smoke/postgres"))
     }
 }

@@ -68,14 +68,13 @@ public struct LiveRunner: Sendable {
         do { try FileManager.default.createDirectory(at: services, withIntermediateDirectories: true) } catch {
             throw LiveError("cannot create \(services.path): \(error.localizedDescription)")
         }
-        defer {
-            // The throwaway servers' data; the logs next to the reports stay.
-            try? FileManager.default.removeItem(at: services.appendingPathComponent("postgres"))
-        }
-
         // Dependencies: given, or throwaway ones this run owns.
         let localPostgres = try options.postgresURL == nil ? LocalPostgres.start(in: services) : nil
-        defer { try? localPostgres?.stop() }
+        defer {
+            // The throwaway servers' data goes; the logs next to the reports stay.
+            try? localPostgres?.stop()
+            localPostgres?.discard()
+        }
         let localRedis = try options.redisURL == nil ? LocalRedis.start(in: services) : nil
         defer { localRedis?.stop() }
         let postgres = try Self.parsePostgres(options.postgresURL ?? localPostgres!.url)

@@ -22,7 +22,8 @@ enum Shell {
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let reason = lastLine(of: log, matching: { !$0.isEmpty }).map { ": \($0)" } ?? ""
+            let reason = (lastLine(of: log, matching: Self.namesAFailure) ?? lastLine(of: log, matching: { !$0.isEmpty }))
+                .map { ": \($0)" } ?? ""
             throw LiveError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)\(reason) (log: \(log.path))")
         }
     }
@@ -31,6 +32,12 @@ enum Shell {
     static func lastLine(of log: URL, matching matches: (String) -> Bool) -> String? {
         guard let text = try? String(contentsOf: log, encoding: .utf8) else { return nil }
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.last(where: matches)
+    }
+
+    /// A log line that says why a program failed (initdb ends with a harmless notice after its error).
+    static func namesAFailure(_ line: String) -> Bool {
+        let lowered = line.lowercased()
+        return ["error", "fatal", "could not", "cannot", "permission denied"].contains { lowered.contains($0) }
     }
 
     static let closingDescriptors =
