@@ -8,9 +8,11 @@ public enum CacheLocation: Sendable, Equatable, CustomStringConvertible {
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         public var value: String
         public var reason: String?
+        /// Where the value came from: the flag, or the environment variable or file key that set it.
+        public var setting = "--cache"
 
         public var description: String {
-            "--cache '\(value)' is not one of memory or redis://[:password@]host[:port][/db]" + (reason.map { ": \($0)" } ?? "")
+            "\(setting) '\(value)' is not one of memory or redis://[:password@]host[:port][/db]" + (reason.map { ": \($0)" } ?? "")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Configuration
 import Foundation
 import Hummingbird
 import Logging
@@ -19,23 +20,25 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             --dev runs fake model providers with the simulation's profiles (in real time) and, without a secret, \
             generates a JWT secret at start (tokens stop verifying when the process ends). Without --dev a secret of \
-            at least 32 bytes is required: REVO_JWT_SECRET, or a file named by --jwt-secret-file / \
-            REVO_JWT_SECRET_FILE. Data lives in --database (REVO_DATABASE; default sqlite:revo.db), the response cache in --cache \
-            (REVO_CACHE; default memory, or redis://host:port/db). Other settings also \
-            come from REVO_HOST, REVO_PORT and REVO_ALLOWED_ORIGINS (comma-separated).
+            at least 32 bytes is required: REVO_JWT_SECRET (or JWT_SECRET), or a file named by --jwt-secret-file. \
+            Every setting comes from its flag, else its REVO_ environment variable (the seed's DATABASE_URL, REDIS_URL \
+            and JWT_SECRET are accepted too), else the --config file (REVO_CONFIG); docs/configuration.md lists them.
             """
     )
 
-    @Option(help: "Address to listen on (REVO_HOST).")
+    @Option(help: "A YAML file of settings, read after the flags and the environment (REVO_CONFIG).")
+    var config: String?
+
+    @Option(help: "Address to listen on (REVO_HOST; default 127.0.0.1).")
     var host: String?
 
-    @Option(help: "Port to listen on, 0 for any free port (REVO_PORT).")
-    var port: Int?
+    @Option(help: "Port to listen on, 0 for any free port (REVO_PORT; default 8000).")
+    var port: String?
 
-    @Option(help: "sqlite:PATH, postgres://user@host:port/database or memory (REVO_DATABASE; default sqlite:revo.db).")
+    @Option(help: "sqlite:PATH, postgres://user@host:port/database or memory (REVO_DATABASE or DATABASE_URL; default sqlite:revo.db).")
     var database: String?
 
-    @Option(help: "memory (in process, the default) or redis://[:password@]host[:port][/db] (REVO_CACHE).")
+    @Option(help: "memory (in process, the default) or redis://[:password@]host[:port][/db] (REVO_CACHE or REDIS_URL).")
     var cache: String?
 
     @Option(
@@ -60,8 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seed of the fake providers' random choices (default: drawn at start and logged).")
     var seed: UInt64?
 
-    @Option(help: "Requests per client per minute before 429 (health routes exempt).")
-    var rateLimit = 100
+    @Option(help: "Requests per client per minute before 429, health routes exempt (REVO_RATE_LIMIT; default 100).")
+    var rateLimit: String?
 
     @Option(help: "bcrypt work factor for passwords (10...31).")
     var bcryptCost: UInt8 = 12
@@ -83,37 +86,37 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--dev-load-scale must be in (0, 1], got \(devLoadScale)")
         }
         if devLoadScale != 1, !dev { throw ValidationError("--dev-load-scale applies to --dev only") }
-        guard (1...1_000_000).contains(rateLimit) else {
-            throw ValidationError("--rate-limit must be between 1 and 1000000 requests per minute, got \(rateLimit)")
-        }
         guard (10...31).contains(bcryptCost) else {
             throw ValidationError("--bcrypt-cost must be between 10 and 31, got \(bcryptCost)")
         }
-        if port == nil, let text = ProcessEnvironment.value("REVO_PORT"), Int(text) == nil {
-            throw ValidationError("REVO_PORT must be a port number between 0 and 65535, got '\(text)'")
-        }
-        if let port = resolvedPort, !(0...65_535).contains(port) {
-            throw ValidationError("--port must be between 0 (any free port) and 65535, got \(port)")
-        }
-        for origin in resolvedOrigins where origin == "*" || !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) {
-            throw ValidationError("--allow-origin must be a full origin such as http://localhost:3000, got '\(origin)' (never *)")
-        }
-        _ = try resolvedDatabase()
-        _ = try resolvedCache()
+        let settings = try settings()
         if let webRoot, !WebRoot.holdsClient(webRoot) {
             throw ValidationError("--web-root \(webRoot): no web client there (index.html, api.js and app.js are needed)")
         }
         if web, webRoot == nil, WebRoot.locate() == nil {
             throw ValidationError("--web: the web client's folder was not found; give it with --web-root")
         }
-        if !dev {
-            guard try secretFromConfiguration() != nil else {
-                throw ValidationError(
-                    "production mode needs a JWT secret of at least 32 bytes: set REVO_JWT_SECRET or --jwt-secret-file (or REVO_JWT_SECRET_FILE); --dev generates one"
-                )
-            }
+        if !dev, settings.secret == nil {
+            throw ValidationError(
+                "production mode needs a JWT secret of at least 32 bytes: set REVO_JWT_SECRET (or JWT_SECRET) or --jwt-secret-file (or REVO_JWT_SECRET_FILE); --dev generates one"
+            )
         }
         _ = try chain()
+    }
+
+    /// Every setting from its flag, the environment or the --config file, checked.
+    private func settings() throws -> ServeSettings {
+        var flags: [ServeSetting: ConfigContent] = [:]
+        flags[.host] = host.map(ConfigContent.string)
+        flags[.port] = port.map(ConfigContent.string)
+        flags[.database] = database.map(ConfigContent.string)
+        flags[.cache] = cache.map(ConfigContent.string)
+        flags[.allowedOrigins] = allowedOrigins.isEmpty ? nil : .stringArray(allowedOrigins)
+        flags[.jwtSecretFile] = jwtSecretFile.map(ConfigContent.string)
+        flags[.rateLimit] = rateLimit.map(ConfigContent.string)
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try ServeConfiguration(flags: flags, environment: environment, file: config ?? environment["REVO_CONFIG"])
+        return try ServeSettings(configuration)
     }
 
     /// The provider chain in order, and which of its names are served over HTTP.
@@ -140,58 +143,6 @@ struct ServeCommand: AsyncParsableCommand {
         return (ids, remote)
     }
 
-    private var resolvedPort: Int? {
-        port ?? ProcessEnvironment.value("REVO_PORT").flatMap(Int.init)
-    }
-
-    private var resolvedOrigins: [String] {
-        let fromEnvironment =
-            ProcessEnvironment.value("REVO_ALLOWED_ORIGINS")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
-        let origins = allowedOrigins + fromEnvironment
-        return origins.isEmpty ? ServerConfiguration.developmentOrigins : origins
-    }
-
-    private func resolvedDatabase() throws -> DatabaseLocation {
-        try Self.parsed(database ?? ProcessEnvironment.value("REVO_DATABASE") ?? "sqlite:revo.db", as: DatabaseLocation.init(parsing:))
-    }
-
-    private func resolvedCache() throws -> CacheLocation {
-        try Self.parsed(cache ?? ProcessEnvironment.value("REVO_CACHE") ?? "memory", as: CacheLocation.init(parsing:))
-    }
-
-    /// A setting parsed by its own type; its error becomes a usage error (exit 64) with the type's message.
-    private static func parsed<T, Failure: Error & CustomStringConvertible>(
-        _ text: String,
-        as parse: (String) throws(Failure) -> T
-    ) throws -> T {
-        do {
-            return try parse(text)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
-    /// The secret from the environment or a file, checked for length; nil when none is configured.
-    private func secretFromConfiguration() throws -> JWTSecret? {
-        let bytes: [UInt8]
-        if let path = jwtSecretFile ?? ProcessEnvironment.value("REVO_JWT_SECRET_FILE") {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("cannot read the JWT secret file '\(path)'")
-            }
-            // A trailing newline from `echo` or an editor is not part of the secret.
-            bytes = Array(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines).utf8)
-        } else if let value = ProcessEnvironment.value("REVO_JWT_SECRET") {
-            bytes = Array(value.utf8)
-        } else {
-            return nil
-        }
-        do {
-            return try JWTSecret(bytes)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
     func run() async throws {
         var logger = Logger(label: "revo")
         let seed = self.seed ?? UInt64.random(in: 0...UInt64.max)
@@ -203,9 +154,11 @@ struct ServeCommand: AsyncParsableCommand {
             startingAt: .nanoseconds(Int64(Date().timeIntervalSince1970 * 1e9)),
             deadlines: TimerThread.shared
         )
-        let databaseLocation = try resolvedDatabase()
+        let settings = try settings()
+        for warning in settings.warnings { logger.warning("\(warning)") }
+        let databaseLocation = settings.database
         let stores = StoreSet.open(databaseLocation)
-        let cacheLocation = try resolvedCache()
+        let cacheLocation = settings.cache
         let (cache, redis) = cacheLocation.open(clock: clock)
         let chain = try chain()
         let httpClient = HTTPModelProvider.makeClient()
@@ -230,17 +183,17 @@ struct ServeCommand: AsyncParsableCommand {
             )
         )
         let secret: JWTSecret
-        if let configured = try secretFromConfiguration() {
+        if let configured = settings.secret {
             secret = configured
         } else {
             secret = JWTSecret.generate()
             logger.notice("development mode: generated a random JWT secret; tokens stop verifying when this process ends")
         }
         let configuration = ServerConfiguration(
-            host: host ?? ProcessEnvironment.value("REVO_HOST") ?? "127.0.0.1",
-            port: resolvedPort ?? 8000,
-            allowedOrigins: resolvedOrigins,
-            requestsPerMinute: rateLimit,
+            host: settings.host,
+            port: settings.port,
+            allowedOrigins: settings.allowedOrigins,
+            requestsPerMinute: settings.rateLimit,
             webRoot: web || dev || webRoot != nil ? webRoot ?? WebRoot.locate() : nil
         )
         let served = chain.ids.map { chain.remote[$0].map { "\($0.id)=\($0.endpoint.baseURL)" } ?? "\($0) (fake)" }

@@ -36,7 +36,9 @@ struct LiveRunCommandTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("revo-live-\(UUID().uuidString)")
         // Private to its owner, as `mktemp -d` makes it: as root, PostgreSQL's user cannot enter it.
         try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+            at: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
         )
         defer { try? FileManager.default.removeItem(at: directory) }
         let scenario = directory.appendingPathComponent("live.yaml")

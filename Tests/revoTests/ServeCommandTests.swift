@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import revo
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -9,7 +11,8 @@ import FoundationNetworking
 struct ServeCommandTests {
     /// The environment of the test without any `REVO_*` setting, so a developer's own configuration cannot leak in.
     static var cleanEnvironment: [String: String] {
-        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REVO_") }
+        let aliases = Set(ServeSetting.all.compactMap(\.alias))
+        return ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("REVO_") && !aliases.contains($0.key) }
     }
 
     @Test("production mode without a JWT secret refuses to start with 64 and says where a secret comes from")
@@ -24,8 +27,10 @@ struct ServeCommandTests {
         "bad settings are refused with 64, naming the setting and what is allowed",
         arguments: [
             (["--allow-origin", "*"], [:], "never *"),
-            (["--port", "70000"], [:], "--port must be between 0 (any free port) and 65535, got 70000"),
-            ([], ["REVO_PORT": "eighty"], "REVO_PORT must be a port number between 0 and 65535, got 'eighty'"),
+            (["--port", "70000"], [:], "--port '70000' is not valid: expected a port number between 0 (any free port) and 65535"),
+            ([], ["REVO_PORT": "eighty"], "REVO_PORT 'eighty' is not valid: expected a port number"),
+            ([], ["DATABASE_URL": "mysql://db/revo"], "DATABASE_URL 'mysql://db/revo' is not one of sqlite:PATH"),
+            ([], ["REDIS_URL": "redis://cache:0"], "REDIS_URL 'redis://cache:0' is not one of memory or redis://"),
             (["--database", "postgres:x"], [:], "is not one of sqlite:PATH"),
             (["--cache", "redis://cache:0"], [:], "the port '0' is not between 1 and 65535"),
             (["--cache", "memcached://x"], [:], "--cache 'memcached://x' is not one of memory or redis://"),
@@ -38,13 +43,14 @@ struct ServeCommandTests {
                 ["REVO_JWT_SECRET": String(repeating: "s", count: 40)],
                 "production mode serves every provider over HTTP: give --provider mock=URL"
             ),
-            (["--rate-limit", "0"], [:], "--rate-limit must be between 1 and 1000000"),
+            (["--rate-limit", "0"], [:], "--rate-limit '0' is not valid: expected between 1 and 1000000"),
             (["--dev-load-scale", "0"], [:], "--dev-load-scale must be in (0, 1], got 0.0"),
-            ([], ["REVO_JWT_SECRET": "short"], "the JWT secret is 5 bytes; HS256 needs at least 32"),
+            ([], ["REVO_JWT_SECRET": "short"], "REVO_JWT_SECRET: the JWT secret is 5 bytes; HS256 needs at least 32"),
+            ([], ["JWT_SECRET": "short"], "JWT_SECRET: the JWT secret is 5 bytes"),
         ] as [([String], [String: String], String)]
     )
     func badSettings(arguments: [String], environment: [String: String], message: String) async throws {
-        let dev = environment["REVO_JWT_SECRET"] == nil ? ["--dev"] : []
+        let dev = environment["REVO_JWT_SECRET"] == nil && environment["JWT_SECRET"] == nil ? ["--dev"] : []
         let output = try await RevoProcess.run(
             ["serve"] + dev + arguments,
             environment: Self.cleanEnvironment.merging(environment) { $1 }

@@ -44,7 +44,11 @@ final class LocalPostgres: Sendable {
                 throw LiveError("cannot write \(control.path): \(error.localizedDescription)")
             }
             let server = LocalPostgres(
-                url: "postgres://postgres@127.0.0.1:\(port)/postgres", port: port, control: control, folder: folder, data: data
+                url: "postgres://postgres@127.0.0.1:\(port)/postgres",
+                port: port,
+                control: control,
+                folder: folder,
+                data: data
             )
             do {
                 try server.start()

@@ -22,7 +22,8 @@ enum Shell {
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let reason = (lastLine(of: log, matching: Self.namesAFailure) ?? lastLine(of: log, matching: { !$0.isEmpty }))
+            let reason =
+                (lastLine(of: log, matching: Self.namesAFailure) ?? lastLine(of: log, matching: { !$0.isEmpty }))
                 .map { ": \($0)" } ?? ""
             throw LiveError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)\(reason) (log: \(log.path))")
         }
