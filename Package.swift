@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0", traits: []),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", exact: "1.7.3"),
     ],
     targets: [
         .target(
@@ -96,6 +97,8 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Spans of each chat, exported over OTLP by RevoDrivers when --otlp-endpoint is set.
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -220,6 +223,16 @@ let package = Package(
             dependencies: ["RevoFakeLLM", "RevoCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "revoTests", dependencies: ["revo"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "revoTests",
+            dependencies: [
+                "revo",
+                // The in-process OTLP collector the trace export is tested against.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                // The deployment files, read to check them against the code.
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -10,20 +10,24 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let ids: @Sendable () -> String
     let cors: CORSPolicy
     let limiter: RateLimiter<ClientAddress>
+    let proxies: TrustedProxies
     let metrics: RequestMetrics
+    let accessLog: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let meter = metrics.started(request.method)
-        let (response, failed) = await answer(request, context: context, next: next)
-        metrics.finished(
-            meter,
-            endpoint: context.endpointPath ?? "NotFound",
-            method: request.method,
-            status: response.status,
-            failed: failed,
-            elapsed: start.duration(to: .now)
-        )
+        let id = request.headers.value(.requestID).flatMap(Self.sane) ?? ids()
+        let client = proxies.client(of: context.remoteAddress, headers: request.headers)
+        var context = context
+        context.logger[metadataKey: "request"] = .string(id)
+        let (response, failed) = await answer(request, context: context, id: id, client: client, next: next)
+        let elapsed = start.duration(to: .now)
+        let endpoint = context.endpointPath ?? "NotFound"
+        metrics.finished(meter, endpoint: endpoint, method: request.method, status: response.status, failed: failed, elapsed: elapsed)
+        if accessLog, context.logger.logLevel <= .info {
+            log(request, response, endpoint: endpoint, client: client, elapsed: elapsed, logger: context.logger)
+        }
         return response
     }
 
@@ -31,12 +35,10 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     private func answer(
         _ request: Request,
         context: Context,
+        id: String,
+        client: ClientAddress,
         next: (Request, Context) async throws -> Response
     ) async -> (response: Response, failed: Bool) {
-        let id = request.headers.value(.requestID).flatMap(Self.sane) ?? ids()
-        var context = context
-        context.logger[metadataKey: "request"] = .string(id)
-
         var allowedOrigin: String?
         switch cors.verdict(for: request) {
         case .none:
@@ -59,7 +61,7 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         var response: Response
         var failed = false
         do {
-            try limit(request, context: context)
+            try limit(request, client: client)
             response = try await next(request, context)
         } catch {
             failed = true
@@ -71,9 +73,9 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     }
 
     /// 429 with Retry-After once a client used up its bucket. Health routes are exempt: probes must get through.
-    private func limit(_ request: Request, context: Context) throws(APIError) {
+    private func limit(_ request: Request, client: ClientAddress) throws(APIError) {
         guard !request.uri.path.hasPrefix("/health") else { return }
-        guard let wait = limiter.take(ClientAddress(context.remoteAddress)) else { return }
+        guard let wait = limiter.take(client) else { return }
         let seconds = max(1, Int(wait.seconds.rounded(.up)))
         throw APIError(
             status: .tooManyRequests,
@@ -81,6 +83,19 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
             message: "more than \(Int(limiter.capacity)) requests in \(Int(limiter.period.seconds)) s; retry in \(seconds) s",
             retryAfter: seconds
         )
+    }
+
+    /// The access log line: one per request, with the request id the logger already carries.
+    private func log(_ request: Request, _ response: Response, endpoint: String, client: ClientAddress, elapsed: Duration, logger: Logger) {
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "route": .string(endpoint),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .stringConvertible((elapsed.seconds * 1_000_000).rounded() / 1000),
+            "client": .stringConvertible(client),
+        ]
+        if let provider = response.headers[.revoProvider] { metadata["provider"] = .string(provider) }
+        logger.info("request", metadata: metadata)
     }
 
     private func respond(to request: Request, with error: APIError, id: String) -> Response {

@@ -17,6 +17,12 @@ public struct ServerConfiguration: Sendable {
     public var webSocket: WebSocketSettings
     /// A folder of static files served at `/` (the web client), or nil to serve none.
     public var webRoot: String?
+    /// Proxies whose forwarding headers name the client (for the rate limit and the access log).
+    public var trustedProxies: TrustedProxies
+    /// One log line per request at info level (route, status, duration, provider).
+    public var accessLog: Bool
+    /// Records a trace of each chat when set (`--otlp-endpoint`).
+    public var tracer: RevoTracer?
 
     /// The origins a development frontend is served from (React's and Vite's dev servers), allowed when none are given.
     public static let developmentOrigins = ["http://localhost:3000", "http://localhost:5173"]
@@ -28,7 +34,10 @@ public struct ServerConfiguration: Sendable {
         bodyLimit: Int = 64 * 1024,
         requestsPerMinute: Int = 100,
         webSocket: WebSocketSettings = WebSocketSettings(),
-        webRoot: String? = nil
+        webRoot: String? = nil,
+        trustedProxies: TrustedProxies = TrustedProxies(),
+        accessLog: Bool = false,
+        tracer: RevoTracer? = nil
     ) {
         self.host = host
         self.port = port
@@ -37,6 +46,9 @@ public struct ServerConfiguration: Sendable {
         self.requestsPerMinute = requestsPerMinute
         self.webSocket = webSocket
         self.webRoot = webRoot
+        self.trustedProxies = trustedProxies
+        self.accessLog = accessLog
+        self.tracer = tracer
     }
 }
 
@@ -57,7 +69,9 @@ public enum RevoApplication {
                 ids: { system.ids.next("http") },
                 cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
                 limiter: RateLimiter(capacity: configuration.requestsPerMinute, per: .seconds(60), clock: clock),
-                metrics: metrics.requests
+                proxies: configuration.trustedProxies,
+                metrics: metrics.requests,
+                accessLog: configuration.accessLog
             )
         )
         if let webRoot = configuration.webRoot {
@@ -66,8 +80,13 @@ public enum RevoApplication {
                 middleware: FileMiddleware(webRoot, cacheControl: CacheControl([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true)
             )
         }
-        RevoRoutes<RevoRequestContext>(system: system, tokens: authentication.tokens, bodyLimit: configuration.bodyLimit, metrics: metrics)
-            .register(on: router)
+        RevoRoutes<RevoRequestContext>(
+            system: system,
+            tokens: authentication.tokens,
+            bodyLimit: configuration.bodyLimit,
+            metrics: metrics,
+            spans: configuration.tracer.map(ChatSpans.init)
+        ).register(on: router)
         AuthRoutes<RevoRequestContext>(auth: authentication, ids: system.ids, clock: clock, bodyLimit: configuration.bodyLimit).register(on: router)
         ChatSocket<RevoRequestContext>(
             system: system,

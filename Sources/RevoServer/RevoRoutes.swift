@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import RevoCore
+import Tracing
 
 /// The API's routes over a ``RevoSystem``; shapes follow the original (see `GET /openapi.json`).
 struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
@@ -9,6 +10,8 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
     let tokens: TokenService
     let bodyLimit: Int
     let metrics: ServerMetrics
+    /// Spans of each chat when tracing is on.
+    let spans: ChatSpans?
 
     func register(on router: Router<Context>) {
         router.get("/health") { _, _ in JSONBody.response(json: HealthAnswer(await system.health()).json) }
@@ -65,12 +68,26 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
     }
 
     private func chat(_ request: Request, context: Context) async throws -> Response {
+        let started = spans == nil ? nil : UnixInstant.now()
         let body = try await JSONBody.decode(ChatBody.self, from: request, limit: bodyLimit)
         let reply: ChatReply
         do throws(ChatError) {
             reply = try await system.chat.chat(body.request.scoped(to: context.identity))
         } catch {
-            throw APIError(error)
+            let answer = APIError(error)
+            if let spans, let started {
+                spans.record(
+                    route: "/api/chat",
+                    context: Self.traceContext(request),
+                    started: started,
+                    reply: .failure(error),
+                    status: answer.status.code
+                )
+            }
+            throw answer
+        }
+        if let spans, let started {
+            spans.record(route: "/api/chat", context: Self.traceContext(request), started: started, reply: .success(reply), status: 200)
         }
         return JSONBody.response(
             json: ChatAnswer(reply).json,
@@ -79,6 +96,13 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
                 HTTPField(name: .revoAttempted, value: reply.trace.attempted.map(\.rawValue).joined(separator: ",")),
             ]
         )
+    }
+
+    /// The caller's trace, when its request carries a W3C `traceparent`.
+    private static func traceContext(_ request: Request) -> ServiceContext {
+        var context = ServiceContext.topLevel
+        if let header = request.headers[.traceparent] { RevoTracer.continueTrace(header, into: &context) }
+        return context
     }
 
     private func memoryStore(_ request: Request, context: Context) async throws -> Response {

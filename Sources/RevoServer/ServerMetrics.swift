@@ -1,8 +1,8 @@
 public import Prometheus
 import RevoCore
 
-/// What `GET /metrics` exposes in Prometheus text format: the HTTP metrics of every request (``RequestMetrics``) and
-/// the system's own state, read at scrape time.
+/// What `GET /metrics` exposes in Prometheus text format: the HTTP metrics of every request (``RequestMetrics``), the
+/// system's own state and the process's (``ProcessMetrics``), read at scrape time.
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let requests: RequestMetrics
@@ -50,6 +50,6 @@ public final class ServerMetrics: Sendable {
         registry.makeGauge(name: "revo_parallel_mind_workers", help: "Parallel Mind pool size").set(
             to: Double(system.parallelMind.snapshot().workers)
         )
-        return registry.emitToString()
+        return registry.emitToString() + ProcessMetrics.text()
     }
 }

@@ -4,8 +4,10 @@ import Logging
 /// renders its metadata again on every change, and every request changes it twice (Hummingbird's request ID and
 /// revo's): 2–3% of a chat request's CPU (`perf`), for lines that at the default level are seldom written. The output
 /// is the stream handler's own; only a metadata provider's values now lose to the logger's on equal keys.
+/// With `--log-format json` the line is a ``JSONLogLine`` instead.
 struct DeferredMetadataLogHandler: LogHandler {
     var inner: StreamLogHandler
+    var label: String
     var metadata: Logger.Metadata = [:]
 
     var logLevel: Logger.Level {
@@ -28,6 +30,11 @@ struct DeferredMetadataLogHandler: LogHandler {
         if !metadata.isEmpty {
             event.metadata = event.metadata.map { metadata.merging($0) { _, explicit in explicit } } ?? metadata
         }
-        inner.log(event: event)
+        if JSONLogLine.isEnabled {
+            let provided = metadataProvider?.get() ?? [:]
+            JSONLogLine.write(event, label: label, metadata: provided.merging(event.metadata ?? [:]) { _, explicit in explicit })
+        } else {
+            inner.log(event: event)
+        }
     }
 }

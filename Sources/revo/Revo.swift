@@ -19,7 +19,7 @@ struct Revo: AsyncParsableCommand {
     static func main() async {
         let level = ProcessEnvironment.value("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = DeferredMetadataLogHandler(inner: StreamLogHandler.standardError(label: label))
+            var handler = DeferredMetadataLogHandler(inner: StreamLogHandler.standardError(label: label), label: label)
             handler.logLevel = level
             return handler
         }

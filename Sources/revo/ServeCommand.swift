@@ -66,6 +66,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per client per minute before 429, health routes exempt (REVO_RATE_LIMIT; default 100).")
     var rateLimit: String?
 
+    @Option(help: "text, or json for one JSON object per log line (REVO_LOG_FORMAT; default text).")
+    var logFormat: String?
+
+    @Option(help: "true or false: an info line per request with route, status, duration and provider (REVO_ACCESS_LOG; default true).")
+    var accessLog: String?
+
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: "A reverse proxy's address range (CIDR, repeatable) whose Forwarded / X-Forwarded-For name the client (REVO_TRUSTED_PROXIES)."
+    )
+    var trustedProxies: [String] = []
+
+    @Option(help: "OTLP/HTTP collector to send each chat's trace to, e.g. http://127.0.0.1:4318 (REVO_OTLP_ENDPOINT).")
+    var otlpEndpoint: String?
+
     @Option(help: "bcrypt work factor for passwords (10...31).")
     var bcryptCost: UInt8 = 12
 
@@ -114,6 +129,10 @@ struct ServeCommand: AsyncParsableCommand {
         flags[.allowedOrigins] = allowedOrigins.isEmpty ? nil : .stringArray(allowedOrigins)
         flags[.jwtSecretFile] = jwtSecretFile.map(ConfigContent.string)
         flags[.rateLimit] = rateLimit.map(ConfigContent.string)
+        flags[.logFormat] = logFormat.map(ConfigContent.string)
+        flags[.accessLog] = accessLog.map(ConfigContent.string)
+        flags[.trustedProxies] = trustedProxies.isEmpty ? nil : .stringArray(trustedProxies)
+        flags[.otlpEndpoint] = otlpEndpoint.map(ConfigContent.string)
         let environment = ProcessInfo.processInfo.environment
         let configuration = try ServeConfiguration(flags: flags, environment: environment, file: config ?? environment["REVO_CONFIG"])
         return try ServeSettings(configuration)
@@ -155,6 +174,7 @@ struct ServeCommand: AsyncParsableCommand {
             deadlines: TimerThread.shared
         )
         let settings = try settings()
+        if settings.jsonLogs { JSONLogLine.enable() }
         for warning in settings.warnings { logger.warning("\(warning)") }
         let databaseLocation = settings.database
         let stores = StoreSet.open(databaseLocation)
@@ -194,7 +214,14 @@ struct ServeCommand: AsyncParsableCommand {
             port: settings.port,
             allowedOrigins: settings.allowedOrigins,
             requestsPerMinute: settings.rateLimit,
-            webRoot: web || dev || webRoot != nil ? webRoot ?? WebRoot.locate() : nil
+            webRoot: web || dev || webRoot != nil ? webRoot ?? WebRoot.locate() : nil,
+            trustedProxies: settings.trustedProxies,
+            accessLog: settings.accessLog,
+            tracer: settings.otlpEndpoint.map { endpoint in
+                RevoTracer(exporter: OTLPHTTPExporter(endpoint: endpoint, client: httpClient)) { [logger] error in
+                    logger.warning("trace export failed; the batch is dropped", metadata: ["error": "\(error)"])
+                }
+            }
         )
         let served = chain.ids.map { chain.remote[$0].map { "\($0.id)=\($0.endpoint.baseURL)" } ?? "\($0) (fake)" }
         logger.notice(
@@ -205,6 +232,8 @@ struct ServeCommand: AsyncParsableCommand {
                 "cache": "\(cacheLocation)",
                 "database": "\(databaseLocation)",
                 "web_client": "\(configuration.webRoot ?? "not served")",
+                "trusted_proxies": "\(settings.trustedProxies.ranges.map(\.description).joined(separator: ","))",
+                "traces": "\(settings.otlpEndpoint ?? "off")",
             ]
         )
         let metrics = ServerMetrics()
@@ -231,7 +260,10 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: (stores.postgres.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
-                    + [.init(service: RevoSystemService(system: system)), .init(service: app)],
+                    + [.init(service: RevoSystemService(system: system))]
+                    // After the server in shutdown order: the last requests' spans are sent too.
+                    + (configuration.tracer.map { [.init(service: TracerFlushService(tracer: $0))] } ?? [])
+                    + [.init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

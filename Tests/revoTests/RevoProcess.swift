@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `revo` executable as a separate process and captures what it printed.
 struct RevoProcess {
@@ -23,6 +24,24 @@ struct RevoProcess {
             directory.deleteLastPathComponent()
         }
         return directory.appendingPathComponent("revo")
+    }
+
+    /// Sends SIGTERM and awaits the exit without blocking a cooperative thread (an in-process server the child talks
+    /// to while it stops, such as a collector receiving its last spans, needs those threads).
+    static func stop(_ process: Process) async {
+        let resumed = Mutex(false)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            @Sendable func resumeOnce() {
+                if resumed.withLock({ done in
+                    defer { done = true }
+                    return !done
+                }) {
+                    continuation.resume()
+                }
+            }
+            process.terminationHandler = { _ in resumeOnce() }
+            if process.isRunning { process.terminate() } else { resumeOnce() }
+        }
     }
 
     /// `environment` replaces the inherited one when given (for settings read from `REVO_*`).

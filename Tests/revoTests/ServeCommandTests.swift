@@ -60,15 +60,27 @@ struct ServeCommandTests {
     }
 
     /// `revo serve --dev` on a free port with its database in `directory`; the process and the base URL it printed.
-    static func startDev(in directory: URL) async throws -> (Process, String) {
+    /// `arguments` are added to the command line; standard error goes to `errors` (at `logLevel`) when given.
+    static func startDev(
+        in directory: URL,
+        arguments: [String] = [],
+        errors: URL? = nil,
+        logLevel: String = "error"
+    ) async throws -> (Process, String) {
         let log = directory.appendingPathComponent("stdout")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = RevoProcess.executable
-        process.arguments = ["serve", "--dev", "--port", "0", "--database", "sqlite:\(directory.path)/revo.db", "--bcrypt-cost", "10"]
-        process.environment = Self.cleanEnvironment.merging(["LOG_LEVEL": "error"]) { $1 }
+        process.arguments =
+            ["serve", "--dev", "--port", "0", "--database", "sqlite:\(directory.path)/revo.db", "--bcrypt-cost", "10"] + arguments
+        process.environment = Self.cleanEnvironment.merging(["LOG_LEVEL": logLevel]) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = FileHandle.nullDevice
+        if let errors {
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: errors)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
 
         // The line names the bound port once the server accepts connections.

@@ -74,6 +74,24 @@ struct ServeSetting: Sendable, Hashable {
         "a file holding the token signing secret"
     )
     static let rateLimit = ServeSetting("rate_limit", flag: "rate-limit", byDefault: "100", "requests per client per minute before 429")
+    static let logFormat = ServeSetting("log_format", flag: "log-format", byDefault: "text", "text, or json for one object per line")
+    static let accessLog = ServeSetting("access_log", flag: "access-log", byDefault: "true", "true or false: one log line per request")
+    static let trustedProxies = ServeSetting(
+        "trusted_proxies",
+        flag: "trusted-proxy",
+        isList: true,
+        byDefault: "none",
+        "CIDR ranges whose Forwarded / X-Forwarded-For headers name the client"
+    )
+    static let otlpEndpoint = ServeSetting(
+        "otlp_endpoint",
+        flag: "otlp-endpoint",
+        byDefault: "none (no traces)",
+        "OTLP/HTTP collector each chat's trace is sent to"
+    )
 
-    static let all: [ServeSetting] = [host, port, database, cache, allowedOrigins, jwtSecret, jwtSecretFile, rateLimit]
+    static let all: [ServeSetting] = [
+        host, port, database, cache, allowedOrigins, jwtSecret, jwtSecretFile, rateLimit, logFormat, accessLog, trustedProxies,
+        otlpEndpoint,
+    ]
 }

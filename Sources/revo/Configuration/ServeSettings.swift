@@ -14,6 +14,11 @@ struct ServeSettings: Sendable {
     /// Nil when none is configured (refused outside --dev).
     var secret: JWTSecret?
     var rateLimit: Int
+    var jsonLogs: Bool
+    var accessLog: Bool
+    var trustedProxies: TrustedProxies
+    /// The OTLP/HTTP collector, if traces are exported.
+    var otlpEndpoint: String?
     var warnings: [String]
 
     init(_ configuration: ServeConfiguration) throws {
@@ -30,6 +35,10 @@ struct ServeSettings: Sendable {
         allowedOrigins = origins.isEmpty ? ServerConfiguration.developmentOrigins : origins
         secret = try Self.secret(configuration)
         rateLimit = try Self.rateLimit(configuration)
+        jsonLogs = try Self.choice(configuration, .logFormat, ["text": false, "json": true])
+        accessLog = try Self.choice(configuration, .accessLog, ["true": true, "false": false])
+        trustedProxies = try Self.proxies(configuration)
+        otlpEndpoint = try Self.otlpEndpoint(configuration)
         warnings = configuration.warnings
     }
 
@@ -47,6 +56,35 @@ struct ServeSettings: Sendable {
             throw configuration.invalid(.rateLimit, text, expected: "between 1 and 1000000 requests per minute")
         }
         return limit
+    }
+
+    /// One of a few allowed words.
+    private static func choice(_ configuration: ServeConfiguration, _ setting: ServeSetting, _ allowed: KeyValuePairs<String, Bool>) throws -> Bool {
+        let text = configuration.string(setting) ?? setting.byDefault
+        guard let value = allowed.first(where: { $0.key == text.lowercased() })?.value else {
+            throw configuration.invalid(setting, text, expected: allowed.map(\.key).joined(separator: " or "))
+        }
+        return value
+    }
+
+    private static func proxies(_ configuration: ServeConfiguration) throws -> TrustedProxies {
+        var ranges: [TrustedProxies.Range] = []
+        for text in configuration.list(.trustedProxies) {
+            do {
+                ranges.append(try TrustedProxies.Range(parsing: text))
+            } catch {
+                throw ValidationError("\(configuration.source(of: .trustedProxies)): \(error.description)")
+            }
+        }
+        return TrustedProxies(ranges)
+    }
+
+    private static func otlpEndpoint(_ configuration: ServeConfiguration) throws -> String? {
+        guard let text = configuration.string(.otlpEndpoint) else { return nil }
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme), url.host != nil else {
+            throw configuration.invalid(.otlpEndpoint, text, expected: "an http:// or https:// URL such as http://collector:4318")
+        }
+        return text
     }
 
     /// A location parsed by its own type; its message names the source of the value.
