@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -144,11 +145,46 @@ MUTATIONS = [
 SLOW = ["soak-24h"]
 
 
+class Heartbeat:
+    """What is running now, said every 30 s (rewritten in place on a terminal, every 2 s): a mutation's build and
+    gate take minutes, and a silent log looks hung."""
+
+    def __init__(self):
+        self.what, self.since, self.lock = None, 0.0, threading.Lock()
+        self.terminal = sys.stderr.isatty() and "CI" not in os.environ
+        threading.Thread(target=self.beat, daemon=True).start()
+
+    def doing(self, what):
+        with self.lock:
+            self.what, self.since = what, time.time()
+
+    def beat(self):
+        while True:
+            time.sleep(2 if self.terminal else 30)
+            with self.lock:
+                if self.what is None:
+                    continue
+                line = f"  ... {self.what} for {round(time.time() - self.since)} s"
+            if self.terminal:
+                print("\r\033[2K" + line[:150], end="", file=sys.stderr, flush=True)
+            else:
+                print(line, file=sys.stderr, flush=True)
+
+
+HEARTBEAT = Heartbeat()
+CURRENT_MUTATION = ["the unmutated build"]
+
+
 def run(command, cwd, log, timeout=3600):
+    step = "build" if command[:2] == ["swift", "build"] else "tests" if command[:2] == ["swift", "test"] else "scenario gate"
+    HEARTBEAT.doing(f"{CURRENT_MUTATION[0]}: {step} ({' '.join(command[:4])})")
     with open(log, "a") as out:
         out.write("\n$ " + " ".join(command) + "\n")
         out.flush()
-        return subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, timeout=timeout).returncode
+        try:
+            return subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, timeout=timeout).returncode
+        finally:
+            HEARTBEAT.doing(None)
 
 
 def sync():
@@ -251,6 +287,7 @@ def main():
     results = []
     for index, mutation in enumerate(selected, 1):
         began = time.time()
+        CURRENT_MUTATION[0] = f"[{index}/{len(selected)}] {mutation['id']}"
         problem = apply(mutation)
         if problem:
             verdict, detail, failed = "broken", problem, []
@@ -260,6 +297,8 @@ def main():
         seconds = round(time.time() - began)
         results.append(dict(id=mutation["id"], origin=mutation["origin"], verdict=verdict, detail=detail,
                             failed=[dict(scenario=s, checks=c) for s, c in failed], seconds=seconds))
+        if HEARTBEAT.terminal:
+            print("\r\033[2K", end="", file=sys.stderr, flush=True)
         print(f"[{index}/{len(selected)}] {mutation['id']}: {verdict.upper()} ({detail}) in {seconds} s "
               f"[{round(time.time() - started)} s elapsed]", flush=True)
     # Leave the scratch build unmutated for the next run.

@@ -115,7 +115,7 @@ public enum RevoApplication {
                 webSocketRouter: router,
                 configuration: .init(
                     ws: .init(
-                        maxFrameSize: configuration.webSocket.maxMessageBytes,
+                        maxFrameSize: configuration.webSocket.maxFrameBytes,
                         autoPing: .enabled(timePeriod: configuration.webSocket.pingInterval),
                         closeTimeout: .seconds(5)
                     )

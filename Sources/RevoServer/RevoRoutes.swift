@@ -58,12 +58,9 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: await metrics.scrape(system)))
             )
         }
+        let document = ByteBuffer(string: OpenAPIDocument.json(providers: system.models.statuses().map(\.id.rawValue)))
         router.get("/openapi.json") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
-            )
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: document))
         }
     }
 
@@ -110,6 +107,8 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         guard !body.content.isEmpty else {
             throw APIError(status: .unprocessableContent, code: "invalid_field", message: "content must not be empty", field: "content")
         }
+        try APILimits.check(body.content, "content", atMost: APILimits.memoryLength)
+        try APILimits.check(body.type, "type", atMost: APILimits.typeLength)
         let sessionID: String?
         do throws(ChatError) {
             sessionID = try body.sessionId.map { id throws(ChatError) in try ChatRequest.scope(id, field: "session_id", to: context.identity) }
@@ -128,6 +127,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
 
     private func memoryQuery(_ request: Request, context: Context) async throws -> Response {
         let body = try await JSONBody.decode(MemoryQueryBody.self, from: request, limit: bodyLimit)
+        try APILimits.check(body.type, "type", atMost: APILimits.typeLength)
         let result: PerfectRecallEngine.RecallResult
         do throws(ChatError) {
             result = try await system.queryMemory(
@@ -154,6 +154,15 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
 
     private func executeEngines(_ request: Request) async throws -> Response {
         let body = try await JSONBody.decode(EngineBody.self, from: request, limit: bodyLimit)
+        try APILimits.check(body.taskType, "task_type", atMost: APILimits.typeLength)
+        if let seconds = body.timeoutSeconds, !(0.001...600).contains(seconds) {
+            throw APIError(
+                status: .unprocessableContent,
+                code: "invalid_field",
+                message: "timeout_seconds: must be between 0.001 and 600, got \(seconds)",
+                field: "timeout_seconds"
+            )
+        }
         func choose<T: RawRepresentable & CaseIterable>(_ value: String?, _ field: String, default fallback: T) throws -> T
         where T.RawValue == String {
             guard let value else { return fallback }

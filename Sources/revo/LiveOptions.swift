@@ -18,7 +18,8 @@ struct LiveOptions: Sendable {
             postgresURL: postgres,
             redisURL: redis,
             timeScale: timeScale,
-            serveURL: serve
+            serveURL: serve,
+            progress: { StatusLine.shared.update($0.scenario, $0.line) }
         )
         let clock = ContinuousClock()
         let start = clock.now
@@ -35,6 +36,7 @@ struct LiveOptions: Sendable {
                 return .failure(error)
             }
         }
+        StatusLine.shared.finish(scenario.name)
         let wall = start.duration(to: clock.now)
         switch result {
         case .success(let report):

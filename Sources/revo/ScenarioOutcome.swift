@@ -63,6 +63,7 @@ final class Progress: Sendable {
     }
 
     func finished(_ outcome: ScenarioOutcome) {
+        StatusLine.shared.clear()
         state.withLock { done in
             done += 1
             let verdict = outcome.failure.map { _ in "ERROR" } ?? outcome.report?.verdict.rawValue ?? "?"

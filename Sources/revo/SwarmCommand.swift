@@ -70,11 +70,23 @@ struct SwarmCommand: ParsableCommand {
         options.maxFailures = maxFailures
         options.out = out ?? "Reports/swarm-" + RunCommand.folderName(Date())
         options.revo = RevoVersion.current
-        let swarm = Swarm(spaces: spaces, options: options) { printError("revo swarm: \($0)") }
+        // A terminal sees the count move every second; a CI log gets a line every 30 s.
+        options.statusInterval = StatusLine.shared.terminal ? .seconds(1) : StatusLine.interval
+        let swarm = Swarm(
+            spaces: spaces,
+            options: options,
+            progress: { message in
+                StatusLine.shared.clear()
+                printError("revo swarm: \(message)")
+            },
+            status: { StatusLine.shared.update("swarm", $0.line) }
+        )
         let report: SwarmReport
         do {
             report = try swarm.run().report
+            StatusLine.shared.finish("swarm")
         } catch {
+            StatusLine.shared.finish("swarm")
             printError("revo swarm: \(error)")
             throw ExitCode.internalError
         }

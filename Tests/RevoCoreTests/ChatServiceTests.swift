@@ -33,7 +33,7 @@ struct ChatServiceTests {
         "invalid input is rejected naming the field and what is allowed",
         arguments: [
             (ChatRequest(content: "   "), "content", "must not be empty"),
-            (ChatRequest(content: String(repeating: "x", count: 32 * 1024 + 1)), "content", "must be at most 32768 bytes, got 32769"),
+            (ChatRequest(content: String(repeating: "x", count: 32 * 1024 + 1)), "content", "must be at most 32768 characters, got 32769"),
             (ChatRequest(content: "hi", maxTokens: 0), "max_tokens", "must be between 1 and 8192, got 0"),
             (ChatRequest(content: "hi", maxTokens: 8193), "max_tokens", "must be between 1 and 8192, got 8193"),
             (ChatRequest(content: "hi", temperature: 2.5), "temperature", "must be between 0 and 2, got 2.5"),

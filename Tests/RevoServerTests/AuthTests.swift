@@ -68,7 +68,9 @@ struct AuthTests {
             ("ab", "long enough", "username"),
             ("has space", "long enough", "username"),
             ("ada", "short", "password"),
-            ("ada", String(repeating: "p", count: 73), "password"),
+            ("ada", String(repeating: "p", count: 257), "password"),
+            // Letters of other scripts look like Latin ones: names are ASCII.
+            ("аdа", "long enough", "username"),
         ]
     )
     func registrationValidation(username: String, password: String, field: String) async throws {
@@ -77,6 +79,24 @@ struct AuthTests {
             try await client.execute(uri: "/auth/register", method: .post, body: Self.credentials(username, password)) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect(ServerTests.error(response.body)["field"] as? String == field)
+            }
+        }
+        await system.shutdown()
+    }
+
+    @Test("a password past bcrypt's 72 bytes counts in full: one differing only at its end does not log in")
+    func longPasswords() async throws {
+        let system = await ServerTests.system()
+        let long = String(repeating: "é", count: 100)
+        try await Self.app(system).test(.router) { client in
+            try await client.execute(uri: "/auth/register", method: .post, body: Self.credentials("longpass", long + "a")) {
+                #expect($0.status == .created)
+            }
+            try await client.execute(uri: "/auth/login", method: .post, body: Self.credentials("longpass", long + "a")) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/auth/login", method: .post, body: Self.credentials("longpass", long + "b")) {
+                #expect($0.status == .unauthorized)
             }
         }
         await system.shutdown()

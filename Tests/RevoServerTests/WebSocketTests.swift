@@ -217,6 +217,35 @@ struct WebSocketTests {
         }
     }
 
+    @Test("one frame over the default 64 KiB limit is read to its end and answered with 1009, not a reset")
+    func oversizedSingleFrame() async throws {
+        let system = await ServerTests.system()
+        let token = try await Self.token()
+        let app = RevoApplication.application(
+            system: system,
+            authentication: await TestAuth.authentication(),
+            configuration: ServerConfiguration(port: 0, requestsPerMinute: 10_000),
+            clock: SystemClock(ContinuousClock()),
+            metrics: ServerMetrics(),
+            logger: Logger(label: "test")
+        )
+        try await app.test(.live) { client in
+            let close = try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(try #require(client.port))/ws/chat?token=\(token)",
+                configuration: .init(maxFrameSize: 1 << 20),
+                logger: Logger(label: "test-client")
+            ) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                _ = try await messages.next()
+                try await outbound.write(.text(#"{"type":"chat","content":""# + String(repeating: "x", count: 200_000) + #""}"#))
+                while try await messages.next() != nil {}
+            }
+            #expect(close?.closeCode == .messageTooLarge)
+            #expect(close?.reason?.contains("65536 bytes") == true)
+        }
+        await system.shutdown()
+    }
+
     @Test("a client that answers pings stays connected past several ping periods")
     func pingKeepsAlive() async throws {
         try await Self.withServer { port, token in

@@ -74,6 +74,8 @@ struct LiveRunCommandTests {
         let out = directory.appendingPathComponent("out/" + String(repeating: "deep-report-folder/", count: 4)).path
         let output = try await RevoProcess.run(["run", "--mode", "live", scenario.path, "--out", out])
         #expect(output.status == 0, "\(output.standardOutput)\(output.standardError)")
+        // A log (not a terminal) gets the run's progress line at its start, then every 30 s.
+        #expect(output.standardError.contains("live-smoke 0:00/0:16 · no fault · "), "\(output.standardError)")
         let data = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
         let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         #expect(report?["mode"] as? String == "live")

@@ -1,7 +1,7 @@
 /// A chat message from a client, in the original API's shape.
 public struct ChatRequest: Sendable, Equatable {
     /// Largest accepted message, in UTF-8 bytes.
-    public static let maxContentBytes = 32 * 1024
+    public static let maxContentLength = 32 * 1024
     public static let maxTokensRange = 1...8192
     public static let temperatureRange = 0.0...2.0
 
@@ -43,18 +43,21 @@ public struct ChatRequest: Sendable, Equatable {
     }
 
     /// Room for a 128-byte client id behind the server's per-user scope prefix.
-    public static let maxIDBytes = 192
+    public static let maxIDLength = 192
 
     /// Checks every field; the first problem found is reported with the field's name and what is allowed.
     public func validate(knownProviders: [ProviderID]) throws(ChatError) {
-        if content.allSatisfy(\.isWhitespace) {
+        if content.isBlank {
             throw .invalid(field: "content", message: "must not be empty")
         }
-        if content.utf8.count > Self.maxContentBytes {
-            throw .invalid(field: "content", message: "must be at most \(Self.maxContentBytes) bytes, got \(content.utf8.count)")
+        if content.codePointCount > Self.maxContentLength {
+            throw .invalid(field: "content", message: "must be at most \(Self.maxContentLength) characters, got \(content.codePointCount)")
         }
-        if let systemPrompt, systemPrompt.utf8.count > Self.maxContentBytes {
-            throw .invalid(field: "system_prompt", message: "must be at most \(Self.maxContentBytes) bytes, got \(systemPrompt.utf8.count)")
+        if let systemPrompt, systemPrompt.codePointCount > Self.maxContentLength {
+            throw .invalid(
+                field: "system_prompt",
+                message: "must be at most \(Self.maxContentLength) characters, got \(systemPrompt.codePointCount)"
+            )
         }
         if !Self.maxTokensRange.contains(maxTokens) {
             throw .invalid(field: "max_tokens", message: "must be between 1 and 8192, got \(maxTokens)")
@@ -66,11 +69,11 @@ public struct ChatRequest: Sendable, Equatable {
             let allowed = knownProviders.map(\.rawValue).joined(separator: ", ")
             throw .invalid(field: "provider", message: "unknown provider '\(provider)'; allowed: \(allowed)")
         }
-        if let conversationID, conversationID.isEmpty || conversationID.utf8.count > Self.maxIDBytes {
-            throw .invalid(field: "conversation_id", message: "must be 1 to \(Self.maxIDBytes) bytes")
+        if let conversationID, conversationID.isEmpty || conversationID.codePointCount > Self.maxIDLength {
+            throw .invalid(field: "conversation_id", message: "must be 1 to \(Self.maxIDLength) characters")
         }
-        if let messageID, messageID.isEmpty || messageID.utf8.count > Self.maxIDBytes {
-            throw .invalid(field: "message_id", message: "must be 1 to \(Self.maxIDBytes) bytes")
+        if let messageID, messageID.isEmpty || messageID.codePointCount > Self.maxIDLength {
+            throw .invalid(field: "message_id", message: "must be 1 to \(Self.maxIDLength) characters")
         }
     }
 }

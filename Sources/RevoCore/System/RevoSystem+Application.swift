@@ -20,20 +20,21 @@ extension RevoSystem {
 
     /// Runs a coordinated engine task. Throws ``ChatError/invalid(field:message:)`` for a bad request.
     public func executeEngines(_ request: CoordinationRequest) async throws(ChatError) -> CoordinationResponse {
-        if request.description.allSatisfy(\.isWhitespace) {
+        if request.description.isBlank {
             throw .invalid(field: "description", message: "must not be empty")
         }
-        if request.description.utf8.count > ChatRequest.maxContentBytes || request.input.utf8.count > ChatRequest.maxContentBytes {
+        let limit = ChatRequest.maxContentLength
+        if request.description.codePointCount > limit || request.input.codePointCount > limit {
             throw .invalid(
-                field: request.description.utf8.count > ChatRequest.maxContentBytes ? "description" : "input",
-                message: "must be at most \(ChatRequest.maxContentBytes) bytes"
+                field: request.description.codePointCount > limit ? "description" : "input",
+                message: "must be at most \(limit) characters"
             )
         }
         if request.timeout <= .zero || request.timeout > .seconds(600) {
             throw .invalid(field: "timeout", message: "must be more than 0 and at most 600 seconds, got \(request.timeout.formattedSeconds)")
         }
-        if request.taskID.isEmpty || request.taskID.utf8.count > 128 {
-            throw .invalid(field: "task_id", message: "must be 1 to 128 bytes")
+        if request.taskID.isEmpty || request.taskID.codePointCount > 128 {
+            throw .invalid(field: "task_id", message: "must be 1 to 128 characters")
         }
         return await coordinator.execute(request)
     }
@@ -64,9 +65,9 @@ extension RevoSystem {
         filter: MemoryFilter = MemoryFilter(),
         limit: Int = 10
     ) async throws(ChatError) -> PerfectRecallEngine.RecallResult {
-        if query.allSatisfy(\.isWhitespace) { throw .invalid(field: "query", message: "must not be empty") }
-        if query.utf8.count > ChatRequest.maxContentBytes {
-            throw .invalid(field: "query", message: "must be at most \(ChatRequest.maxContentBytes) bytes, got \(query.utf8.count)")
+        if query.isBlank { throw .invalid(field: "query", message: "must not be empty") }
+        if query.codePointCount > ChatRequest.maxContentLength {
+            throw .invalid(field: "query", message: "must be at most \(ChatRequest.maxContentLength) characters, got \(query.codePointCount)")
         }
         if !(1...100).contains(limit) { throw .invalid(field: "limit", message: "must be between 1 and 100, got \(limit)") }
         if let range = filter.createdBetween, range.lowerBound < .zero {

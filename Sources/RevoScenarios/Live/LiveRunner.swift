@@ -30,6 +30,8 @@ public struct LiveRunner: Sendable {
         /// no fault is applied (each reports so and never fires); `postgresURL`, when given, is only read to look up
         /// the acknowledged memory writes, and `REVO_JWT_SECRET`, when set, mints the expired-token probe.
         public var serveURL: String?
+        /// Called every second while a scenario runs (see ``LiveProgress``).
+        public var progress: (@Sendable (LiveProgress) -> Void)?
 
         public init(
             executable: URL,
@@ -37,7 +39,8 @@ public struct LiveRunner: Sendable {
             postgresURL: String? = nil,
             redisURL: String? = nil,
             timeScale: Double = 1,
-            serveURL: String? = nil
+            serveURL: String? = nil,
+            progress: (@Sendable (LiveProgress) -> Void)? = nil
         ) {
             self.executable = executable
             self.folder = folder
@@ -45,6 +48,7 @@ public struct LiveRunner: Sendable {
             self.redisURL = redisURL
             self.timeScale = timeScale
             self.serveURL = serveURL
+            self.progress = progress
         }
     }
 
@@ -320,6 +324,16 @@ public struct LiveRunner: Sendable {
             }
         }
 
+        let reporter = options.progress.map { report in
+            Task {
+                while !Task.isCancelled {
+                    report(Self.progress(of: scenario, metrics: metrics, at: elapsed()))
+                    try? await clock.sleep(for: .seconds(1))
+                }
+            }
+        }
+        defer { reporter?.cancel() }
+
         // The workload: each arrival sent at its time, in its own task (open model).
         let arrivals = WorkloadPlan.arrivals(scenario.workload, duration: scenario.duration, random: random)
         var prompts = random.split("workload.prompts")
@@ -390,6 +404,20 @@ public struct LiveRunner: Sendable {
         )
         run.systemEvents = events.all
         return run
+    }
+
+    static func progress(of scenario: Scenario, metrics: MetricsRecorder, at now: Duration) -> LiveProgress {
+        let counts = metrics.progress(now: now, window: LiveProgress.window)
+        let active = scenario.faults.filter { fault in fault.windows(until: scenario.duration).contains { $0.contains(now) } }
+        return LiveProgress(
+            scenario: scenario.name,
+            elapsed: min(now, scenario.duration),
+            duration: scenario.duration,
+            activeFaults: active.map(\.id),
+            requests: counts.requests,
+            errors: counts.errors,
+            recentP95: counts.p95
+        )
     }
 
     /// What the arrival loop drew for one request (as the simulation draws it).

@@ -63,6 +63,22 @@ public final class MetricsRecorder: Sendable {
         state.withLock { $0.records.append(record) }
     }
 
+    /// Requests finished so far, those that failed, and the p95 of those that finished within `window` before `now`
+    /// (measured from the run's start, as records' arrival and latency are).
+    func progress(now: Duration, window: Duration) -> (requests: Int, errors: Int, p95: Duration?) {
+        state.withLock { state in
+            var recent: [Duration] = []
+            var errors = 0
+            for record in state.records {
+                if !record.succeeded { errors += 1 }
+                if record.intendedAt + record.latency >= now - window { recent.append(record.latency) }
+            }
+            recent.sort()
+            let p95 = recent.isEmpty ? nil : recent[min(recent.count - 1, Int((Double(recent.count) * 0.95).rounded(.up)) - 1)]
+            return (state.records.count, errors, p95)
+        }
+    }
+
     func session(_ session: WebSocketSession) {
         state.withLock { $0.sessions.append(session) }
     }

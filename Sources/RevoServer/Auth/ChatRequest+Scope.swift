@@ -1,8 +1,8 @@
 import RevoCore
 
 extension ChatRequest {
-    /// The longest id a client may send; the scope prefix fits in the rest of ``ChatRequest/maxIDBytes``.
-    static let clientIDBytes = 128
+    /// The longest id a client may send; the scope prefix fits in the rest of ``ChatRequest/maxIDLength``.
+    static let clientIDLength = 128
 
     /// The request with its conversation, session and message ids made private to the caller: two users who pick
     /// the same `conversation_id` or `message_id` never see each other's history or replies.
@@ -15,8 +15,8 @@ extension ChatRequest {
     }
 
     static func scope(_ id: String, field: String, to identity: TokenService.Identity?) throws(ChatError) -> String {
-        guard !id.isEmpty, id.utf8.count <= clientIDBytes else {
-            throw .invalid(field: field, message: "must be 1 to \(clientIDBytes) bytes")
+        guard !id.isEmpty, id.codePointCount <= clientIDLength else {
+            throw .invalid(field: field, message: "must be 1 to \(clientIDLength) characters")
         }
         guard let identity else { return id }
         return identity.userID + "/" + id

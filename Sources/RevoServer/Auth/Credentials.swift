@@ -1,3 +1,5 @@
+import RevoCore
+
 /// `POST /auth/register` and `/auth/login` body.
 struct CredentialsBody: Sendable, JSONObjectDecodable {
     var username: String
@@ -10,25 +12,29 @@ struct CredentialsBody: Sendable, JSONObjectDecodable {
     }
 
     static let usernameLength = 3...64
-    /// bcrypt reads at most 72 bytes: a longer password would be silently cut, so it is refused instead.
-    static let passwordBytes = 8...72
+    /// In characters (code points), as the contract counts them; long ones are pre-hashed for bcrypt.
+    static let passwordLength = 8...256
 
     /// For a new account: what is allowed in a name and how long a password must be, naming the field.
     func validateForRegistration() throws(APIError) {
-        guard Self.usernameLength.contains(username.count) else {
+        guard Self.usernameLength.contains(username.codePointCount) else {
             throw invalid(
                 "username",
-                "must be \(Self.usernameLength.lowerBound) to \(Self.usernameLength.upperBound) characters, got \(username.count)"
+                "must be \(Self.usernameLength.lowerBound) to \(Self.usernameLength.upperBound) characters, got \(username.codePointCount)"
             )
         }
-        guard username.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0) })
+        // ASCII only: names that look alike in other scripts could impersonate each other.
+        guard
+            username.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0))
+            })
         else {
-            throw invalid("username", "may hold letters, digits and . _ - @ only")
+            throw invalid("username", "may hold the letters A-Z and a-z, digits and . _ - @ only")
         }
-        guard Self.passwordBytes.contains(password.utf8.count) else {
+        guard Self.passwordLength.contains(password.codePointCount) else {
             throw invalid(
                 "password",
-                "must be \(Self.passwordBytes.lowerBound) to \(Self.passwordBytes.upperBound) bytes, got \(password.utf8.count)"
+                "must be \(Self.passwordLength.lowerBound) to \(Self.passwordLength.upperBound) characters, got \(password.codePointCount)"
             )
         }
     }

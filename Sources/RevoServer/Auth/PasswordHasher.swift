@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import HummingbirdBcrypt
 import NIOPosix
 import Synchronization
@@ -27,7 +29,15 @@ public final class PasswordHasher: Sendable {
 
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await run { Bcrypt.hash(password, cost: cost) }
+        let input = Self.bcryptInput(password)
+        return try await run { Bcrypt.hash(input, cost: cost) }
+    }
+
+    /// What bcrypt is given: the password itself up to bcrypt's 72 bytes; a longer one as the base64 of its SHA-256,
+    /// so that every byte counts (bcrypt alone would ignore the rest) while short passwords hash as they always did.
+    static func bcryptInput(_ password: String) -> String {
+        guard password.utf8.count > 72 else { return password }
+        return Data(SHA256.hash(data: Data(password.utf8))).base64EncodedString()
     }
 
     private func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
@@ -48,7 +58,8 @@ public final class PasswordHasher: Sendable {
             decoy.withLock { $0 = $0 ?? made }
             target = made
         }
-        let matches = try await run { Bcrypt.verify(password, hash: target) }
+        let input = Self.bcryptInput(password)
+        let matches = try await run { Bcrypt.verify(input, hash: target) }
         return matches && hash != nil
     }
 }

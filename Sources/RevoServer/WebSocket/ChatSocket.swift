@@ -133,6 +133,13 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
         return try await tokens.verify(token, as: .access)
     }
 
+    private static func size(_ message: WebSocketMessage) -> Int {
+        switch message {
+        case .text(let text): text.utf8.count
+        case .binary(let buffer): buffer.readableBytes
+        }
+    }
+
     /// Answers commands until the client closes.
     private func serve<Connection: SocketConnection>(
         _ messages: inout Connection.Messages,
@@ -143,10 +150,17 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
     ) async throws {
         while true {
             let message: WebSocketMessage?
+            var tooLarge = false
             do {
                 message = try await messages.next()
+                tooLarge = message.map(Self.size) ?? 0 > settings.maxMessageBytes
             } catch {
-                // A message over the limit: say so and close (1009), as the protocol requires.
+                message = nil
+                tooLarge = true
+            }
+            // A message over the limit: say so and close (1009), as the protocol requires. One in several frames fails
+            // the stream; one in a single frame arrives whole and is measured here.
+            if tooLarge {
                 try await writer.connection.close(.messageTooLarge, reason: "messages are limited to \(settings.maxMessageBytes) bytes")
                 break
             }

@@ -7,6 +7,12 @@ public struct WebSocketSettings: Sendable {
     public var authTimeout: Duration
     /// Largest client message; a bigger one closes the socket with 1009.
     public var maxMessageBytes: Int
+
+    /// Largest single frame the decoder reads. Larger than a message may be, so that an oversized message sent in one
+    /// frame is read to its end and answered with a clean 1009: a server that stops reading mid-frame and closes
+    /// leaves unread bytes behind, and the client gets a TCP reset instead of the close frame. Frames past this bound
+    /// are refused by the decoder itself.
+    public var maxFrameBytes: Int { max(4 * maxMessageBytes, 1 << 20) }
     /// How long one write to the client may stall. A client that reads slower than this is dropped instead of
     /// holding a model stream (and its buffers) open.
     public var writeTimeout: Duration
