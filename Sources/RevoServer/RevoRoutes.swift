@@ -72,20 +72,10 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
             reply = try await system.chat.chat(body.request.scoped(to: context.identity))
         } catch {
             let answer = APIError(error)
-            if let spans, let started {
-                spans.record(
-                    route: "/api/chat",
-                    context: Self.traceContext(request),
-                    started: started,
-                    reply: .failure(error),
-                    status: answer.status.code
-                )
-            }
+            trace(request, started: started, reply: .failure(error), status: answer.status.code)
             throw answer
         }
-        if let spans, let started {
-            spans.record(route: "/api/chat", context: Self.traceContext(request), started: started, reply: .success(reply), status: 200)
-        }
+        trace(request, started: started, reply: .success(reply), status: 200)
         return JSONBody.response(
             json: ChatAnswer(reply).json,
             headers: [
@@ -95,11 +85,12 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         )
     }
 
-    /// The caller's trace, when its request carries a W3C `traceparent`.
-    private static func traceContext(_ request: Request) -> ServiceContext {
+    /// Records the chat's spans when tracing is on, in the caller's trace when its request carries a `traceparent`.
+    private func trace(_ request: Request, started: UnixInstant?, reply: Result<ChatReply, ChatError>, status: Int) {
+        guard let spans, let started else { return }
         var context = ServiceContext.topLevel
         if let header = request.headers[.traceparent] { RevoTracer.continueTrace(header, into: &context) }
-        return context
+        spans.record(route: "/api/chat", context: context, started: started, reply: reply, status: status)
     }
 
     private func memoryStore(_ request: Request, context: Context) async throws -> Response {

@@ -94,13 +94,7 @@ struct ContractTests {
                     body: call.body.map { ByteBuffer(string: $0) }
                 ) { response in
                     #expect(Int(response.status.code) == call.expected, "\(call.method) \(call.path): \(String(buffer: response.body))")
-                    let problems = validator.problems(
-                        method: call.method.rawValue,
-                        path: call.path,
-                        status: Int(response.status.code),
-                        headers: Dictionary(response.headers.map { ($0.name.canonicalName, $0.value) }) { first, _ in first },
-                        body: Data(buffer: response.body)
-                    )
+                    let problems = validator.problems(method: call.method.rawValue, path: call.path, response)
                     #expect(problems.isEmpty, "\(problems)")
                 }
                 exercised.insert("\(call.method.rawValue.lowercased()) \(call.path)")
@@ -120,13 +114,7 @@ struct ContractTests {
             for (path, status) in [("/health/ready", 503), ("/api/models", 200), ("/api/models", 429)] {
                 try await client.execute(uri: path, method: .get, headers: authorization) { response in
                     #expect(Int(response.status.code) == status)
-                    let problems = validator.problems(
-                        method: "get",
-                        path: path,
-                        status: Int(response.status.code),
-                        headers: Dictionary(response.headers.map { ($0.name.canonicalName, $0.value) }) { first, _ in first },
-                        body: Data(buffer: response.body)
-                    )
+                    let problems = validator.problems(method: "get", path: path, response)
                     #expect(problems.isEmpty, "\(problems)")
                 }
             }

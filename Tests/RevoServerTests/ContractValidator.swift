@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdTesting
 
 @testable import RevoServer
 
@@ -13,6 +14,17 @@ struct ContractValidator: @unchecked Sendable {
     init(providers: [String]) throws {
         let json = OpenAPIDocument.json(providers: providers)
         document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// The problems of a response the test client received.
+    func problems(method: String, path: String, _ response: TestResponse) -> [String] {
+        problems(
+            method: method,
+            path: path,
+            status: Int(response.status.code),
+            headers: Dictionary(response.headers.map { ($0.name.canonicalName, $0.value) }) { first, _ in first },
+            body: Data(buffer: response.body)
+        )
     }
 
     /// Every way the response breaks the contract; empty when it keeps it.
