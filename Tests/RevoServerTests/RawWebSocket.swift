@@ -1,6 +1,8 @@
 import NIOCore
 import NIOPosix
 
+@testable import RevoScenarios
+
 /// A WebSocket client that does nothing on its own, above all never answers a ping: it upgrades, then records every
 /// frame until the server closes the connection.
 enum RawWebSocket {
@@ -49,20 +51,10 @@ enum RawWebSocket {
 
     /// Frames after the HTTP upgrade answer (server frames are unmasked).
     static func parse(_ bytes: [UInt8]) -> [Frame] {
-        guard let headerEnd = bytes.indices.first(where: { bytes[$0...].starts(with: Array("\r\n\r\n".utf8)) }) else { return [] }
-        var index = headerEnd + 4
+        guard var rest = (try? WebSocketHandshake.answerHead(in: ByteBuffer(bytes: bytes)))??.rest else { return [] }
         var frames: [Frame] = []
-        while index + 2 <= bytes.count {
-            let opcode = bytes[index] & 0x0F
-            var length = Int(bytes[index + 1] & 0x7F)
-            index += 2
-            if length == 126, index + 2 <= bytes.count {
-                length = Int(bytes[index]) << 8 | Int(bytes[index + 1])
-                index += 2
-            }
-            guard index + length <= bytes.count else { break }
-            frames.append(Frame(opcode: opcode, payload: Array(bytes[index..<index + length])))
-            index += length
+        while let frame = try? WebSocketWire.read(from: &rest, maxPayload: 1 << 20) {
+            frames.append(Frame(opcode: frame.opcode, payload: frame.payload))
         }
         return frames
     }

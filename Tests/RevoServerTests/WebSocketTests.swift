@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HummingbirdWSClient
 import Logging
 import NIOCore
 import NIOPosix
@@ -11,6 +10,8 @@ import RevoServer
 import RevoSim
 import Synchronization
 import Testing
+
+@testable import RevoScenarios
 
 /// `WS /ws/chat` over real sockets (HummingbirdTesting live mode).
 @Suite("WebSocket chat")
@@ -47,32 +48,29 @@ struct WebSocketTests {
         await system.shutdown()
     }
 
-    /// Connects, runs `script` with the inbound text messages as decoded JSON, and returns the close frame.
+    /// Connects, runs `script` with the inbound text messages as decoded JSON, then closes (unless the server has)
+    /// and returns how the socket ended.
     static func connect(
         port: Int,
         query: String = "",
-        headers: HTTPFields = [:],
-        _ script: @escaping @Sendable (Inbox, WebSocketOutboundWriter) async throws -> Void
-    ) async throws -> WebSocketCloseFrame? {
-        try await WebSocketClient.connect(
-            url: "ws://127.0.0.1:\(port)/ws/chat\(query)",
-            configuration: .init(additionalHeaders: headers),
-            logger: Logger(label: "test-client")
-        ) { inbound, outbound, _ in
-            try await script(Inbox(inbound.messages(maxSize: 1 << 20).makeAsyncIterator()), outbound)
+        _ script: @escaping @Sendable (Inbox, LiveWebSocket.Sender) async throws -> Void
+    ) async throws -> LiveWebSocket.Event {
+        try await LiveWebSocket.connect(url: "ws://127.0.0.1:\(port)/ws/chat\(query)") { socket in
+            try await script(Inbox(socket), socket.sender)
+            return try await socket.close()
         }
     }
 
     /// The server's events, one at a time.
     final class Inbox: @unchecked Sendable {
-        private var iterator: WebSocketInboundMessageStream.AsyncIterator
+        private let socket: LiveWebSocket
 
-        init(_ iterator: WebSocketInboundMessageStream.AsyncIterator) {
-            self.iterator = iterator
+        init(_ socket: LiveWebSocket) {
+            self.socket = socket
         }
 
         func next() async throws -> [String: Any]? {
-            guard case .text(let text) = try await iterator.next() else { return nil }
+            guard case .text(let text) = try await socket.next() else { return nil }
             return try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         }
 
@@ -96,7 +94,7 @@ struct WebSocketTests {
         try await Self.withServer { port, token in
             let close = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 #expect(try await inbox.next()?["type"] as? String == "ready")
-                try await outbound.write(.text(#"{"type":"chat","content":"hello","message_id":"m1"}"#))
+                try await outbound.send(text: #"{"type":"chat","content":"hello","message_id":"m1"}"#)
                 let events = try await inbox.until("response")
                 #expect(events.first?["type"] as? String == "start")
                 #expect(events.first?["message_id"] as? String == "m1")
@@ -108,7 +106,7 @@ struct WebSocketTests {
                 #expect(response["provider"] as? String == "openai")
                 #expect(response["attempted"] as? [String] == ["openai"])
             }
-            #expect(close?.closeCode == .normalClosure)
+            #expect(close.closeCode == 1000)
         }
     }
 
@@ -119,7 +117,7 @@ struct WebSocketTests {
                 let event = try await inbox.next()
                 #expect(event == nil)
             }
-            #expect(close?.closeCode == .policyViolation)
+            #expect(close.closeCode == 1008)
         }
     }
 
@@ -172,17 +170,17 @@ struct WebSocketTests {
     func firstMessageAuth() async throws {
         try await Self.withServer { port, token in
             _ = try await Self.connect(port: port) { inbox, outbound in
-                try await outbound.write(.text(#"{"type":"auth","token":"\#(token)"}"#))
+                try await outbound.send(text: #"{"type":"auth","token":"\#(token)"}"#)
                 #expect(try await inbox.next()?["user"] as? String == "ws")
-                try await outbound.write(.text("not json"))
+                try await outbound.send(text: "not json")
                 #expect(try await inbox.next()?["code"] as? String == "malformed_json")
-                try await outbound.write(.text(#"{"type":"dance"}"#))
+                try await outbound.send(text: #"{"type":"dance"}"#)
                 let unknown = try await inbox.next()
                 #expect(unknown?["field"] as? String == "type")
                 #expect((unknown?["message"] as? String)?.contains("auth, chat, cancel, ping") == true)
-                try await outbound.write(.text(#"{"type":"chat","content":"hi","temperature":5}"#))
+                try await outbound.send(text: #"{"type":"chat","content":"hi","temperature":5}"#)
                 #expect(try await inbox.next()?["field"] as? String == "temperature")
-                try await outbound.write(.text(#"{"type":"ping"}"#))
+                try await outbound.send(text: #"{"type":"ping"}"#)
                 #expect(try await inbox.next()?["type"] as? String == "pong")
             }
         }
@@ -193,7 +191,7 @@ struct WebSocketTests {
         try await Self.withServer(providers: [CuttingProvider(.openai(hasKey: true)), InstantProvider(.mock())]) { port, token in
             _ = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 _ = try await inbox.next()
-                try await outbound.write(.text(#"{"type":"chat","content":"hello"}"#))
+                try await outbound.send(text: #"{"type":"chat","content":"hello"}"#)
                 let events = try await inbox.until("interrupted")
                 let delivered = events.filter { $0["type"] as? String == "token" }.compactMap { $0["content"] as? String }.joined()
                 let end = try #require(events.last)
@@ -210,10 +208,10 @@ struct WebSocketTests {
         try await Self.withServer { port, token in
             let close = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 _ = try await inbox.next()
-                try await outbound.write(.text(String(repeating: "x", count: 10_000)))
+                try await outbound.send(text: String(repeating: "x", count: 10_000))
                 while try await inbox.next() != nil {}
             }
-            #expect(close?.closeCode == .messageTooLarge)
+            #expect(close.closeCode == 1009)
         }
     }
 
@@ -230,18 +228,15 @@ struct WebSocketTests {
             logger: Logger(label: "test")
         )
         try await app.test(.live) { client in
-            let close = try await WebSocketClient.connect(
-                url: "ws://127.0.0.1:\(try #require(client.port))/ws/chat?token=\(token)",
-                configuration: .init(maxFrameSize: 1 << 20),
-                logger: Logger(label: "test-client")
-            ) { inbound, outbound, _ in
-                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                _ = try await messages.next()
-                try await outbound.write(.text(#"{"type":"chat","content":""# + String(repeating: "x", count: 200_000) + #""}"#))
-                while try await messages.next() != nil {}
+            let url = "ws://127.0.0.1:\(try #require(client.port))/ws/chat?token=\(token)"
+            let close = try await LiveWebSocket.connect(url: url) { socket in
+                _ = try await socket.next()
+                try await socket.send(text: #"{"type":"chat","content":""# + String(repeating: "x", count: 200_000) + #""}"#)
+                while case .text = try await socket.next() {}
+                return try await socket.close()
             }
-            #expect(close?.closeCode == .messageTooLarge)
-            #expect(close?.reason?.contains("65536 bytes") == true)
+            #expect(close.closeCode == 1009)
+            #expect(close.closeReason?.contains("65536 bytes") == true)
         }
         await system.shutdown()
     }
@@ -254,7 +249,7 @@ struct WebSocketTests {
                 // The client answers pings while it waits for a message, as any reading client does.
                 async let later: Void = {
                     try await Task.sleep(for: .milliseconds(1_200))
-                    try await outbound.write(.text(#"{"type":"ping"}"#))
+                    try await outbound.send(text: #"{"type":"ping"}"#)
                 }()
                 #expect(try await inbox.next()?["type"] as? String == "pong")
                 try await later

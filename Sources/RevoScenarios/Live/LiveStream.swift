@@ -1,7 +1,4 @@
 import Foundation
-import HTTPTypes
-import HummingbirdWSClient
-import Logging
 import RevoCore
 
 /// The live `stream` operation: one chat over `WS /ws/chat`, as a browser client sends it, timed per token.
@@ -51,6 +48,54 @@ enum LiveStream {
         )
     }
 
+    /// Sends the chat once the server says `ready`, times its tokens, and closes after the reply's last event.
+    private static func converse(
+        on socket: LiveWebSocket,
+        request: String,
+        into box: OutcomeBox,
+        elapsed: @escaping @Sendable () -> Duration
+    ) async throws {
+        var sent = false
+        while true {
+            let text: String
+            switch try await socket.next() {
+            case .text(let message): text = message
+            case .binary: continue
+            case .closed(let code, let reason):
+                box.update { $0.detail = "the server closed the socket (\(code.map { String($0) } ?? "without a close frame")) \(reason)" }
+                return
+            }
+            guard let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+                let type = event["type"] as? String
+            else { continue }
+            switch type {
+            case "ready" where !sent:
+                sent = true
+                try await socket.send(text: request)
+            case "token":
+                let now = elapsed()
+                box.update { outcome in
+                    if outcome.firstToken == nil { outcome.firstToken = now }
+                    outcome.lastToken = now
+                    outcome.tokens += 1
+                }
+            case "response", "interrupted", "error":
+                let now = elapsed()
+                box.update { outcome in
+                    outcome.finished = now
+                    outcome.ending = type
+                    outcome.provider = event["provider"] as? String
+                    outcome.attempted = (event["attempted"] as? [String])?.count ?? 0
+                    outcome.detail = event["message"] as? String
+                }
+                try await socket.close()
+                return
+            default:
+                continue
+            }
+        }
+    }
+
     private static func send(
         baseURL: String,
         token: String,
@@ -62,53 +107,13 @@ enum LiveStream {
         elapsed: @escaping @Sendable () -> Duration
     ) async -> Outcome {
         let url = baseURL.replacingOccurrences(of: "http://", with: "ws://") + "/ws/chat"
-        var quiet = Logger(label: "revo.live.ws")
-        quiet.logLevel = .critical
+        let chat: [String: Any] = [
+            "type": "chat", "content": content, "max_tokens": maxTokens, "conversation_id": conversation, "message_id": messageID,
+        ]
         do {
-            _ = try await HummingbirdWSClient.WebSocketClient.connect(
-                url: url,
-                configuration: .init(additionalHeaders: [.authorization: "Bearer \(token)"]),
-                logger: quiet
-            ) {
-                inbound,
-                outbound,
-                _ in
-                let chat: [String: Any] = [
-                    "type": "chat", "content": content, "max_tokens": maxTokens, "conversation_id": conversation, "message_id": messageID,
-                ]
-                var sent = false
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message,
-                        let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-                        let type = event["type"] as? String
-                    else { continue }
-                    switch type {
-                    case "ready" where !sent:
-                        sent = true
-                        let data = try JSONSerialization.data(withJSONObject: chat)
-                        try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
-                    case "token":
-                        let now = elapsed()
-                        box.update { outcome in
-                            if outcome.firstToken == nil { outcome.firstToken = now }
-                            outcome.lastToken = now
-                            outcome.tokens += 1
-                        }
-                    case "response", "interrupted", "error":
-                        let now = elapsed()
-                        box.update { outcome in
-                            outcome.finished = now
-                            outcome.ending = type
-                            outcome.provider = event["provider"] as? String
-                            outcome.attempted = (event["attempted"] as? [String])?.count ?? 0
-                            outcome.detail = event["message"] as? String
-                        }
-                        try await outbound.close(.normalClosure, reason: nil)
-                        return
-                    default:
-                        continue
-                    }
-                }
+            let request = String(decoding: try JSONSerialization.data(withJSONObject: chat), as: UTF8.self)
+            try await LiveWebSocket.connect(url: url, headers: [("Authorization", "Bearer \(token)")]) { socket in
+                try await converse(on: socket, request: request, into: box, elapsed: elapsed)
             }
         } catch {
             box.update { $0.detail = "\(error)" }

@@ -1,11 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
-import HummingbirdWSClient
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOWebSocket
 import RevoServer
 
 /// Sends a scenario's probes to the live server as a browser frontend would, and judges the answers.
@@ -73,23 +71,21 @@ struct ProbeRunner: Sendable {
     }
 
     private func connect(_ probe: Probe) async -> Probe.Result {
-        var headers: HTTPFields = [:]
-        if let origin = probe.origin { headers[.origin] = origin }
-        if let token = await token(probe.token) { headers[.authorization] = "Bearer \(token)" }
+        var headers: [(name: String, value: String)] = []
+        if let origin = probe.origin { headers.append(("Origin", origin)) }
+        if let token = await token(probe.token) { headers.append(("Authorization", "Bearer \(token)")) }
         let url = baseURL.replacingOccurrences(of: "http://", with: "ws://") + probe.path
-        var quiet = Logger(label: "revo.live.probe")
-        quiet.logLevel = .critical
         do {
-            let close = try await HummingbirdWSClient.WebSocketClient.connect(
-                url: url,
-                configuration: .init(additionalHeaders: headers),
-                logger: quiet
-            ) { inbound, _, _ in
-                for try await _ in inbound {}
+            let end = try await LiveWebSocket.connect(url: url, headers: headers) { socket in
+                while true {
+                    if case .closed(let code, let reason) = try await socket.next() { return (code: code, reason: reason) }
+                }
             }
-            return probe.judge(status: 101, headers: [], body: close?.reason ?? "", closeCode: close.map { $0.closeCode.number })
+            return probe.judge(status: 101, headers: [], body: end.reason, closeCode: end.code.map { Int($0) })
+        } catch let refused as LiveWebSocket.Refused {
+            return probe.judge(status: refused.status, headers: refused.headers.map { ($0.name, $0.value) }, body: refused.body)
         } catch {
-            return probe.judge(status: 0, headers: [], body: "handshake refused: \(error)")
+            return probe.judge(status: 0, headers: [], body: "no WebSocket: \(error)")
         }
     }
 
