@@ -2,8 +2,7 @@ import HTTPTypes
 
 extension HTTPFields {
     /// `self[name]` — the field's value, several joined as the subscript joins them — without the subscript's generic
-    /// joining machinery when the field occurs once, the usual case: reading the Authorization header through the
-    /// subscript was 2% of the API layer's CPU per chat request (`revo benchmark api`).
+    /// joining machinery when the field occurs once, the usual case: the Authorization header is read on every request.
     func value(_ name: HTTPField.Name) -> String? {
         var found: String?
         for field in self where field.name == name {

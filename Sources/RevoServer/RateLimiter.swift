@@ -39,8 +39,7 @@ public final class RateLimiter<Client: Hashable & Sendable>: Sendable {
             var bucket = s.buckets[client] ?? Bucket(tokens: capacity, updated: now, tick: 0)
             bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated).seconds * refillPerSecond)
             bucket.updated = now
-            // Closures, not `\.tick`: a key path into a generic type is instantiated by the runtime on every call
-            // (≈ 2% of a persisted chat's CPU under perf).
+            // Closures, not `\.tick`: a key path into a generic type is instantiated by the runtime on every call.
             bucket.tick = s.recency.use(client, of: s.buckets, tick: { $0.tick })
             let wait: Duration?
             if bucket.tokens >= 1 {

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Not that middleware itself: it times the response until its body is written by wrapping the body in a closure, and a
 /// closure body takes the response off Hummingbird's one-write path (head, body and end in one batch to the event
-/// loop), which cost every request two more hand-offs and socket writes (≈ 10% of a chat's CPU over sockets). A
+/// loop), which costs every request two more hand-offs and socket writes. A
 /// request is timed here until its response is ready; the API's bodies are single buffers, written at once after it.
 final class RequestMetrics: Sendable {
     private struct Key: Hashable {

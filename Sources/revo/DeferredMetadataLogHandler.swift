@@ -2,7 +2,7 @@ import Logging
 
 /// Keeps a logger's metadata itself and hands it to the stream handler only when a line is written. StreamLogHandler
 /// renders its metadata again on every change, and every request changes it twice (Hummingbird's request ID and
-/// revo's): 2–3% of a chat request's CPU (`perf`), for lines that at the default level are seldom written. The output
+/// revo's), for lines that at the default level are seldom written. The output
 /// is the stream handler's own; only a metadata provider's values now lose to the logger's on equal keys.
 /// With `--log-format json` the line is a ``JSONLogLine`` instead.
 struct DeferredMetadataLogHandler: LogHandler {

@@ -36,7 +36,7 @@ public final class InMemoryCache: Cache {
         self.capacity = capacity
         self.clock = clock
         // Room for twice the entries: a full cache evicts on every write, and removing a key from a dictionary near
-        // its maximum load shifts the long probe runs behind it (3% of the API layer's CPU per chat request at 10,000 entries, `revo benchmark api`).
+        // its maximum load shifts the long probe runs behind it.
         self.state = Mutex(State(entries: Dictionary(minimumCapacity: 2 * capacity)))
     }
 

@@ -17,8 +17,8 @@ public protocol ModelProvider: Sendable {
     func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error>
 
     /// The whole answer at once, for a caller that does not stream, from a provider that has it without streaming (a
-    /// canned reply, one HTTP response): it skips the token stream, whose generic machinery is a quarter of a
-    /// non-streamed chat's CPU under `perf`. nil, the default, means "consume ``generate(_:)``".
+    /// canned reply, one HTTP response): it skips the token stream and its generic machinery. nil, the default, means
+    /// "consume ``generate(_:)``".
     func complete(_ request: GenerationRequest) async throws -> Completion?
 
     /// A cheap liveness check (a local health URL, a models listing).

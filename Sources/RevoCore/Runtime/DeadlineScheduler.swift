@@ -1,6 +1,6 @@
 /// Calls back once a span of time has passed, so that ``SystemClock/withDeadline(_:operation:)`` can race an operation
 /// against a timer instead of against a sleeping task: every sleep is a dispatch timer, two task switches and a thread
-/// wake-up, about a tenth of a chat request's CPU under `perf`. RevoDrivers has the real-time one; a clock without a
+/// wake-up on every request. RevoDrivers has the real-time one; a clock without a
 /// scheduler races a sleeping task, which is what simulations do (their time only moves when every task sleeps).
 public protocol DeadlineScheduler: Sendable {
     /// Calls `fire` once `delay` has passed, unless the timer is cancelled first. `fire` runs on the scheduler's own

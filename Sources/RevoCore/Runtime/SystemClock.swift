@@ -51,8 +51,8 @@ public struct SystemClock: Sendable {
 
     /// Runs `operation`, which cannot wait on anything (an answer computed in this process), under `deadline` without a
     /// race: nothing could interrupt it, so it runs in this task, and an answer that comes after the deadline is a
-    /// time-out all the same, as the race would have called it once the operation wound down. The race's child task
-    /// and timer were a fifth of a stateless chat's CPU with a zero-latency provider (`revo benchmark api`).
+    /// time-out all the same, as the race would have called it once the operation wound down. It saves the race's
+    /// child task and timer.
     public func withDeadline<Success>(unraced deadline: Duration, operation: () async throws -> Success) async throws -> Success {
         let remaining = deadline - now
         guard remaining > .zero else { throw TimeoutError(limit: "deadline passed") }

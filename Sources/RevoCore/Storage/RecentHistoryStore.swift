@@ -5,7 +5,7 @@ import Synchronization
 /// the store has committed it. For a store this process alone writes (the embedded SQLite file); with a database that
 /// other servers write too, a copy here could be stale, so it must not be used there.
 ///
-/// Reading history from SQLite was a quarter of a persisted chat's CPU (`revo benchmark api --database sqlite:…`).
+/// Reading history from SQLite is the largest part of a persisted chat's cost.
 /// Whatever this copy cannot vouch for is read from the store: a conversation not kept, a longer history than kept,
 /// a message whose client-given id may name an older message outside the copy (an upsert there changes nothing
 /// here), appends to one conversation that overlap (their order is the store's), and any append that failed or was

@@ -73,7 +73,7 @@ public struct SQLiteConversationStore: ConversationStore {
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
         try await database.readOnWriter { db in
             // A cursor reuses one row for all, read by column position: a lookup by name lowercases the name for
-            // every row and column (1.4% of a persisted chat's CPU under perf), and fetching all rows copies each.
+            // every row and column, and fetching all rows copies each.
             let rows = try Row.fetchCursor(
                 db.cachedStatement(
                     // The conversation's latest messages, newest first along the chain (schema v2), then in order.

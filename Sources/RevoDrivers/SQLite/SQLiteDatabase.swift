@@ -26,8 +26,8 @@ public final class SQLiteDatabase: Sendable {
                 // WAL + NORMAL: a commit survives a crash of this process; only power loss can cost the last ones.
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 // The commit that crosses this many log pages copies them back and flushes the disk while every
-                // writer waits. SQLite's 1,000 did that four times as often: a persisted chat ran ≈ 15% slower
-                // (`ci/bench-http`, alternated runs); the price is a log of up to 16 MB and a longer, rarer stall.
+                // writer waits; SQLite's 1,000 does that four times as often. The price is a log of up to 16 MB and a
+                // longer, rarer stall.
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
             }
             let pool = try DatabasePool(path: path, configuration: configuration)

@@ -49,8 +49,8 @@ enum SQLiteSchema {
         migrator.registerMigration(chainedMessages) { db in
             // Each message points at the one before it in its conversation, and each conversation at its latest
             // message, instead of an index on (conversation_id, seq): that index put every insert on a random page
-            // among the conversations, a dirty page per conversation per commit — a persisted chat ran 25–30% slower
-            // with it (`revo benchmark api --conversations 256`, `ci/bench-http`). The conversation row is written
+            // among the conversations, a dirty page per conversation per commit (docs/benchmarks.md has the figures).
+            // The conversation row is written
             // by every batch anyway, and reading the last N messages follows N row ids. A new message's prev_seq is
             // its conversation's last_seq, set by the insert (``SQLiteConversationStore``); the trigger below moves
             // last_seq on. Nothing deletes a conversation or a single message; a conversation's delete would scan
