@@ -22,6 +22,7 @@ struct WebSocketTests {
     /// system is shut down afterwards.
     static func withServer(
         providers: [any ModelProvider]? = nil,
+        settings: WebSocketSettings = Self.settings,
         _ body: @escaping @Sendable (_ port: Int, _ token: String) async throws -> Void
     ) async throws {
         let system: RevoSystem
@@ -168,7 +169,9 @@ struct WebSocketTests {
 
     @Test("a first auth message opens the socket; bad commands get errors and the socket stays open")
     func firstMessageAuth() async throws {
-        try await Self.withServer { port, token in
+        // An auth window a loaded machine cannot miss: this test is about what follows the auth message.
+        let patient = WebSocketSettings(pingInterval: .seconds(30), authTimeout: .seconds(30), maxMessageBytes: 4_096)
+        try await Self.withServer(settings: patient) { port, token in
             _ = try await Self.connect(port: port) { inbox, outbound in
                 try await outbound.send(text: #"{"type":"auth","token":"\#(token)"}"#)
                 #expect(try await inbox.next()?["user"] as? String == "ws")

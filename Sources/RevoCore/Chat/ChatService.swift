@@ -119,24 +119,8 @@ public final class ChatService: Sendable {
             earlier = cached
         }
 
-        var memories: [ScoredMemory] = []
-        if request.useMemory, let recall {
-            memories =
-                (try? await recall.recall(request.content, filter: MemoryFilter(sessionID: request.sessionID), limit: settings.memoryRecallLimit))?
-                .memories ?? []
-        }
-        var history: [StoredMessage] = []
-        if let conversationID = request.conversationID {
-            let conversations = self.conversations
-            let limit = settings.historyLimit
-            // A copy this process holds needs no guard: nothing to wait for, nothing to time out.
-            if let kept = conversations.keptMessages(conversationID: conversationID, limit: limit) {
-                history = kept
-            } else {
-                history = await conversationGuard.call { try await conversations.messages(conversationID: conversationID, limit: limit) } ?? []
-            }
-        }
-
+        let memories = await recalledMemories(for: request)
+        let history = await recentHistory(of: request.conversationID)
         let generation = GenerationRequest(
             prompt: Self.prompt(request.content, history: history, memories: memories),
             systemPrompt: request.systemPrompt,
@@ -148,11 +132,7 @@ public final class ChatService: Sendable {
         )
         let response: ModelResponse
         do throws(ModelManagerError) {
-            if let sink {
-                response = try await models.stream(generation, onToken: sink)
-            } else {
-                response = try await models.generate(generation)
-            }
+            response = try await generate(generation, sink: sink)
         } catch {
             if case .noModelAvailable = error, sink == nil, settings.servesStaleReplies, let cacheKey {
                 if earlier == nil { earlier = await cachedReply(cacheKey) }
@@ -161,52 +141,9 @@ public final class ChatService: Sendable {
             throw ChatError(error)
         }
 
-        var persisted = false
-        if let conversationID = request.conversationID {
-            let now = clock.now
-            // The client's message id makes a resent message an update, not a duplicate.
-            let key = request.messageID.map { "\(conversationID)/\($0)" } ?? Self.mintedKey(at: now, requestID: requestID)
-            let messages = [
-                StoredMessage(id: key + ".user", conversationID: conversationID, role: .user, content: request.content, createdAt: now),
-                StoredMessage(
-                    id: key + ".assistant",
-                    conversationID: conversationID,
-                    role: .assistant,
-                    content: response.text,
-                    provider: response.provider.rawValue,
-                    createdAt: now
-                ),
-            ]
-            let conversations = self.conversations
-            let stored: Bool? = await conversationGuard.call {
-                try await conversations.append(contentsOf: messages)
-                return true
-            }
-            persisted = stored == true
-        }
-
-        var durability: MemoryManager.Durability?
-        if request.useMemory, let recall {
-            durability = try? await recall.store(
-                content: "Q: \(request.content)\nA: \(response.text)",
-                type: "conversation",
-                sessionID: request.sessionID,
-                metadata: ["provider": response.provider.rawValue, "request": requestID],
-                indexedBy: request.content
-            ).durability
-        }
-
-        if let cacheKey, let cache {
-            let value = CachedReply(
-                content: response.text,
-                provider: response.provider,
-                providerKind: response.providerKind,
-                storedAt: clock.now.nanosecondsValue,
-                tokensUsed: response.usage.totalTokens
-            ).json
-            await cache.set(cacheKey, value: value, ttl: max(settings.staleReplyTTL, settings.replyCacheTTL ?? .zero))
-        }
-
+        let persisted = await persist(request, response: response, requestID: requestID)
+        let durability = await remember(request, response: response, requestID: requestID)
+        if let cacheKey { await cacheReply(response, under: cacheKey) }
         return ChatReply(
             requestID: requestID,
             content: response.text,
@@ -224,6 +161,81 @@ public final class ChatService: Sendable {
             fromCache: false,
             stale: false
         )
+    }
+
+    /// Memories relevant to the message, when it asks for them; none when recall fails.
+    private func recalledMemories(for request: ChatRequest) async -> [ScoredMemory] {
+        guard request.useMemory, let recall else { return [] }
+        let filter = MemoryFilter(sessionID: request.sessionID)
+        return (try? await recall.recall(request.content, filter: filter, limit: settings.memoryRecallLimit))?.memories ?? []
+    }
+
+    /// The conversation's recent messages; none when it has no id or the store cannot answer.
+    private func recentHistory(of conversationID: String?) async -> [StoredMessage] {
+        guard let conversationID else { return [] }
+        let conversations = self.conversations
+        let limit = settings.historyLimit
+        // A copy this process holds needs no guard: nothing to wait for, nothing to time out.
+        if let kept = conversations.keptMessages(conversationID: conversationID, limit: limit) { return kept }
+        return await conversationGuard.call { try await conversations.messages(conversationID: conversationID, limit: limit) } ?? []
+    }
+
+    private func generate(
+        _ generation: GenerationRequest,
+        sink: (@Sendable (String) async throws -> Void)?
+    ) async throws(ModelManagerError) -> ModelResponse {
+        if let sink { return try await models.stream(generation, onToken: sink) }
+        return try await models.generate(generation)
+    }
+
+    /// Appends the message and its answer to the conversation; whether the store took them.
+    private func persist(_ request: ChatRequest, response: ModelResponse, requestID: String) async -> Bool {
+        guard let conversationID = request.conversationID else { return false }
+        let now = clock.now
+        // The client's message id makes a resent message an update, not a duplicate.
+        let key = request.messageID.map { "\(conversationID)/\($0)" } ?? Self.mintedKey(at: now, requestID: requestID)
+        let messages = [
+            StoredMessage(id: key + ".user", conversationID: conversationID, role: .user, content: request.content, createdAt: now),
+            StoredMessage(
+                id: key + ".assistant",
+                conversationID: conversationID,
+                role: .assistant,
+                content: response.text,
+                provider: response.provider.rawValue,
+                createdAt: now
+            ),
+        ]
+        let conversations = self.conversations
+        let stored: Bool? = await conversationGuard.call {
+            try await conversations.append(contentsOf: messages)
+            return true
+        }
+        return stored == true
+    }
+
+    /// Stores the exchange as a memory when the message uses memory; how durable the write was.
+    private func remember(_ request: ChatRequest, response: ModelResponse, requestID: String) async -> MemoryManager.Durability? {
+        guard request.useMemory, let recall else { return nil }
+        return try? await recall.store(
+            content: "Q: \(request.content)\nA: \(response.text)",
+            type: "conversation",
+            sessionID: request.sessionID,
+            metadata: ["provider": response.provider.rawValue, "request": requestID],
+            indexedBy: request.content
+        ).durability
+    }
+
+    /// Keeps the answer for the same stateless request: fresh for the reply cache's TTL, stale for longer.
+    private func cacheReply(_ response: ModelResponse, under key: String) async {
+        guard let cache else { return }
+        let value = CachedReply(
+            content: response.text,
+            provider: response.provider,
+            providerKind: response.providerKind,
+            storedAt: clock.now.nanosecondsValue,
+            tokensUsed: response.usage.totalTokens
+        ).json
+        await cache.set(key, value: value, ttl: max(settings.staleReplyTTL, settings.replyCacheTTL ?? .zero))
     }
 
     private func cachedReply(_ key: String) async -> CachedReply? {

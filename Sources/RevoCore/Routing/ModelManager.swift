@@ -36,10 +36,10 @@ public final class ModelManager: Sendable {
     /// Every registered provider: the names a request may ask for.
     public var registeredProviders: [ProviderID] { registrationOrder }
     private let probe: any ResourceProbe
-    private let clock: SystemClock
-    private let random: RandomSource
+    let clock: SystemClock
+    let random: RandomSource
     private let logger: Logger
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
     /// Told when a circuit opens or closes.
     private let events: (any SystemEventSink)?
@@ -320,12 +320,12 @@ public final class ModelManager: Sendable {
         try await route(request, sink: onToken)
     }
 
-    private enum Admission {
+    enum Admission {
         case go(ModelDescriptor, any ModelProvider)
         case skip(String, reopensAt: Duration?)
     }
 
-    private func admit(_ id: ProviderID, requiredContext: Int, bypassBreaker: Bool, at now: Duration) -> Admission {
+    func admit(_ id: ProviderID, requiredContext: Int, bypassBreaker: Bool, at now: Duration) -> Admission {
         let capUSD = policy.cost.dailyCapUSD
         return state.withLock { s in
             guard var entry = s.entries[id] else { return .skip("not registered", reopensAt: nil) }
@@ -359,7 +359,7 @@ public final class ModelManager: Sendable {
         state.withLock { s in s.entries.count * (2 * OutcomeWindow.slots * MemoryLayout<Int>.stride + 256) }
     }
 
-    private func recordFailure(_ id: ProviderID, _ error: ProviderError, at now: Duration) {
+    func recordFailure(_ id: ProviderID, _ error: ProviderError, at now: Duration) {
         let settings = policy.breaker
         let transition = state.withLock { s -> SystemEvent? in
             let before = s.entries[id]?.breaker.state
@@ -396,7 +396,7 @@ public final class ModelManager: Sendable {
 
     /// A success and its cost under one hold of the lock: every answer passes here, and two requests finishing
     /// together otherwise met at the lock twice.
-    private func recordAnswer(_ id: ProviderID, kind: ProviderKind, costUSD: Double, at now: Duration) {
+    func recordAnswer(_ id: ProviderID, kind: ProviderKind, costUSD: Double, at now: Duration) {
         let transition = state.withLock { s in
             let before = s.entries[id]?.breaker.state
             s.entries[id]?.breaker.recordSuccess(at: now)
@@ -406,176 +406,18 @@ public final class ModelManager: Sendable {
         if let transition { events?.record(transition) }
     }
 
-    private func route(
-        _ request: GenerationRequest,
-        sink: (@Sendable (String) async throws -> Void)?
-    ) async throws(ModelManagerError) -> ModelResponse {
-        let start = clock.now
-        let deadline = min(start + policy.requestDeadline, request.deadline ?? .seconds(Int64.max / 2))
-        var trace = DecisionTrace()
-        var requiredContext = request.requiredContext
-        // A slice: taking candidates off its front moves its start instead of copying the chain.
-        var queue = chain[...]
-        if let preferred = request.preferredProvider, let index = queue.firstIndex(of: preferred) {
-            queue.insert(queue.remove(at: index), at: queue.startIndex)
-        }
-        var forced: [ProviderID] = []
-        var calledProviders: [ProviderID] = []
-        var breakerSkips: [(id: ProviderID, reopensAt: Duration)] = []
-        var triedClosestToRecovery = false
-        var retryAfterWaited = Duration.zero
-
-        while true {
-            if Task.isCancelled { throw .cancelled }
-            let now = clock.now
-            if now >= deadline { throw .deadlineExceeded(trace) }
-
-            // Next candidate: a forced alternative, the chain, or — when every circuit was open — the closest to recovery.
-            let id: ProviderID
-            var bypassBreaker = false
-            var note: String?
-            if !forced.isEmpty {
-                id = forced.removeFirst()
-            } else if !queue.isEmpty {
-                id = queue.removeFirst()
-            } else if calledProviders.isEmpty, !triedClosestToRecovery,
-                let closest = breakerSkips.min(by: { ($0.reopensAt, $0.id) < ($1.reopensAt, $1.id) })
-            {
-                triedClosestToRecovery = true
-                id = closest.id
-                bypassBreaker = true
-                note = "all circuits open: trying the one closest to recovery"
-            } else {
-                throw .noModelAvailable(trace)
-            }
-
-            if !calledProviders.contains(id), calledProviders.count > policy.maxFallbacks {
-                trace.append(
-                    .init(
-                        provider: id,
-                        outcome: .skipped("fallback cap of \(policy.maxFallbacks) reached"),
-                        retry: 0,
-                        startedAt: now - start,
-                        duration: .zero
-                    )
-                )
-                throw .noModelAvailable(trace)
-            }
-
-            let descriptor: ModelDescriptor
-            let provider: any ModelProvider
-            switch admit(id, requiredContext: requiredContext, bypassBreaker: bypassBreaker, at: now) {
-            case .skip(let reason, let reopensAt):
-                trace.append(.init(provider: id, outcome: .skipped(reason), retry: 0, startedAt: now - start, duration: .zero))
-                if let reopensAt { breakerSkips.append((id, reopensAt)) }
-                continue
-            case .go(let admitted, let admittedProvider):
-                descriptor = admitted
-                provider = admittedProvider
-            }
-            if !calledProviders.contains(id) { calledProviders.append(id) }
-
-            var retry = 0
-            attempts: while true {
-                let attemptStart = clock.now
-                let attemptDeadline = min(deadline, attemptStart + policy.attemptTimeout)
-                let result = await attempt(provider, request, deadline: attemptDeadline, sink: sink)
-                let finished = clock.now
-                switch result {
-                case .answered(let text, let usage, let firstTokenAt):
-                    let cost = descriptor.cost(of: usage)
-                    recordAnswer(id, kind: descriptor.kind, costUSD: cost, at: finished)
-                    trace.append(
-                        .init(
-                            provider: id,
-                            outcome: .succeeded,
-                            retry: retry,
-                            startedAt: attemptStart - start,
-                            duration: finished - attemptStart,
-                            note: note
-                        )
-                    )
-                    return ModelResponse(
-                        text: text,
-                        provider: id,
-                        providerKind: descriptor.kind,
-                        usage: usage,
-                        costUSD: cost,
-                        latency: finished - start,
-                        timeToFirstToken: firstTokenAt.map { $0 - start },
-                        trace: trace
-                    )
-                case .cancelled:
-                    state.withLock { $0.entries[id]?.breaker.recordAbandoned() }
-                    throw .cancelled
-                case .failed(let error, let delivered, let deliveredTokens):
-                    recordFailure(id, error, at: finished)
-                    if deliveredTokens > 0 {
-                        trace.append(
-                            .init(
-                                provider: id,
-                                outcome: .interrupted(error),
-                                retry: retry,
-                                startedAt: attemptStart - start,
-                                duration: finished - attemptStart,
-                                note: note
-                            )
-                        )
-                        throw .interrupted(
-                            StreamInterruption(provider: id, deliveredText: delivered, deliveredTokens: deliveredTokens, error: error, trace: trace)
-                        )
-                    }
-                    trace.append(
-                        .init(
-                            provider: id,
-                            outcome: .failed(error),
-                            retry: retry,
-                            startedAt: attemptStart - start,
-                            duration: finished - attemptStart,
-                            note: note
-                        )
-                    )
-                    note = nil
-
-                    switch error {
-                    case .invalidRequest:
-                        throw .invalidRequest(error, trace)
-                    case .contentPolicy:
-                        if let alternative = policy.contentPolicyAlternative, alternative != id, !calledProviders.contains(alternative) {
-                            forced.append(alternative)
-                            break attempts
-                        }
-                        throw .contentRejected(error, trace)
-                    case .contextTooLong(_, let requested):
-                        requiredContext = max(requiredContext, requested)
-                        break attempts
-                    case .rateLimited(let retryAfter):
-                        guard retry < policy.retry.rateLimitRetries, let wait = retryAfter,
-                            wait <= policy.retry.maxRetryAfter,
-                            retryAfterWaited + wait <= policy.retry.maxTotalRetryAfterWait,
-                            clock.now + wait < deadline
-                        else { break attempts }
-                        retryAfterWaited += wait
-                        do { try await clock.sleep(for: wait) } catch { throw .cancelled }
-                    case .serverError, .timeout:
-                        guard retry < policy.retry.retries(for: error.errorClass) else { break attempts }
-                        let wait = policy.retry.backoff(retry: retry + 1, random: random)
-                        guard clock.now + wait < deadline else { break attempts }
-                        do { try await clock.sleep(for: wait) } catch { throw .cancelled }
-                        // A circuit that opened meanwhile (other requests failing too) ends the retries.
-                        if case .rejected = state.withLock({ $0.entries[id]?.breaker.permit(at: clock.now) ?? .allowed }) {
-                            break attempts
-                        }
-                    case .unavailable, .missingLibrary, .missingWeights, .outOfMemory, .connectionRefused, .authentication:
-                        break attempts
-                    }
-                    retry += 1
-                }
-            }
-        }
+    /// The call was given up (its task cancelled): it counts neither for nor against the circuit.
+    func recordAbandoned(_ id: ProviderID) {
+        state.withLock { $0.entries[id]?.breaker.recordAbandoned() }
     }
 
-    private enum AttemptResult: Sendable {
+    /// Whether the circuit would refuse a call to `id` now.
+    func circuitRejects(_ id: ProviderID) -> Bool {
+        if case .rejected = state.withLock({ $0.entries[id]?.breaker.permit(at: clock.now) ?? .allowed }) { return true }
+        return false
+    }
+
+    enum AttemptResult: Sendable {
         case answered(String, TokenUsage, firstTokenAt: Duration?)
         case failed(ProviderError, delivered: String, deliveredTokens: Int)
         case cancelled
@@ -583,7 +425,7 @@ public final class ModelManager: Sendable {
 
     /// One call to one provider under a deadline. Tokens reach the sink as they arrive; the delivery record says what
     /// the client already has if the call fails midway.
-    private func attempt(
+    func attempt(
         _ provider: any ModelProvider,
         _ request: GenerationRequest,
         deadline: Duration,

@@ -149,73 +149,99 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
         logger: Logger
     ) async throws {
         while true {
-            let message: WebSocketMessage?
-            var tooLarge = false
-            do {
-                message = try await messages.next()
-                tooLarge = message.map(Self.size) ?? 0 > settings.maxMessageBytes
-            } catch {
-                message = nil
-                tooLarge = true
+            switch try await nextCommand(&messages, writer: writer) {
+            case .end: return
+            case .answered: continue
+            case .command(let command):
+                try await handle(command, identity: identity, slot: slot, writer: writer, logger: logger)
             }
-            // A message over the limit: say so and close (1009), as the protocol requires. One in several frames fails
-            // the stream; one in a single frame arrives whole and is measured here.
-            if tooLarge {
-                try await writer.connection.close(.messageTooLarge, reason: "messages are limited to \(settings.maxMessageBytes) bytes")
-                break
-            }
-            guard let message else { break }
-            guard case .text(let text) = message else {
-                try await writer.send(
-                    .error(APIError(status: .badRequest, code: "malformed_json", message: "expected a text frame holding a JSON object with a type"))
-                )
-                continue
-            }
-            let command: SocketCommand
-            do throws(APIError) {
-                command = try SocketCommand(text: text)
-            } catch {
-                try await writer.send(.error(error))
-                continue
-            }
-            switch command.kind {
-            case .ping:
-                try await writer.send(SocketEvent(type: "pong"))
-            case .auth:
-                try await writer.send(.error(APIError(status: .badRequest, code: "already_authenticated", message: "this socket is authenticated")))
-            case .cancel:
-                slot.cancel()
-            case .chat:
-                let request: ChatRequest
-                do throws(APIError) {
-                    request = try Self.request(command, identity: identity, knownProviders: system.models.registeredProviders)
-                } catch {
-                    try await writer.send(.error(error, messageId: command.messageId))
-                    continue
-                }
-                let messageID = command.messageId ?? system.ids.next("ws")
-                let started = slot.start { await stream(request, messageID: messageID, writer: writer, logger: logger) }
-                if !started {
-                    try await writer.send(
-                        .error(
-                            APIError(status: .tooManyRequests, code: "busy", message: "one reply streams at a time; send cancel first"),
-                            messageId: messageID
-                        )
-                    )
-                }
-            case nil:
-                let allowed = SocketCommand.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-                try await writer.send(
-                    .error(
-                        APIError(
-                            status: .unprocessableContent,
-                            code: "invalid_field",
-                            message: "type: '\(command.type)' is not one of \(allowed)",
-                            field: "type"
-                        )
-                    )
-                )
-            }
+        }
+    }
+
+    /// What the next message is: a command to handle, a bad one already answered with an error event, or the end.
+    private enum Next {
+        case command(SocketCommand)
+        case answered
+        case end
+    }
+
+    private func nextCommand<Connection: SocketConnection>(
+        _ messages: inout Connection.Messages,
+        writer: EventWriter<Connection>
+    ) async throws -> Next {
+        let message: WebSocketMessage?
+        var tooLarge = false
+        do {
+            message = try await messages.next()
+            tooLarge = message.map(Self.size) ?? 0 > settings.maxMessageBytes
+        } catch {
+            message = nil
+            tooLarge = true
+        }
+        // A message over the limit: say so and close (1009), as the protocol requires. One in several frames fails
+        // the stream; one in a single frame arrives whole and is measured here.
+        if tooLarge {
+            try await writer.connection.close(.messageTooLarge, reason: "messages are limited to \(settings.maxMessageBytes) bytes")
+            return .end
+        }
+        guard let message else { return .end }
+        guard case .text(let text) = message else {
+            try await writer.send(
+                .error(APIError(status: .badRequest, code: "malformed_json", message: "expected a text frame holding a JSON object with a type"))
+            )
+            return .answered
+        }
+        do throws(APIError) {
+            return .command(try SocketCommand(text: text))
+        } catch {
+            try await writer.send(.error(error))
+            return .answered
+        }
+    }
+
+    private func handle<Connection: SocketConnection>(
+        _ command: SocketCommand,
+        identity: TokenService.Identity,
+        slot: StreamSlot,
+        writer: EventWriter<Connection>,
+        logger: Logger
+    ) async throws {
+        switch command.kind {
+        case .ping:
+            try await writer.send(SocketEvent(type: "pong"))
+        case .auth:
+            try await writer.send(.error(APIError(status: .badRequest, code: "already_authenticated", message: "this socket is authenticated")))
+        case .cancel:
+            slot.cancel()
+        case .chat:
+            try await startChat(command, identity: identity, slot: slot, writer: writer, logger: logger)
+        case nil:
+            let allowed = SocketCommand.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            let message = "type: '\(command.type)' is not one of \(allowed)"
+            try await writer.send(.error(APIError(status: .unprocessableContent, code: "invalid_field", message: message, field: "type")))
+        }
+    }
+
+    /// Starts streaming a `chat` command's reply, unless its fields are bad or a reply is already streaming.
+    private func startChat<Connection: SocketConnection>(
+        _ command: SocketCommand,
+        identity: TokenService.Identity,
+        slot: StreamSlot,
+        writer: EventWriter<Connection>,
+        logger: Logger
+    ) async throws {
+        let request: ChatRequest
+        do throws(APIError) {
+            request = try Self.request(command, identity: identity, knownProviders: system.models.registeredProviders)
+        } catch {
+            try await writer.send(.error(error, messageId: command.messageId))
+            return
+        }
+        let messageID = command.messageId ?? system.ids.next("ws")
+        let started = slot.start { await stream(request, messageID: messageID, writer: writer, logger: logger) }
+        if !started {
+            let busy = APIError(status: .tooManyRequests, code: "busy", message: "one reply streams at a time; send cancel first")
+            try await writer.send(.error(busy, messageId: messageID))
         }
     }
 
