@@ -204,6 +204,7 @@ let package = Package(
         .testTarget(
             name: "RevoDriversTests",
             dependencies: [
+                "RevoCore",
                 "RevoDrivers",
                 "RevoFakeLLM",
                 .product(name: "GRDB", package: "GRDB.swift"),

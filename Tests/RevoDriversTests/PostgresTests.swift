@@ -74,6 +74,16 @@ struct PostgresTests {
         }
     }
 
+    @Test("the ConversationStore contract holds for PostgreSQL")
+    func conversationStoreContract() async throws {
+        try await TestPostgres.withDatabase { database in
+            let store = PostgresConversationStore(database: database)
+            try await ConversationStoreContractTests.order(store)
+            try await ConversationStoreContractTests.upsert(store)
+            try await ConversationStoreContractTests.resentElsewhere(store)
+        }
+    }
+
     @Test("usernames are unique in any letter case")
     func users() async throws {
         try await TestPostgres.withDatabase { database in

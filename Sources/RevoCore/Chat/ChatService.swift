@@ -306,6 +306,14 @@ public final class ChatService: Sendable {
         !messageID.utf8.contains(UInt8(ascii: "/"))
     }
 
+    /// True for a client-keyed message id of `conversationID` (`conversation/message`): under this service's keys no
+    /// other conversation can hold a message with that id.
+    public static func isScoped(messageID: String, to conversationID: String) -> Bool {
+        let id = messageID.utf8
+        let prefix = conversationID.utf8
+        return id.count > prefix.count && id.starts(with: prefix) && id[id.index(id.startIndex, offsetBy: prefix.count)] == UInt8(ascii: "/")
+    }
+
     static func cacheKey(_ request: ChatRequest) -> String {
         var hash = StableHash()
         hash.combine(request.content)

@@ -24,7 +24,9 @@ public struct StoredMessage: Sendable, Equatable, Codable {
     }
 }
 
-/// Where conversations live (PostgreSQL in the original; SQLite by default here). Writes are upserts by message id.
+/// Where conversations live (PostgreSQL in the original; SQLite by default here). Writes are upserts by message id:
+/// a known id keeps its conversation, place, role and time, and takes the new content and provider — even when it is
+/// sent again under another conversation, which then does not get it.
 public protocol ConversationStore: Sendable {
     /// A short name for health reports (`sqlite`, `postgres`, `in-process`).
     var name: String { get }
@@ -55,8 +57,8 @@ extension ConversationStore {
 public actor InMemoryConversationStore: ConversationStore {
     public nonisolated let name: String
     private var conversations: [String: [StoredMessage]] = [:]
-    /// Message id → position in its conversation, so upserts stay O(1) however long a conversation grows.
-    private var positions: [String: Int] = [:]
+    /// Message id → its conversation and position there, so upserts stay O(1) however long a conversation grows.
+    private var positions: [String: (conversation: String, index: Int)] = [:]
 
     public init(name: String = "in-process") {
         self.name = name
@@ -65,12 +67,11 @@ public actor InMemoryConversationStore: ConversationStore {
     public func ping() throws(StoreError) {}
 
     public func append(_ message: StoredMessage) throws(StoreError) {
-        if let position = positions[message.id], conversations[message.conversationID]?.indices.contains(position) == true,
-            conversations[message.conversationID]?[position].id == message.id
-        {
-            conversations[message.conversationID]?[position] = message
+        if let position = positions[message.id] {
+            conversations[position.conversation]?[position.index].content = message.content
+            conversations[position.conversation]?[position.index].provider = message.provider
         } else {
-            positions[message.id] = conversations[message.conversationID, default: []].count
+            positions[message.id] = (message.conversationID, conversations[message.conversationID, default: []].count)
             conversations[message.conversationID, default: []].append(message)
         }
     }

@@ -42,6 +42,9 @@ public final class RecentHistoryStore: ConversationStore {
     public let byteBudget: Int
     /// True for an id that names a new message, never an older one (``ChatService/isMinted(messageID:)``).
     private let isMinted: @Sendable (String) -> Bool
+    /// True for an id that only this conversation can hold (``ChatService/isScoped(messageID:to:)``); any other id
+    /// may name a message of another conversation, which the store's upsert updates there.
+    private let isScoped: @Sendable (_ messageID: String, _ conversationID: String) -> Bool
     private let state = Mutex(State())
 
     public var name: String { inner.name }
@@ -50,13 +53,15 @@ public final class RecentHistoryStore: ConversationStore {
         _ inner: any ConversationStore,
         messagesPerConversation: Int = 32,
         byteBudget: Int = 16 << 20,
-        isMinted: @escaping @Sendable (String) -> Bool = ChatService.isMinted(messageID:)
+        isMinted: @escaping @Sendable (String) -> Bool = ChatService.isMinted(messageID:),
+        isScoped: @escaping @Sendable (String, String) -> Bool = ChatService.isScoped(messageID:to:)
     ) {
         precondition(messagesPerConversation > 0 && byteBudget > 0, "a history cache keeps at least one message")
         self.inner = inner
         self.messagesPerConversation = messagesPerConversation
         self.byteBudget = byteBudget
         self.isMinted = isMinted
+        self.isScoped = isScoped
     }
 
     public func ping() async throws(StoreError) {
@@ -165,11 +170,12 @@ public final class RecentHistoryStore: ConversationStore {
                 kept.bytes += Self.cost(of: message) - Self.cost(of: kept.messages[index])
                 kept.messages[index].content = message.content
                 kept.messages[index].provider = message.provider
-            } else if kept.whole {
+            } else if kept.whole, isScoped(message.id, id) {
                 kept.messages.append(message)
                 kept.bytes += Self.cost(of: message)
             } else {
-                // A client-given id not in the copy may name an older message the store updated in its place.
+                // A client-given id not in the copy may name an older message the store updated in its place, in this
+                // conversation or another.
                 return
             }
         }

@@ -102,7 +102,7 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
 
         let slot = StreamSlot(starter: starter)
         do {
-            try await serve(&messages, identity: identity, slot: slot, writer: writer, logger: logger)
+            try await serve(&messages, session: Session(identity: identity, slot: slot, writer: writer, logger: logger))
         } catch {
             await slot.stop()
             throw error
@@ -140,20 +140,21 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
         }
     }
 
+    /// An authenticated socket: who it is, its one reply slot, its writer and its logger.
+    private struct Session<Connection: SocketConnection> {
+        let identity: TokenService.Identity
+        let slot: StreamSlot
+        let writer: EventWriter<Connection>
+        let logger: Logger
+    }
+
     /// Answers commands until the client closes.
-    private func serve<Connection: SocketConnection>(
-        _ messages: inout Connection.Messages,
-        identity: TokenService.Identity,
-        slot: StreamSlot,
-        writer: EventWriter<Connection>,
-        logger: Logger
-    ) async throws {
+    private func serve<Connection: SocketConnection>(_ messages: inout Connection.Messages, session: Session<Connection>) async throws {
         while true {
-            switch try await nextCommand(&messages, writer: writer) {
+            switch try await nextCommand(&messages, writer: session.writer) {
             case .end: return
             case .answered: continue
-            case .command(let command):
-                try await handle(command, identity: identity, slot: slot, writer: writer, logger: logger)
+            case .command(let command): try await handle(command, in: session)
             }
         }
     }
@@ -199,22 +200,17 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
         }
     }
 
-    private func handle<Connection: SocketConnection>(
-        _ command: SocketCommand,
-        identity: TokenService.Identity,
-        slot: StreamSlot,
-        writer: EventWriter<Connection>,
-        logger: Logger
-    ) async throws {
+    private func handle<Connection: SocketConnection>(_ command: SocketCommand, in session: Session<Connection>) async throws {
+        let writer = session.writer
         switch command.kind {
         case .ping:
             try await writer.send(SocketEvent(type: "pong"))
         case .auth:
             try await writer.send(.error(APIError(status: .badRequest, code: "already_authenticated", message: "this socket is authenticated")))
         case .cancel:
-            slot.cancel()
+            session.slot.cancel()
         case .chat:
-            try await startChat(command, identity: identity, slot: slot, writer: writer, logger: logger)
+            try await startChat(command, in: session)
         case nil:
             let allowed = SocketCommand.Kind.allCases.map(\.rawValue).joined(separator: ", ")
             let message = "type: '\(command.type)' is not one of \(allowed)"
@@ -223,22 +219,17 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
     }
 
     /// Starts streaming a `chat` command's reply, unless its fields are bad or a reply is already streaming.
-    private func startChat<Connection: SocketConnection>(
-        _ command: SocketCommand,
-        identity: TokenService.Identity,
-        slot: StreamSlot,
-        writer: EventWriter<Connection>,
-        logger: Logger
-    ) async throws {
+    private func startChat<Connection: SocketConnection>(_ command: SocketCommand, in session: Session<Connection>) async throws {
+        let (writer, logger) = (session.writer, session.logger)
         let request: ChatRequest
         do throws(APIError) {
-            request = try Self.request(command, identity: identity, knownProviders: system.models.registeredProviders)
+            request = try Self.request(command, identity: session.identity, knownProviders: system.models.registeredProviders)
         } catch {
             try await writer.send(.error(error, messageId: command.messageId))
             return
         }
         let messageID = command.messageId ?? system.ids.next("ws")
-        let started = slot.start { await stream(request, messageID: messageID, writer: writer, logger: logger) }
+        let started = session.slot.start { await stream(request, messageID: messageID, writer: writer, logger: logger) }
         if !started {
             let busy = APIError(status: .tooManyRequests, code: "busy", message: "one reply streams at a time; send cancel first")
             try await writer.send(.error(busy, messageId: messageID))
