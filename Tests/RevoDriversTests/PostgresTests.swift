@@ -156,8 +156,12 @@ struct PostgresTests {
         try await TestPostgres.withDatabase { database in
             let session = Self.unique("outage")
             let clock = SystemClock(ContinuousClock())
+            let primary = PostgresMemoryBackend(database: database)
+            // Warmed first: the first call on a fresh pool connects, migrates and loads the table, which on a loaded
+            // machine can take longer than the 500 ms the manager gives the primary. This test is about the outage.
+            _ = try await primary.count()
             let memory = MemoryManager(
-                primary: PostgresMemoryBackend(database: database),
+                primary: primary,
                 fallback: InMemoryMemoryBackend(),
                 outbox: SQLiteOutbox(database: SQLiteDatabase(path: directory.appendingPathComponent("outbox.db").path)),
                 settings: MemoryManager.Settings(primaryTimeout: .milliseconds(500)),
