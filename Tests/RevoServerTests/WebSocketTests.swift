@@ -16,7 +16,10 @@ import Testing
 /// `WS /ws/chat` over real sockets (HummingbirdTesting live mode).
 @Suite("WebSocket chat")
 struct WebSocketTests {
-    static let settings = WebSocketSettings(pingInterval: .milliseconds(300), authTimeout: .milliseconds(300), maxMessageBytes: 4_096)
+    /// Windows a loaded machine cannot miss, for tests about what happens inside them.
+    static let settings = WebSocketSettings(pingInterval: .seconds(30), authTimeout: .seconds(30), maxMessageBytes: 4_096)
+    /// Short ping and auth windows, for the tests about those windows.
+    static let quick = WebSocketSettings(pingInterval: .milliseconds(300), authTimeout: .milliseconds(300), maxMessageBytes: 4_096)
 
     /// Runs a live server over a fresh system on a free port and hands `body` the port and an access token; the
     /// system is shut down afterwards.
@@ -113,7 +116,7 @@ struct WebSocketTests {
 
     @Test("without a token the socket is closed with 1008 once the auth window passes")
     func missingToken() async throws {
-        try await Self.withServer { port, _ in
+        try await Self.withServer(settings: Self.quick) { port, _ in
             let close = try await Self.connect(port: port) { inbox, _ in
                 let event = try await inbox.next()
                 #expect(event == nil)
@@ -169,9 +172,7 @@ struct WebSocketTests {
 
     @Test("a first auth message opens the socket; bad commands get errors and the socket stays open")
     func firstMessageAuth() async throws {
-        // An auth window a loaded machine cannot miss: this test is about what follows the auth message.
-        let patient = WebSocketSettings(pingInterval: .seconds(30), authTimeout: .seconds(30), maxMessageBytes: 4_096)
-        try await Self.withServer(settings: patient) { port, token in
+        try await Self.withServer { port, token in
             _ = try await Self.connect(port: port) { inbox, outbound in
                 try await outbound.send(text: #"{"type":"auth","token":"\#(token)"}"#)
                 #expect(try await inbox.next()?["user"] as? String == "ws")
@@ -246,7 +247,7 @@ struct WebSocketTests {
 
     @Test("a client that answers pings stays connected past several ping periods")
     func pingKeepsAlive() async throws {
-        try await Self.withServer { port, token in
+        try await Self.withServer(settings: Self.quick) { port, token in
             _ = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 _ = try await inbox.next()
                 // The client answers pings while it waits for a message, as any reading client does.
@@ -262,7 +263,7 @@ struct WebSocketTests {
 
     @Test("a client that never answers a ping is pinged, then dropped after the second period")
     func pingTimeout() async throws {
-        try await Self.withServer { port, token in
+        try await Self.withServer(settings: Self.quick) { port, token in
             let frames = try await RawWebSocket.framesUntilClosed(port: port, path: "/ws/chat?token=\(token)", limit: .seconds(10))
             let opcodes = frames.map(\.opcode)
             #expect(opcodes.contains(0x9), "a ping was sent: \(opcodes)")

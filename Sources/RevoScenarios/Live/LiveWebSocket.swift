@@ -127,7 +127,8 @@ final class LiveWebSocket {
             guard let frame = try await nextFrame() else { return ended(.closed(code: nil, reason: "")) }
             switch frame.opcode {
             case WebSocketWire.Opcode.ping:
-                try await sender.send(opcode: WebSocketWire.Opcode.pong, payload: frame.payload)
+                // A pong that cannot be written means the connection is closing; the next read says how.
+                try? await sender.send(opcode: WebSocketWire.Opcode.pong, payload: frame.payload)
             case WebSocketWire.Opcode.pong:
                 continue
             case WebSocketWire.Opcode.close:
@@ -169,7 +170,8 @@ final class LiveWebSocket {
         let code = frame.payload.count >= 2 ? UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1]) : nil
         let reason = frame.payload.count > 2 ? String(decoding: frame.payload[2...], as: UTF8.self) : ""
         if !closeSent { try? await sendClose(code: code ?? 1000, reason: "") }
-        while try await inbound.next() != nil {}
+        // Read to the server's end of the connection; an error there (a reset after our reply) ends it too.
+        while (try? await inbound.next()) != nil {}
         return ended(.closed(code: code, reason: reason))
     }
 
