@@ -224,14 +224,17 @@ struct PostgresTests {
 
             try await TestPostgres.server("stop")
             // The first calls meet the outage in the pool (cut with 57P01, refused, or abandoned by their caller's
-            // timeout); from then on the watch refuses calls without reaching the pool, soon with what its check found.
+            // timeout); from then on the watch refuses calls without reaching the pool, soon with what its check found
+            // (a connection reset while the server is still shutting down, then refused once it is gone).
             var refusal: String?
+            var lastSeen: String?
             for _ in 0..<40 where refusal == nil {
                 do {
                     try await withTimeout(after: .milliseconds(500), clock: ContinuousClock()) { try await store.ping() }
                 } catch let error as StoreError {
-                    if case .unavailable(let detail) = error, detail.contains("is not answering (connecting failed") {
-                        refusal = detail
+                    if case .unavailable(let detail) = error {
+                        lastSeen = detail
+                        if detail.contains("is not answering (connecting failed: Connection refused") { refusal = detail }
                     }
                 } catch {}
                 if refusal == nil { try await Task.sleep(for: .milliseconds(50)) }
@@ -239,7 +242,7 @@ struct PostgresTests {
             let url = try #require(TestPostgres.url)
             #expect(
                 refusal?.hasPrefix("postgres \(url.host):\(url.port) is not answering (connecting failed: Connection refused)") == true,
-                "\(refusal ?? "never refused")"
+                "\(refusal ?? "never refused; last: \(lastSeen ?? "nothing")")"
             )
 
             try await TestPostgres.server("start")
