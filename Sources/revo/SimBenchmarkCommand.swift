@@ -37,7 +37,7 @@ struct SimBenchmarkCommand: ParsableCommand {
             var requests = 0
             for _ in 0..<rounds {
                 let start = ContinuousClock.now
-                let run: SimRunner.Run
+                let run: ScenarioRun
                 do {
                     run = try SimRunner().run(scenario)
                 } catch {

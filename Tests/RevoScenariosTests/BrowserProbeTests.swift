@@ -43,7 +43,15 @@ struct BrowserProbeTests {
         let users = InMemoryUserStore()
         _ = try await users.create(StoredUser(id: "user-browser", username: "browser-tester", passwordHash: "", createdAt: .zero))
         let key = try JWTSecret(Array(secret.utf8))
-        let token = try await TokenService(secret: key).issue(userID: "user-browser", username: "browser-tester").accessToken
+        let pair = try await TokenService(secret: key).issue(userID: "user-browser", username: "browser-tester")
+        let clock = SystemClock(ContinuousClock())
+        let user = VirtualUser(
+            index: 0,
+            username: "browser-tester",
+            password: "",
+            userID: "user-browser",
+            tokens: VirtualUser.Tokens(access: pair.accessToken, refresh: pair.refreshToken, accessExpiresAt: pair.accessExpiresIn)
+        )
         let app = RevoApplication.application(
             system: system,
             authentication: Authentication(tokens: await TokenService(secret: key), users: users, passwords: PasswordHasher(cost: 4)),
@@ -53,7 +61,7 @@ struct BrowserProbeTests {
                 requestsPerMinute: 10_000,
                 webSocket: WebSocketSettings(path: breakage == .webSocketMoved ? "/ws/conversation" : "/ws/chat")
             ),
-            clock: SystemClock(ContinuousClock()),
+            clock: clock,
             metrics: ServerMetrics(),
             logger: Logger(label: "test")
         )
@@ -62,7 +70,8 @@ struct BrowserProbeTests {
         do {
             results = try await app.test(.live) { client in
                 let api = "http://127.0.0.1:\(try #require(client.port))"
-                let tokens = ProbeRunner(http: http, baseURL: api, token: token, secret: secret)
+                let transport = LoopbackTransport(http: http, baseURL: api, timeout: .seconds(10))
+                let tokens = ProbeClient(transport: transport, clock: clock, user: user, expiredToken: await LiveAccount.expiredToken(secret: secret))
                 return await BrowserProbeRunner(driver: driver, pages: pages, api: api, tokens: tokens).run(probes, username: "browser-\(breakage)")
             }
         } catch {

@@ -21,7 +21,7 @@ public struct CheckResult: Sendable, Codable, Equatable {
 public struct CheckEvaluator: Sendable {
     public init() {}
 
-    public func evaluate(_ run: SimRunner.Run) -> [CheckResult] {
+    public func evaluate(_ run: ScenarioRun) -> [CheckResult] {
         let records = run.metrics.records
         return run.scenario.checks.filter { run.browserProbes != nil || !$0.needsBrowser }.map { check in
             switch check {
@@ -161,7 +161,7 @@ public struct CheckEvaluator: Sendable {
 
     // MARK: Thresholds
 
-    func evaluate(_ threshold: Threshold, records: [RequestRecord], run: SimRunner.Run) -> CheckResult {
+    func evaluate(_ threshold: Threshold, records: [RequestRecord], run: ScenarioRun) -> CheckResult {
         // Bad input sent on purpose is judged only where a check asks for it (input:bad or input:any); `code` selects
         // the answers a status check counts, not the requests it counts them among.
         // `provider` names whose calls are counted, not which provider answered.
@@ -268,7 +268,7 @@ public struct CheckEvaluator: Sendable {
 
     // MARK: State and reachability
 
-    func health(_ service: String, during faultID: String, within: Duration?, run: SimRunner.Run, check: CheckSpec) -> CheckResult {
+    func health(_ service: String, during faultID: String, within: Duration?, run: ScenarioRun, check: CheckSpec) -> CheckResult {
         guard let fault = run.scenario.faults.first(where: { $0.id == faultID }) else {
             return CheckResult(check: check.description, verdict: .noData, observed: "no fault \(faultID)")
         }
@@ -346,7 +346,7 @@ public struct CheckEvaluator: Sendable {
         status: HealthStatus,
         scope: Scope?,
         reasonContains: String?,
-        run: SimRunner.Run,
+        run: ScenarioRun,
         check: CheckSpec
     ) -> CheckResult {
         let spans: [Range<Duration>]?
@@ -376,7 +376,7 @@ public struct CheckEvaluator: Sendable {
 
     /// When `service` was healthy again after the fault's last window (every fault's, without one): the first
     /// healthy sample from its end, or nil; and the end itself.
-    static func recovery(of service: String, after fault: FaultSpec?, run: SimRunner.Run) -> (end: Duration, healthyAt: Duration?)? {
+    static func recovery(of service: String, after fault: FaultSpec?, run: ScenarioRun) -> (end: Duration, healthyAt: Duration?)? {
         let faults = fault.map { [$0] } ?? run.scenario.faults
         guard let end = faults.compactMap({ $0.windows(until: run.scenario.duration).last?.upperBound }).max(), end < run.scenario.duration
         else { return nil }
@@ -390,7 +390,7 @@ public struct CheckEvaluator: Sendable {
         within: Duration,
         latency: Duration?,
         records: [RequestRecord],
-        run: SimRunner.Run,
+        run: ScenarioRun,
         check: CheckSpec
     ) -> CheckResult {
         let fault = faultID.flatMap { id in run.scenario.faults.first { $0.id == id } }
@@ -441,7 +441,7 @@ public struct CheckEvaluator: Sendable {
 
     /// When the event happened (for the assertion's provider, if any): from the clients' records, or from what the
     /// system reported. nil when this run cannot observe it.
-    static func occurrences(of assertion: EventAssertion, records: [RequestRecord], run: SimRunner.Run) -> [Duration]? {
+    static func occurrences(of assertion: EventAssertion, records: [RequestRecord], run: ScenarioRun) -> [Duration]? {
         func from(_ matches: (RequestRecord) -> Bool) -> [Duration] {
             records.filter { record in matches(record) && (assertion.provider.map { record.provider?.rawValue == $0 } ?? true) }.map(\.intendedAt)
         }
@@ -465,7 +465,7 @@ public struct CheckEvaluator: Sendable {
         }
     }
 
-    func events(_ assertion: EventAssertion, wanted: Bool, records: [RequestRecord], run: SimRunner.Run, check: CheckSpec) -> CheckResult {
+    func events(_ assertion: EventAssertion, wanted: Bool, records: [RequestRecord], run: ScenarioRun, check: CheckSpec) -> CheckResult {
         guard var times = Self.occurrences(of: assertion, records: records, run: run) else {
             return CheckResult(
                 check: check.description,
@@ -490,7 +490,7 @@ public struct CheckEvaluator: Sendable {
 
     /// The time a scope covers in this run; nil for the whole run. A fault that never fired, or a phase with no
     /// time in the run, is a reason instead: nothing in it can be judged.
-    func spans(_ scope: Scope?, run: SimRunner.Run) -> Result<[Range<Duration>]?, NoSpan> {
+    func spans(_ scope: Scope?, run: ScenarioRun) -> Result<[Range<Duration>]?, NoSpan> {
         guard let scope else { return .success(nil) }
         guard let fault = run.scenario.faults.first(where: { $0.id == scope.fault }) else { return .failure(NoSpan("no fault \(scope.fault)")) }
         if run.faults.first(where: { $0.fault.id == scope.fault })?.fired == 0 { return .failure(NoSpan("fault \(scope.fault) never fired")) }
@@ -508,7 +508,7 @@ public struct CheckEvaluator: Sendable {
     func scoped(
         _ scope: Scope?,
         _ records: [RequestRecord],
-        run: SimRunner.Run,
+        run: ScenarioRun,
         check: CheckSpec,
         judge: ([RequestRecord]) -> CheckResult
     )
@@ -536,7 +536,7 @@ public struct CheckEvaluator: Sendable {
     }
 
     /// Chats over HTTP answered after the request deadline and a second for the client's own side.
-    func answeredByDeadline(_ records: [RequestRecord], run: SimRunner.Run, check: CheckSpec) -> CheckResult {
+    func answeredByDeadline(_ records: [RequestRecord], run: ScenarioRun, check: CheckSpec) -> CheckResult {
         let limit = run.scenario.system.routing.requestDeadline + .seconds(1)
         let chats = records.filter { [.chat, .chatStateless, .chatMemory].contains($0.operation) && $0.badInput == nil }
         guard !chats.isEmpty else { return CheckResult(check: check.description, verdict: .noData, observed: "no chat sent") }

@@ -5,7 +5,7 @@ import RevoServer
 /// What every user's requests go through: their access token attached, refreshed first when it has expired (and once
 /// more after a 401 saying so), as a browser client does. Each refresh is recorded as a request of its own.
 struct APIClient: Sendable {
-    let server: InProcessServer
+    let transport: any ClientTransport
     let clock: SystemClock
     let starter: any TaskStarter
     let metrics: MetricsRecorder
@@ -15,15 +15,15 @@ struct APIClient: Sendable {
     /// Sends `call` as `user`, authorized with their current access token.
     func send(_ call: HTTPCall, as user: VirtualUser, index: Int) async -> HTTPAnswer {
         await freshTokens(for: user, index: index)
-        let answer = await server.send(call.authorized(user.tokens.access), from: user.address)
+        let answer = await transport.send(call.authorized(user.tokens.access), from: user.address)
         guard answer.status == 401, answer.json?["error"]?["code"]?.string == "token_expired" else { return answer }
         await refresh(user, index: index)
-        return await server.send(call.authorized(user.tokens.access), from: user.address)
+        return await transport.send(call.authorized(user.tokens.access), from: user.address)
     }
 
     /// Sends `call` as it is (credentials, or bad input that carries its own token, or none).
     func sendAnonymous(_ call: HTTPCall, from user: VirtualUser) async -> HTTPAnswer {
-        await server.send(call, from: user.address)
+        await transport.send(call, from: user.address)
     }
 
     /// Refreshes `user`'s tokens when the access token has expired or is about to.
@@ -45,7 +45,7 @@ struct APIClient: Sendable {
     /// `POST /auth/refresh`, recorded; on success the user holds the new pair.
     private func exchangeRefreshToken(_ user: VirtualUser, index: Int) async {
         let start = clock.now
-        let answer = await server.send(.refresh(user.tokens.refresh), from: user.address)
+        let answer = await transport.send(.refresh(user.tokens.refresh), from: user.address)
         var record = RequestRecord(operation: .refresh, index: index, at: start)
         record.read(answer)
         if answer.status == 200, let tokens = Self.tokens(in: answer, at: clock.now) { user.update(tokens) }

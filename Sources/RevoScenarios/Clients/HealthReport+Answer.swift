@@ -21,3 +21,18 @@ extension HealthReport {
         )
     }
 }
+
+extension HealthReport {
+    /// What the sampler records when `/health` does not answer at all: the backend itself is down.
+    static func unreachable(_ reason: String, at checkedAt: Duration) -> HealthReport {
+        HealthReport(
+            status: .unhealthy,
+            services: [HealthReport.Entry(service: .backend, health: ComponentHealth(status: .unhealthy, reasons: [reason]))],
+            availableProviders: [],
+            live: false,
+            ready: false,
+            notReadyBecause: [reason],
+            checkedAt: checkedAt
+        )
+    }
+}

@@ -6,9 +6,7 @@ import RevoSim
 /// A WebSocket client of `WS /ws/chat` speaking the protocol of docs/websocket.md: it opens the socket as a browser
 /// does (`?token=`), waits for `ready`, sends `chat` commands and reads `start`, `token`… and the ending event.
 struct SocketClient: Sendable {
-    let server: InProcessServer
     let api: APIClient
-    let starter: any TaskStarter
 
     /// An open socket, or the handshake's answer when the server refused it.
     enum Opening {
@@ -40,14 +38,15 @@ struct SocketClient: Sendable {
         var finished: Duration?
     }
 
-    /// Opens `/ws/chat` as `user` and waits for `ready`; the server's side of the socket runs as its own task.
+    /// Opens `/ws/chat` as `user` and waits for `ready`.
     func open(as user: VirtualUser, index: Int) async -> Opening {
         await api.freshTokens(for: user, index: index)
         let call = HTTPCall(.get, "/ws/chat?token=" + user.tokens.access)
-        let (answer, session) = await server.upgrade(call, from: user.address)
-        guard let session else { return .refused(answer) }
-        let socket = InProcessSocket()
-        starter.start("ws-server-\(index)") { await session(socket.server) }
+        let socket: InProcessSocket
+        switch await api.transport.upgrade(call, from: user.address, name: "ws-server-\(index)") {
+        case .accepted(let accepted): socket = accepted
+        case .refused(let answer): return .refused(answer)
+        }
         switch await socket.receive() {
         case .text(let text) where text.contains(#""type":"ready""#): return .open(socket)
         case .close(let code, let reason): return .closed(code: code, reason: reason)

@@ -35,6 +35,11 @@ final class VirtualUser: Sendable {
         state.withLock { $0.tokens = tokens }
     }
 
+    /// Re-reads the access token's expiry on a clock started `offset` later than the one it was read on.
+    func moveClock(back offset: Duration) {
+        state.withLock { $0.tokens.accessExpiresAt -= offset }
+    }
+
     /// The refresh in flight, if any, or makes `start` the one: concurrent requests of one user wait for a single
     /// refresh rather than each sending their own.
     func refreshing(orStart start: () -> Task<Void, Never>) -> Task<Void, Never> {

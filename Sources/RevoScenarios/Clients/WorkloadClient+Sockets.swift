@@ -1,6 +1,5 @@
 import RevoCore
 import RevoServer
-import RevoSim
 
 /// The workload's WebSocket operations: one streamed chat, and sessions of several messages that cancel some replies
 /// and, when the connection drops, reconnect and resend the message with the same `message_id`.
@@ -75,8 +74,7 @@ extension WorkloadClient {
                 }
             }
             // The connection drops after this many token events, if a fault says so.
-            var dropAfter: Int?
-            if let fault = faults.hit(.websocket, operation: "stream"), case .disconnect(let frames) = fault.kind { dropAfter = frames }
+            let dropAfter = socketDrops()
             let exchange = await sockets.exchange(
                 on: socket!,
                 chat: chat,

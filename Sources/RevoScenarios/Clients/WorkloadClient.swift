@@ -1,6 +1,5 @@
 import RevoCore
 import RevoServer
-import RevoSim
 
 /// The scenario's users sending its workload: each arrival becomes the requests a real client sends for it, through
 /// the API, and the record of what that client saw.
@@ -17,10 +16,12 @@ struct WorkloadClient: Sendable {
     let api: APIClient
     let sockets: SocketClient
     let workload: Workload
-    let faults: FaultInjector
+    /// After how many token events a streamed reply's connection drops, when a fault says it does now (the
+    /// simulation's client-side faults; nil in live mode, whose faults act on the server's connections).
+    let socketDrops: @Sendable () -> Int?
     let metrics: MetricsRecorder
     let clock: SystemClock
-    /// Each user's token as it was issued two hours before the run: signed, long expired.
+    /// Each user's token as it was issued two hours before the run: signed, long expired (empty when unknown).
     let expiredTokens: [String]
     /// Exchanges sent per conversation, to bound what a prompt's history may hold.
     let ledger = ConversationLedger()

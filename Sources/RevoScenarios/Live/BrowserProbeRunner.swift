@@ -28,14 +28,14 @@ struct BrowserProbeRunner: Sendable {
     let driver: Driver
     let pages: BrowserPages
     let api: String
-    let tokens: ProbeRunner
+    let tokens: ProbeClient
 
     /// Every probe's result; when the browser could not run at all, each says why and counts as not sent.
     func run(_ probes: [BrowserProbe], username: String) async -> [Probe.Result] {
         guard !probes.isEmpty else { return [] }
         var plan: [String: Any] = ["api": api, "pages": ["allowed": pages.allowed + "/", "other": pages.other + "/"]]
         var tokenValues: [String: String] = [:]
-        for kind in Probe.Token.allCases { if let value = await tokens.token(kind) { tokenValues[kind.rawValue] = value } }
+        for kind in Probe.Token.allCases { if let value = tokens.token(kind) { tokenValues[kind.rawValue] = value } }
         plan["tokens"] = tokenValues
         plan["probes"] = probes.map { probe -> [String: Any] in
             var entry: [String: Any] = ["name": probe.name, "origin": probe.origin.rawValue, "token": probe.token.rawValue, "username": username]

@@ -52,9 +52,6 @@ public struct LiveRunner: Sendable {
         }
     }
 
-    /// Operations the live workload sends; the others are left out of a live run (and counted in the log).
-    static let driven: [Workload.Operation] = [.chat, .chatStateless, .chatMemory, .stream, .memoryStore, .memoryRecall, .login, .register]
-
     let options: Options
     private let logger: Logger
 
@@ -63,7 +60,7 @@ public struct LiveRunner: Sendable {
         self.logger = logger
     }
 
-    public func run(_ original: Scenario, seed: UInt64? = nil) async throws(LiveError) -> SimRunner.Run {
+    public func run(_ original: Scenario, seed: UInt64? = nil) async throws(LiveError) -> ScenarioRun {
         let scenario = original.scaled(by: options.timeScale)
         let seed = seed ?? scenario.seed
         if let serveURL = options.serveURL { return try await run(scenario, seed: seed, against: serveURL) }
@@ -184,18 +181,27 @@ public struct LiveRunner: Sendable {
                 folder: services
             )
             children.insert(serve, at: 0)
-            var client = LiveClient(http: http, baseURL: serve.baseURL)
-            try await client.signIn(username: "live-\(seed)", password: "live-run-\(seed)-password")
+            let transport = LoopbackTransport(http: http, baseURL: serve.baseURL, timeout: Self.requestLimit(scenario))
+            let signedIn = SystemClock(ContinuousClock())
+            let user = try await LiveAccount.register(
+                username: "live-\(seed)",
+                password: "live-run-\(seed)-password",
+                through: transport,
+                clock: signedIn
+            )
+            let expiredToken = await LiveAccount.expiredToken(secret: secret)
             // Probes first, on the fresh server, as a frontend's first requests would be.
-            let probes = ProbeRunner(http: http, baseURL: serve.baseURL, token: client.token, secret: secret)
+            let probes = ProbeClient(transport: transport, clock: signedIn, user: user, expiredToken: expiredToken)
             let probed = await probes.run(scenario.probes)
             let browsed = await browse(scenario, pages: pages, api: serve.baseURL, tokens: probes, username: "browser-\(seed)")
             await pages?.stop()
-            var run = try await drive(
+            user.moveClock(back: signedIn.now)
+            var run = await drive(
                 scenario,
                 seed: seed,
-                client: client,
-                expiredToken: await probes.expiredToken(),
+                transport: transport,
+                user: user,
+                expiredToken: expiredToken,
                 faults: faults,
                 memory: { serve.residentBytes }
             )
@@ -215,7 +221,7 @@ public struct LiveRunner: Sendable {
     }
 
     /// The browser probes' results; each says why when no browser could run them. Nil when the scenario has none.
-    private func browse(_ scenario: Scenario, pages: BrowserPages?, api: String, tokens: ProbeRunner, username: String) async -> [Probe.Result]? {
+    private func browse(_ scenario: Scenario, pages: BrowserPages?, api: String, tokens: ProbeClient, username: String) async -> [Probe.Result]? {
         let probes = scenario.browserProbes
         guard !probes.isEmpty else { return nil }
         let driver: BrowserProbeRunner.Driver
@@ -230,21 +236,27 @@ public struct LiveRunner: Sendable {
     }
 
     /// Against a server this run did not start: the workload, the probes and the health samples only.
-    private func run(_ scenario: Scenario, seed: UInt64, against serveURL: String) async throws(LiveError) -> SimRunner.Run {
+    private func run(_ scenario: Scenario, seed: UInt64, against serveURL: String) async throws(LiveError) -> ScenarioRun {
         let http = Self.makeClient()
         let base = serveURL.hasSuffix("/") ? String(serveURL.dropLast()) : serveURL
         do {
-            var client = LiveClient(http: http, baseURL: base)
+            let transport = LoopbackTransport(http: http, baseURL: base, timeout: Self.requestLimit(scenario))
             // An account of its own: the server may already hold this seed's from an earlier run.
             var generator = SystemRandomNumberGenerator()
             let suffix = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
-            try await client.signIn(username: "live-\(seed)-\(suffix)", password: "live-run-\(seed)-\(suffix)-password")
-            let secret = ProcessInfo.processInfo.environment["REVO_JWT_SECRET"]
-            let probes = ProbeRunner(http: http, baseURL: base, token: client.token, secret: secret)
-            let probed = await probes.run(scenario.probes)
+            let signedIn = SystemClock(ContinuousClock())
+            let user = try await LiveAccount.register(
+                username: "live-\(seed)-\(suffix)",
+                password: "live-run-\(seed)-\(suffix)-password",
+                through: transport,
+                clock: signedIn
+            )
+            let expiredToken = await LiveAccount.expiredToken(secret: ProcessInfo.processInfo.environment["REVO_JWT_SECRET"])
+            let probed = await ProbeClient(transport: transport, clock: signedIn, user: user, expiredToken: expiredToken).run(scenario.probes)
+            user.moveClock(back: signedIn.now)
             // Nothing behind a proxy of this run: every fault reports that it is not applied.
             let faults = LiveFaults(proxy: FaultProxy(), postgres: nil, upstreams: [:])
-            var run = try await drive(scenario, seed: seed, client: client, expiredToken: await probes.expiredToken(), faults: faults, external: base)
+            var run = await drive(scenario, seed: seed, transport: transport, user: user, expiredToken: expiredToken, faults: faults, external: base)
             run.probes = probed
             if !scenario.browserProbes.isEmpty {
                 let reason = "browser probes need a server this run starts (its allow-list must name the page's origin)"
@@ -264,133 +276,60 @@ public struct LiveRunner: Sendable {
         }
     }
 
-    /// The workload, the fault timeline and the health sampler, for the scenario's duration; `external` names a
-    /// server this run did not start (its faults are then not applied).
+    /// A request (or a silent socket) is given up this long after it was sent.
+    static func requestLimit(_ scenario: Scenario) -> Duration {
+        scenario.system.routing.requestDeadline + .seconds(5)
+    }
+
+    /// The workload, the fault timeline and the health sampler, for the scenario's duration, on a clock that starts
+    /// now; `external` names a server this run did not start (its faults are then not applied).
     private func drive(
         _ scenario: Scenario,
         seed: UInt64,
-        client: LiveClient,
+        transport: LoopbackTransport,
+        user: VirtualUser,
         expiredToken: String?,
         faults: LiveFaults,
         memory: @escaping @Sendable () -> Int? = { nil },
         external: String? = nil
-    ) async throws(LiveError) -> SimRunner.Run {
-        let random = SeededRandom(seed: seed)
+    ) async -> ScenarioRun {
+        let clock = SystemClock(ContinuousClock())
         let metrics = MetricsRecorder()
-        let clock = ContinuousClock()
-        let start = clock.now
-        func elapsed() -> Duration { start.duration(to: clock.now) }
-        let ownsPostgres = options.postgresURL == nil
-        let upstreams = Set(scenario.system.providers.filter { $0.descriptor.kind == .api }.map(\.descriptor.id))
-
-        // Faults: one task per fault, window by window.
-        let faultTasks = scenario.faults.map { fault in
-            let action =
-                external.map { .unsupported("connected to the server at \($0): its dependencies are not behind this run's proxies") }
-                ?? LiveFaults.action(for: fault, ownsPostgres: ownsPostgres, upstreams: upstreams)
-            if case .unsupported(let why) = action { logger.warning("fault \(fault.id) is not applied in live mode: \(why)") }
-            return Task {
-                for (occurrence, window) in fault.windows(until: scenario.duration).enumerated() {
-                    try? await clock.sleep(until: start + window.lowerBound)
-                    do {
-                        let length = fault.duration == nil ? nil : window.upperBound - window.lowerBound
-                        try await faults.begin(fault, action, window: length, occurrence: occurrence)
-                    } catch {
-                        logger.error("fault \(fault.id): \(error)")
-                        continue
-                    }
-                    try? await clock.sleep(until: start + window.upperBound)
-                    try? await faults.end(fault, action)
-                }
-            }
-        }
-
-        // Health, every second, and the circuits and outbox replays the server publishes.
+        let api = APIClient(transport: transport, clock: clock, starter: ConcurrentTaskStarter(), metrics: metrics)
+        let faultTasks = applyFaults(scenario, faults: faults, clock: clock, external: external)
         let events = LiveSystemEvents()
-        let sampler = Task {
-            while !Task.isCancelled {
-                let at = elapsed()
-                let models = await client.sendAuthorized(HTTPCall(.get, "/api/models"), timeout: .seconds(2))
-                let memoryStats = await client.sendAuthorized(HTTPCall(.get, "/api/memory/stats"), timeout: .seconds(2))
-                events.sample(models: models.json, memory: memoryStats.json, at: at)
-                let answer = await client.send(HTTPCall(.get, "/health"), timeout: .seconds(2))
-                let report = answer.json.map { HealthReport(answer: $0, at: at) }
-                metrics.sample(
-                    report ?? .unreachable(answer.status == 0 ? answer.text : "HTTP \(answer.status): \(answer.text)", at: at),
-                    processBytes: memory(),
-                    machineBytes: nil
-                )
-                try? await clock.sleep(until: start + at + .seconds(1))
-            }
-        }
-
+        let sampler = Task { await Self.sampleHealth(api: api, user: user, events: events, metrics: metrics, memory: memory) }
         let reporter = options.progress.map { report in
             Task {
                 while !Task.isCancelled {
-                    report(Self.progress(of: scenario, metrics: metrics, at: elapsed()))
+                    report(Self.progress(of: scenario, metrics: metrics, at: clock.now))
                     try? await clock.sleep(for: .seconds(1))
                 }
             }
         }
         defer { reporter?.cancel() }
-
-        // The workload: each arrival sent at its time, in its own task (open model).
-        let arrivals = WorkloadPlan.arrivals(scenario.workload, duration: scenario.duration, random: random)
-        var prompts = random.split("workload.prompts")
-        // The simulation's draws, in its order: a user (one here), bad input, a number for further choices.
-        var choices = random.split("workload.clients")
-        let inFlight = InFlightCounter()
-        let ledger = ConversationLedger()
-        let skipped = Mutex([Workload.Operation: Int]())
-        let deadline = scenario.system.routing.requestDeadline + .seconds(5)
-        let workload = scenario.workload
-        for (index, arrival) in arrivals.enumerated() {
-            let prompt = WorkloadPlan.prompt(index: index, workload: workload, random: &prompts)
-            _ = choices.next()
-            var bad: BadInput? =
-                workload.badInput > 0 && choices.chance(workload.badInput)
-                ? workload.badInputKinds[Int(choices.next() % UInt64(workload.badInputKinds.count))] : nil
-            // An expired token needs the server's secret; without it that kind is sent as a tampered token.
-            if bad == .expiredToken, expiredToken == nil { bad = .tamperedToken }
-            let unit = choices.nextUnitInterval()
-            guard bad != nil || Self.driven.contains(arrival.operation) else {
-                skipped.withLock { $0[arrival.operation, default: 0] += 1 }
-                continue
-            }
-            try? await clock.sleep(until: start + arrival.at)
-            inFlight.add(1)
-            Task {
-                var record = await Self.perform(
-                    arrival,
-                    index: index,
-                    draw: LiveDraw(prompt: prompt, badInput: bad, unit: unit, expiredToken: expiredToken ?? ""),
-                    scenario: scenario,
-                    client: client,
-                    metrics: metrics,
-                    ledger: ledger,
-                    timeout: deadline,
-                    elapsed: { start.duration(to: ContinuousClock.now) }
-                )
-                // A stream's latency ends with its last event; other requests end when their answer has arrived.
-                if record.latency == .zero { record.latency = elapsed() - arrival.at }
-                metrics.record(record)
-                inFlight.add(-1)
-            }
-        }
-        for (operation, count) in skipped.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
-            logger.warning(
-                "\(count) \(operation.rawValue) arrival(s) not sent: live mode drives \(Self.driven.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
-        try? await clock.sleep(until: start + scenario.duration)
-        let drainLimit = start + scenario.duration + deadline + .seconds(5)
-        while inFlight.value > 0, clock.now < drainLimit {
-            try? await clock.sleep(for: .milliseconds(100))
-        }
+        let client = WorkloadClient(
+            api: api,
+            sockets: SocketClient(api: api),
+            workload: scenario.workload,
+            socketDrops: { nil },
+            metrics: metrics,
+            clock: clock,
+            expiredTokens: [expiredToken ?? ""]
+        )
+        var driver = WorkloadDriver(
+            scenario: scenario,
+            client: client,
+            users: [user],
+            random: SeededRandom(seed: seed),
+            starter: ConcurrentTaskStarter()
+        )
+        driver.expiredTokensKnown = expiredToken != nil
+        await driver.drive()
         for task in faultTasks { await task.value }
         sampler.cancel()
         await sampler.value
-        var run = SimRunner.Run(
+        var run = ScenarioRun(
             scenario: scenario,
             seed: seed,
             metrics: metrics,
@@ -399,11 +338,62 @@ public struct LiveRunner: Sendable {
             statistics: SimulationStatistics(),
             lostWrites: [],
             duplicatedMessages: [],
-            endedAt: elapsed(),
+            endedAt: clock.now,
             live: true
         )
         run.systemEvents = events.all
         return run
+    }
+
+    /// One task per fault, applying it window by window on `clock`.
+    private func applyFaults(_ scenario: Scenario, faults: LiveFaults, clock: SystemClock, external: String?) -> [Task<Void, Never>] {
+        let ownsPostgres = options.postgresURL == nil
+        let upstreams = Set(scenario.system.providers.filter { $0.descriptor.kind == .api }.map(\.descriptor.id))
+        return scenario.faults.map { fault in
+            let action =
+                external.map { .unsupported("connected to the server at \($0): its dependencies are not behind this run's proxies") }
+                ?? LiveFaults.action(for: fault, ownsPostgres: ownsPostgres, upstreams: upstreams)
+            if case .unsupported(let why) = action { logger.warning("fault \(fault.id) is not applied in live mode: \(why)") }
+            return Task { [logger] in
+                for (occurrence, window) in fault.windows(until: scenario.duration).enumerated() {
+                    try? await clock.sleep(until: window.lowerBound)
+                    do {
+                        let length = fault.duration == nil ? nil : window.upperBound - window.lowerBound
+                        try await faults.begin(fault, action, window: length, occurrence: occurrence)
+                    } catch {
+                        logger.error("fault \(fault.id): \(error)")
+                        continue
+                    }
+                    try? await clock.sleep(until: window.upperBound)
+                    try? await faults.end(fault, action)
+                }
+            }
+        }
+    }
+
+    /// Health every second, with the circuits and outbox replays the server publishes and its resident memory.
+    private static func sampleHealth(
+        api: APIClient,
+        user: VirtualUser,
+        events: LiveSystemEvents,
+        metrics: MetricsRecorder,
+        memory: @Sendable () -> Int?
+    ) async {
+        let clock = api.clock
+        while !Task.isCancelled {
+            let at = clock.now
+            let models = await api.send(HTTPCall(.get, "/api/models"), as: user, index: 0)
+            let memoryStats = await api.send(HTTPCall(.get, "/api/memory/stats"), as: user, index: 0)
+            events.sample(models: models.json, memory: memoryStats.json, at: at)
+            let answer = await api.transport.send(HTTPCall(.get, "/health"), from: nil)
+            let report = answer.json.map { HealthReport(answer: $0, at: at) }
+            metrics.sample(
+                report ?? .unreachable(answer.status == 0 ? answer.text : "HTTP \(answer.status): \(answer.text)", at: at),
+                processBytes: memory(),
+                machineBytes: nil
+            )
+            try? await clock.sleep(until: at + .seconds(1))
+        }
     }
 
     static func progress(of scenario: Scenario, metrics: MetricsRecorder, at now: Duration) -> LiveProgress {
@@ -418,112 +408,6 @@ public struct LiveRunner: Sendable {
             errors: counts.errors,
             recentP95: counts.p95
         )
-    }
-
-    /// What the arrival loop drew for one request (as the simulation draws it).
-    struct LiveDraw: Sendable {
-        var prompt: (text: String, topic: String, session: String)
-        var badInput: BadInput?
-        var unit: Double
-        var expiredToken: String
-    }
-
-    static func perform(
-        _ arrival: WorkloadPlan.Arrival,
-        index: Int,
-        draw: LiveDraw,
-        scenario: Scenario,
-        client: LiveClient,
-        metrics: MetricsRecorder,
-        ledger: ConversationLedger,
-        timeout: Duration,
-        elapsed: @escaping @Sendable () -> Duration
-    ) async -> RequestRecord {
-        var record = RequestRecord(starting: arrival, index: index)
-        let prompt = draw.prompt
-        let workload = scenario.workload
-        if let bad = draw.badInput {
-            record.operation = bad.operation
-            record.badInput = bad
-            let credentials = BadInput.Credentials(
-                access: client.tokens.access,
-                refresh: client.tokens.refresh,
-                expired: draw.expiredToken,
-                username: client.username
-            )
-            record.read(await client.send(bad.call(credentials, prompt: prompt.text), timeout: timeout))
-            return record
-        }
-        switch arrival.operation {
-        case .stream:
-            ledger.sent(on: prompt.session)
-            return await stream(prompt, index: index, record: record, workload: workload, client: client, timeout: timeout, elapsed: elapsed)
-        case .memoryStore:
-            let answer = await client.sendAuthorized(.memoryStore("\(prompt.topic) notes: \(prompt.text)", session: prompt.session), timeout: timeout)
-            record.read(answer)
-            if answer.status == 201, let id = answer.json?["id"]?.string { metrics.acknowledged(id) }
-        case .memoryRecall:
-            record.read(await client.sendAuthorized(.memoryQuery("\(prompt.topic) notes"), timeout: timeout))
-        case .login:
-            record.read(await client.send(.credentials("/auth/login", username: client.username, password: client.password), timeout: timeout))
-        case .register:
-            let name = "\(client.username)-new-\(index)"
-            record.read(await client.send(.credentials("/auth/register", username: name, password: "\(name)-password"), timeout: timeout))
-        case .chatStateless:
-            let call = HTTPCall.chat(WorkloadPlan.popularPrompt(draw.unit, of: workload.distinctPrompts), maxTokens: workload.maxTokens)
-            record.readChat(await client.sendAuthorized(call, timeout: timeout))
-        case .chatMemory:
-            let call = HTTPCall.chat(prompt.text, maxTokens: workload.maxTokens, useMemory: true, session: prompt.session)
-            record.readChat(await client.sendAuthorized(call, timeout: timeout))
-        default:
-            ledger.sent(on: prompt.session)
-            let call = HTTPCall.chat(prompt.text, maxTokens: workload.maxTokens, conversation: prompt.session)
-            record.readChat(await client.sendAuthorized(call, timeout: timeout))
-            record.historyBound = ledger.historyBound(of: prompt.session)
-        }
-        return record
-    }
-
-    /// One chat over `WS /ws/chat`, timed per token.
-    private static func stream(
-        _ prompt: (text: String, topic: String, session: String),
-        index: Int,
-        record: RequestRecord,
-        workload: Workload,
-        client: LiveClient,
-        timeout: Duration,
-        elapsed: @escaping @Sendable () -> Duration
-    ) async -> RequestRecord {
-        var record = record
-        let outcome = await LiveStream.chat(
-            baseURL: client.baseURL,
-            token: client.token,
-            content: prompt.text,
-            maxTokens: workload.maxTokens,
-            conversation: prompt.session,
-            messageID: "live-\(index)",
-            limit: timeout,
-            elapsed: elapsed
-        )
-        record.provider = outcome.provider.map { ProviderID($0) }
-        record.providerKind = outcome.provider.flatMap(ProviderKind.of)
-        record.upstreamCalls = outcome.attempted
-        record.timeToFirstToken = outcome.firstToken.map { $0 - record.intendedAt }
-        if let finished = outcome.finished { record.latency = finished - record.intendedAt }
-        if let first = outcome.firstToken, let last = outcome.lastToken, outcome.tokens > 1 {
-            record.interTokenLatency = (last - first) / (outcome.tokens - 1)
-        }
-        record.status = outcome.ending == "no answer" ? nil : 101
-        switch outcome.ending {
-        case "response": break
-        case "interrupted":
-            record.outcome = .interrupted
-            record.detail = outcome.detail
-        default:
-            record.outcome = .unavailable
-            record.detail = "\(outcome.ending): \(outcome.detail ?? "")"
-        }
-        return record
     }
 
     /// Acknowledged memory writes missing from PostgreSQL once the server has stopped (it flushes its outbox first).

@@ -1,10 +1,13 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A WebSocket client for live runs: the handshake and frames are read from the connection's bytes directly, so a
 /// frame the server sends in the same packet as its 101 (revo's `ready`, or a close at once for a bad token) is
 /// never lost between an HTTP decoder and a frame decoder.
-final class LiveWebSocket {
+///
+/// One task reads (``next()``) at a time; ``sender`` may write from another.
+final class LiveWebSocket: @unchecked Sendable {
     /// What the server sent: a whole message, or the end of the socket with its close code (nil when the connection
     /// ended without a close frame, which a browser reports as 1006) and reason.
     enum Event: Equatable {
@@ -24,6 +27,20 @@ final class LiveWebSocket {
     /// Writes to the socket; it may be used from another task while one reads.
     struct Sender: Sendable {
         let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        /// Whether this end has sent its close frame (it sends one at most).
+        private let closing = CloseOnce()
+
+        init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+            self.outbound = outbound
+        }
+
+        var closeSent: Bool { closing.sent.load(ordering: .acquiring) }
+
+        /// Starts the closing handshake from this end; nothing once a close has been sent.
+        func sendClose(code: UInt16, reason: String) async throws {
+            guard closing.sent.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+            try await send(opcode: WebSocketWire.Opcode.close, payload: [UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8.prefix(123)))
+        }
 
         func send(text: String) async throws {
             try await send(opcode: WebSocketWire.Opcode.text, payload: Array(text.utf8))
@@ -48,7 +65,6 @@ final class LiveWebSocket {
     private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private var pending: ByteBuffer
     private let maxMessage: Int
-    private var closeSent = false
     /// How the socket ended, once it has.
     private(set) var end: Event?
 
@@ -154,7 +170,7 @@ final class LiveWebSocket {
     @discardableResult
     func close(code: UInt16 = 1000, reason: String = "") async throws -> Event {
         if let end { return end }
-        try await sendClose(code: code, reason: reason)
+        try await sender.sendClose(code: code, reason: reason)
         while true {
             let event = try await next()
             if case .closed = event { return event }
@@ -169,16 +185,10 @@ final class LiveWebSocket {
     private func closed(by frame: WebSocketWire.Frame) async throws -> Event {
         let code = frame.payload.count >= 2 ? UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1]) : nil
         let reason = frame.payload.count > 2 ? String(decoding: frame.payload[2...], as: UTF8.self) : ""
-        if !closeSent { try? await sendClose(code: code ?? 1000, reason: "") }
+        try? await sender.sendClose(code: code ?? 1000, reason: "")
         // Read to the server's end of the connection; an error there (a reset after our reply) ends it too.
         while (try? await inbound.next()) != nil {}
         return ended(.closed(code: code, reason: reason))
-    }
-
-    private func sendClose(code: UInt16, reason: String) async throws {
-        guard !closeSent else { return }
-        closeSent = true
-        try await sender.send(opcode: WebSocketWire.Opcode.close, payload: [UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8.prefix(123)))
     }
 
     private func nextFrame() async throws -> WebSocketWire.Frame? {
@@ -188,4 +198,9 @@ final class LiveWebSocket {
             pending.writeBuffer(&more)
         }
     }
+}
+
+/// Shared by a socket's copies of its ``LiveWebSocket/Sender``.
+private final class CloseOnce: Sendable {
+    let sent = Atomic(false)
 }

@@ -107,7 +107,7 @@ public struct ScenarioReport: Sendable, Codable, Equatable {
 
 extension ScenarioReport {
     /// Judges a run and summarises it.
-    public init(run: SimRunner.Run, checks: [CheckResult]) {
+    public init(run: ScenarioRun, checks: [CheckResult]) {
         let scenario = run.scenario
         let records = run.metrics.records
         var reasons: [String] = []

@@ -58,7 +58,7 @@ public struct SwarmRunner: Sendable {
             throw .invalidPlan(error, yaml: yaml)
         }
         let unrecoverable = plan.faults.first { $0.lengthSeconds == nil }.map { "\($0.id) (\($0.what) on \($0.target)) never clears" }
-        let run: SimRunner.Run
+        let run: ScenarioRun
         do {
             run = try SimRunner().run(scenario)
         } catch {

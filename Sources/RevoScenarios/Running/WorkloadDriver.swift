@@ -1,0 +1,72 @@
+import RevoCore
+import Synchronization
+
+/// The workload as an open model, written once for both modes: arrivals drawn from the seed, each sent at its time by
+/// one of the users in a task of its own, then the requests still running let finish (each is bounded by its
+/// deadline). Sim and live differ only in the client's transport, its clock and the task starter.
+struct WorkloadDriver: Sendable {
+    let scenario: Scenario
+    let client: WorkloadClient
+    let users: [VirtualUser]
+    let random: SeededRandom
+    let starter: any TaskStarter
+    /// Whether the users' expired tokens were signed by the server's secret; without them, that bad input is sent as
+    /// a tampered token.
+    var expiredTokensKnown = true
+    /// Called with each request once it is recorded (the simulation writes it into its trace).
+    var finished: (@Sendable (_ index: Int, RequestRecord) -> Void)?
+
+    /// Requests still running this long after the scenario's end are no longer waited for.
+    var drainLimit: Duration {
+        scenario.duration + scenario.system.routing.requestDeadline + .seconds(10)
+    }
+
+    func drive() async {
+        let clock = client.clock
+        let metrics = client.metrics
+        let arrivals = WorkloadPlan.arrivals(scenario.workload, duration: scenario.duration, random: random)
+        let inFlight = InFlightCounter()
+        var prompts = random.split("workload.prompts")
+        var choices = random.split("workload.clients")
+        for (index, arrival) in arrivals.enumerated() {
+            do { try await clock.sleep(until: arrival.at) } catch { break }
+            let draw = self.draw(index: index, prompts: &prompts, choices: &choices)
+            inFlight.add(1)
+            // One unstructured task per arrival: a task group with thousands of live children is quadratic.
+            starter.start("request-\(index)") { [client, finished] in
+                let record = await client.perform(arrival, index: index, draw: draw)
+                metrics.record(record)
+                finished?(index, record)
+                inFlight.add(-1)
+            }
+        }
+        try? await clock.sleep(until: scenario.duration)
+        while inFlight.value > 0, clock.now < drainLimit {
+            try? await clock.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// What the arrival loop draws for one request from the workload's seeded streams, in this order: the prompt, the
+    /// user, whether (and which) bad input is sent, one more number for further choices.
+    private func draw(index: Int, prompts: inout SeededRandom, choices: inout SeededRandom) -> WorkloadClient.Draw {
+        let workload = scenario.workload
+        let prompt = WorkloadPlan.prompt(index: index, workload: workload, random: &prompts)
+        let user = users[Int(choices.next() % UInt64(users.count))]
+        var bad: BadInput? =
+            workload.badInput > 0 && choices.chance(workload.badInput)
+            ? workload.badInputKinds[Int(choices.next() % UInt64(workload.badInputKinds.count))] : nil
+        if bad == .expiredToken, !expiredTokensKnown { bad = .tamperedToken }
+        return WorkloadClient.Draw(prompt: prompt, user: user, badInput: bad, unit: choices.nextUnitInterval())
+    }
+}
+
+/// Requests started and not yet finished.
+final class InFlightCounter: Sendable {
+    private let count = Mutex(0)
+
+    func add(_ delta: Int) {
+        count.withLock { $0 += delta }
+    }
+
+    var value: Int { count.withLock { $0 } }
+}
