@@ -207,6 +207,7 @@ let package = Package(
                 "RevoCore",
                 "RevoDrivers",
                 "RevoFakeLLM",
+                "RevoSim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

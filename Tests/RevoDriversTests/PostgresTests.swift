@@ -84,6 +84,20 @@ struct PostgresTests {
         }
     }
 
+    @Test("the MemoryBackend contract holds for PostgreSQL")
+    func memoryBackendContract() async throws {
+        try await TestPostgres.withDatabase { database in
+            let backend = PostgresMemoryBackend(database: database)
+            try await MemoryBackendContractTests.storeAndRead(backend)
+            try await MemoryBackendContractTests.search(backend)
+            try await MemoryBackendContractTests.usage(backend)
+            // Eviction's case needs the table to itself: this suite runs one test at a time.
+            _ = try await backend.count()
+            _ = try await database.query("DELETE FROM memory_entries")
+            try await MemoryBackendContractTests.eviction(PostgresMemoryBackend(database: database))
+        }
+    }
+
     @Test("usernames are unique in any letter case")
     func users() async throws {
         try await TestPostgres.withDatabase { database in

@@ -1,7 +1,7 @@
 public import RevoCore
 
-/// A provider that answers at once with a fixed number of tokens and never fails: the zero-latency fake benchmarks
-/// use to measure RevoCore's own overhead.
+/// A provider that answers at once with a fixed number of tokens (fewer when `max_tokens` asks for fewer) and never
+/// fails: the zero-latency fake benchmarks use to measure RevoCore's own overhead.
 public struct InstantProvider: ModelProvider {
     public let descriptor: ModelDescriptor
     public let tokens: Int
@@ -24,7 +24,7 @@ public struct InstantProvider: ModelProvider {
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error> {
         let (stream, continuation) = AsyncThrowingStream<GenerationChunk, any Error>.makeStream()
         // Everything is yielded up front: no task, no suspension, nothing for a simulation to schedule.
-        for word in words {
+        for word in words.prefix(request.maxTokens) {
             continuation.yield(.token(word))
         }
         continuation.yield(.finished(usage(request)))
@@ -34,11 +34,11 @@ public struct InstantProvider: ModelProvider {
 
     /// The same words as the stream, in one piece.
     public func complete(_ request: GenerationRequest) async throws -> Completion? {
-        Completion(text: text, usage: usage(request))
+        Completion(text: request.maxTokens >= tokens ? text : words.prefix(request.maxTokens).joined(), usage: usage(request))
     }
 
     private func usage(_ request: GenerationRequest) -> TokenUsage {
-        TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: tokens)
+        TokenUsage(promptTokens: request.estimatedPromptTokens, completionTokens: min(tokens, max(0, request.maxTokens)))
     }
 }
 

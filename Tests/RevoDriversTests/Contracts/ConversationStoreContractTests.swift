@@ -19,11 +19,10 @@ struct ConversationStoreContractTests {
             case .memory: try await body(InMemoryConversationStore())
             case .recentOverMemory: try await body(RecentHistoryStore(InMemoryConversationStore(), messagesPerConversation: 4))
             case .sqlite, .recentOverSQLite:
-                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("revo-contract-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                let store = SQLiteConversationStore(database: SQLiteDatabase(path: folder.appendingPathComponent("revo.db").path))
-                try await body(self == .sqlite ? store : RecentHistoryStore(store, messagesPerConversation: 4))
+                try await SQLiteFolder.with { path in
+                    let store = SQLiteConversationStore(database: SQLiteDatabase(path: path))
+                    try await body(self == .sqlite ? store : RecentHistoryStore(store, messagesPerConversation: 4))
+                }
             }
         }
     }
