@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "revo", targets: ["revo"]),
+        .library(name: "RevoRuntime", targets: ["RevoRuntime"]),
         .library(name: "RevoCore", targets: ["RevoCore"]),
         .library(name: "RevoSim", targets: ["RevoSim"]),
         .library(name: "RevoScenarios", targets: ["RevoScenarios"]),
@@ -43,9 +44,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
+        // Clock, deadlines, seeded randomness, ids and digests: what every module below the CLI shares.
+        .target(name: "RevoRuntime", swiftSettings: swiftSettings),
         .target(
             name: "RevoCore",
             dependencies: [
+                "RevoRuntime",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -54,6 +58,7 @@ let package = Package(
         .target(
             name: "RevoSim",
             dependencies: [
+                "RevoRuntime",
                 "RevoCore",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -63,6 +68,7 @@ let package = Package(
         .target(
             name: "RevoScenarios",
             dependencies: [
+                "RevoRuntime",
                 "RevoCore",
                 "RevoSim",
                 .product(name: "Yams", package: "Yams"),
@@ -86,6 +92,7 @@ let package = Package(
         .target(
             name: "RevoServer",
             dependencies: [
+                "RevoRuntime",
                 "RevoCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -110,6 +117,7 @@ let package = Package(
         .target(
             name: "RevoDrivers",
             dependencies: [
+                "RevoRuntime",
                 "RevoCore",
                 "CHiredis",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -127,7 +135,7 @@ let package = Package(
         .target(
             name: "RevoFaultProxy",
             dependencies: [
-                "RevoCore",
+                "RevoRuntime",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -139,6 +147,7 @@ let package = Package(
         .target(
             name: "RevoFakeLLM",
             dependencies: [
+                "RevoRuntime",
                 "RevoCore",
                 "RevoSim",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -150,6 +159,7 @@ let package = Package(
         .executableTarget(
             name: "revo",
             dependencies: [
+                "RevoRuntime",
                 "RevoCore",
                 "RevoSim",
                 "RevoScenarios",
@@ -172,11 +182,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RevoCoreTests", dependencies: ["RevoCore", "RevoSim"], swiftSettings: swiftSettings),
-        .testTarget(name: "RevoSimTests", dependencies: ["RevoSim"], swiftSettings: swiftSettings),
+        .testTarget(name: "RevoCoreTests", dependencies: ["RevoRuntime", "RevoCore", "RevoSim"], swiftSettings: swiftSettings),
+        .testTarget(name: "RevoSimTests", dependencies: ["RevoRuntime", "RevoSim"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RevoScenariosTests",
             dependencies: [
+                "RevoRuntime",
                 "RevoScenarios",
                 "RevoFaultProxy",
                 "RevoServer",
@@ -188,6 +199,7 @@ let package = Package(
         .testTarget(
             name: "RevoServerTests",
             dependencies: [
+                "RevoRuntime",
                 "RevoServer",
                 "RevoSim",
                 "RevoDrivers",
@@ -204,6 +216,7 @@ let package = Package(
         .testTarget(
             name: "RevoDriversTests",
             dependencies: [
+                "RevoRuntime",
                 "RevoCore",
                 "RevoDrivers",
                 "RevoFakeLLM",
@@ -225,7 +238,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RevoFakeLLMTests",
-            dependencies: ["RevoFakeLLM", "RevoCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["RevoRuntime", "RevoFakeLLM", "RevoCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 
 /// Where `revo serve` keeps its response cache, from `--cache`: `memory` (the default, in process) or a Redis URL.
 public enum CacheLocation: Sendable, Equatable, CustomStringConvertible {

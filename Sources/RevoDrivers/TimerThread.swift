@@ -1,5 +1,6 @@
 import Foundation
 public import RevoCore
+public import RevoRuntime
 
 /// The real-time ``DeadlineScheduler``: one thread sleeps until the earliest pending deadline and fires it.
 ///

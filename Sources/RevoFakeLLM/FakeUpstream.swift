@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 public import RevoSim
 import Synchronization
 

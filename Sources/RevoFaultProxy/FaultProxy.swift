@@ -1,6 +1,6 @@
 public import NIOCore
 public import NIOPosix
-import RevoCore
+import RevoRuntime
 
 /// The fault proxy: named TCP proxies with toxics, changed through Toxiproxy's operations (see ``ControlAPI``).
 ///

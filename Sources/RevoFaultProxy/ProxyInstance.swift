@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import RevoCore
+import RevoRuntime
 import Synchronization
 
 /// One running proxy: its listener, its open connections and its toxics. Changes come from ``FaultProxy`` (one at a

@@ -1,5 +1,5 @@
 import NIOCore
-import RevoCore
+import RevoRuntime
 
 #if canImport(Glibc)
 import Glibc

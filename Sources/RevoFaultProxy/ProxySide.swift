@@ -1,6 +1,6 @@
 import DequeModule
 import NIOCore
-import RevoCore
+import RevoRuntime
 
 /// One end of a proxied connection (the client's socket or the upstream's). It reads its peer's bytes, passes them
 /// through the toxics of their stream, and writes them to the other end, its partner.

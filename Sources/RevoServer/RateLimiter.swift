@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 import Synchronization
 
 /// Per-client token buckets: `capacity` requests at once, refilled at `capacity` per `period` (the hardened

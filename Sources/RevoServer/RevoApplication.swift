@@ -3,6 +3,7 @@ import HummingbirdWebSocket
 public import Logging
 public import NIOCore
 public import RevoCore
+public import RevoRuntime
 
 /// Server settings: where to listen, who may call from a browser, how big a body may be.
 public struct ServerConfiguration: Sendable {

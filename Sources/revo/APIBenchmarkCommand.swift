@@ -5,6 +5,7 @@ import Logging
 import NIOEmbedded
 import RevoCore
 import RevoDrivers
+import RevoRuntime
 import RevoServer
 import RevoSim
 

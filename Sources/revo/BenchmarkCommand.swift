@@ -1,5 +1,6 @@
 import ArgumentParser
 import RevoCore
+import RevoRuntime
 import RevoSim
 
 /// `revo benchmark`: performance figures, measured on this machine (never asserted in tests).

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import RevoCore
 import RevoFakeLLM
+import RevoRuntime
 
 /// `revo fake-llm`: a deterministic OpenAI- and Anthropic-compatible upstream with the simulation's physics.
 struct FakeLLMCommand: AsyncParsableCommand {

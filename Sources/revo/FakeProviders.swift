@@ -1,5 +1,6 @@
 import ArgumentParser
 import RevoCore
+import RevoRuntime
 import RevoSim
 
 /// The fake providers of `revo serve --dev`, with the simulation's profiles, on a machine with room for all of them.

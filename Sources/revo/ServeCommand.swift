@@ -8,6 +8,7 @@ import Metrics
 import Prometheus
 import RevoCore
 import RevoDrivers
+import RevoRuntime
 import RevoServer
 import RevoSim
 import ServiceLifecycle

@@ -1,3 +1,4 @@
+import RevoRuntime
 import Synchronization
 
 @testable import RevoCore

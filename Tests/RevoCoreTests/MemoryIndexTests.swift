@@ -1,3 +1,4 @@
+import RevoRuntime
 import Testing
 
 @testable import RevoCore

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import RevoCore
 import RevoFakeLLM
+import RevoRuntime
 import Testing
 
 @testable import RevoDrivers

@@ -1,6 +1,7 @@
 import Foundation
 import RevoCore
 import RevoDrivers
+import RevoRuntime
 import Testing
 
 /// The real PostgreSQL `ci/test` starts: its URL, and a script that stops and starts it for outages.

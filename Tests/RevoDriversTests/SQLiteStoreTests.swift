@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RevoCore
+import RevoRuntime
 import Testing
 
 @testable import RevoDrivers

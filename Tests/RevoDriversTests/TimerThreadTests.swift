@@ -1,5 +1,6 @@
 import RevoCore
 import RevoDrivers
+import RevoRuntime
 import Synchronization
 import Testing
 

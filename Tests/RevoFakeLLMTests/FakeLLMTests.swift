@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import RevoCore
+import RevoRuntime
 import Testing
 
 @testable import RevoFakeLLM

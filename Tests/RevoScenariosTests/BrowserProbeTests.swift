@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import RevoCore
+import RevoRuntime
 import RevoServer
 import RevoSim
 import Testing

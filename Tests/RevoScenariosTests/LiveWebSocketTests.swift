@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import RevoCore
+import RevoRuntime
 import RevoServer
 import Testing
 

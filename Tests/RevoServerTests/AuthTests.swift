@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import RevoCore
+import RevoRuntime
 import RevoServer
 import Synchronization
 import Testing

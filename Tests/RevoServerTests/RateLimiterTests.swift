@@ -1,5 +1,6 @@
 import NIOCore
 import RevoCore
+import RevoRuntime
 import RevoSim
 import Testing
 

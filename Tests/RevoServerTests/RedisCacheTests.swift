@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import RevoCore
 import RevoDrivers
+import RevoRuntime
 import RevoServer
 import Testing
 

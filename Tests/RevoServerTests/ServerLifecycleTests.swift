@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import RevoCore
 import RevoDrivers
+import RevoRuntime
 import RevoServer
 import RevoSim
 import ServiceLifecycle

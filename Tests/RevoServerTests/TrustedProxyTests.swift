@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import RevoCore
+import RevoRuntime
 import Testing
 
 @testable import RevoServer

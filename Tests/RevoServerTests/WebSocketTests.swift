@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RevoCore
+import RevoRuntime
 import RevoServer
 import RevoSim
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import RevoRuntime
 
 /// Finds calls that would make RevoCore or RevoSim nondeterministic: wall clocks, real sleeps, unseeded randomness,
 /// random identifiers, and unstructured tasks that escape the simulation executor.

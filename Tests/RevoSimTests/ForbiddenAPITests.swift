@@ -6,16 +6,17 @@ struct ForbiddenAPITests {
     /// The package root, found from this file's location: Tests/RevoSimTests/ForbiddenAPITests.swift.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("RevoCore and RevoSim use no wall clock, real sleep, unseeded randomness or escaping task")
+    @Test("RevoRuntime, RevoCore and RevoSim use no wall clock, real sleep, unseeded randomness or escaping task")
     func sourcesAreClean() throws {
         let sources = Self.root.appendingPathComponent("Sources")
         let simulation = sources.appendingPathComponent("RevoSim")
         let core = sources.appendingPathComponent("RevoCore")
         #expect(FileManager.default.fileExists(atPath: simulation.path), "RevoSim sources not found at \(simulation.path)")
         var violations = try ForbiddenAPIScanner.scan(directory: simulation, relativeTo: Self.root, rules: ForbiddenAPIScanner.common)
-        if FileManager.default.fileExists(atPath: core.path) {
+        for layer in [sources.appendingPathComponent("RevoRuntime"), core] {
+            #expect(FileManager.default.fileExists(atPath: layer.path), "sources not found at \(layer.path)")
             violations += try ForbiddenAPIScanner.scan(
-                directory: core,
+                directory: layer,
                 relativeTo: Self.root,
                 rules: ForbiddenAPIScanner.common + ForbiddenAPIScanner.coreOnly
             )

@@ -1,3 +1,4 @@
+public import RevoRuntime
 import Synchronization
 
 /// A cache that can never fail a request: every call runs under a timeout and a circuit breaker, and any failure is a

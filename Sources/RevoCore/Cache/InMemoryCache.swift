@@ -1,4 +1,5 @@
 import DequeModule
+public import RevoRuntime
 import Synchronization
 
 /// The embedded default cache: entries in process memory with expiry on the injected clock, at most `capacity`

@@ -1,3 +1,5 @@
+public import RevoRuntime
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -232,7 +234,7 @@ public final class ChatService: Sendable {
             content: response.text,
             provider: response.provider,
             providerKind: response.providerKind,
-            storedAt: clock.now.nanosecondsValue,
+            storedAt: clock.now.nanoseconds,
             tokensUsed: response.usage.totalTokens
         ).json
         await cache.set(key, value: value, ttl: max(settings.staleReplyTTL, settings.replyCacheTTL ?? .zero))
@@ -295,7 +297,7 @@ public final class ChatService: Sendable {
     /// database's index of them grows at its end (random ids put each insert on a random page: the writes of a
     /// persisted chat grew with the table), then the request id, which is new at every request.
     static func mintedKey(at time: Duration, requestID: String) -> String {
-        UInt64(clamping: max(0, time.nanosecondsValue)).fixedWidthHex + "-" + requestID
+        UInt64(clamping: max(0, time.nanoseconds)).fixedWidthHex + "-" + requestID
     }
 
     /// True for a stored message id this service minted (``mintedKey(at:requestID:)``: its request id is new every

@@ -1,3 +1,5 @@
+public import RevoRuntime
+
 /// The creative engine: 3–5 distinct solutions to a problem, each from a different ideation technique, generated
 /// through the model manager and scored for novelty, feasibility and diversity from the solutions themselves.
 ///

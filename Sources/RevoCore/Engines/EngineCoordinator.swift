@@ -1,3 +1,5 @@
+public import RevoRuntime
+
 /// Runs a task on the three engines by strategy, each under its own timeout inside the task's, never calling an
 /// engine that is not ready, and returning partial results when some engines fail.
 public final class EngineCoordinator: Sendable {

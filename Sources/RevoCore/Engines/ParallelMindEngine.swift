@@ -1,4 +1,5 @@
 import DequeModule
+public import RevoRuntime
 import Synchronization
 
 /// The parallel engine: a pool of 4–16 workers taking prioritised tasks, scaled by the original's load rule.

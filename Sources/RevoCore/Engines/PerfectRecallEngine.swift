@@ -1,3 +1,4 @@
+public import RevoRuntime
 import Synchronization
 
 #if canImport(FoundationEssentials)

@@ -1,3 +1,5 @@
+import RevoRuntime
+
 /// Deterministic text embeddings by the hashing trick, so recall needs no model and gives the same vectors everywhere.
 ///
 /// Features of the lower-cased text: every word (weight 1.0), every pair of adjacent words (0.5), and every character

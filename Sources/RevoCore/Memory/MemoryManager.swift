@@ -1,4 +1,5 @@
 public import Logging
+public import RevoRuntime
 import Synchronization
 
 /// Memory with a promise: a write is acknowledged only once it is durable somewhere — in the primary store, or, while

@@ -1,3 +1,4 @@
+public import RevoRuntime
 import Synchronization
 
 /// Calls to one dependency (a store, a cache) under a timeout and a circuit breaker, remembering the last failure so

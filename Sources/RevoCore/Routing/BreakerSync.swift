@@ -1,4 +1,5 @@
 import Logging
+import RevoRuntime
 import Synchronization
 
 /// Keeps a ``ModelManager``'s circuits in step with a ``SharedBreakerBoard``: publishes the circuits this server

@@ -1,4 +1,5 @@
 public import Logging
+public import RevoRuntime
 import Synchronization
 
 /// Picks a model for every request: loads local models the machine can hold, routes each request along the fallback

@@ -18,13 +18,13 @@ struct OutcomeWindow: Sendable {
 
     init(window: Duration) {
         self.window = window
-        self.slotNanoseconds = max(1, window.nanosecondsValue / Int64(Self.slots))
+        self.slotNanoseconds = max(1, window.nanoseconds / Int64(Self.slots))
     }
 
     /// Counts a call that ended at `now`, after dropping the slots that left the window by then. A call that ended
     /// a little before the newest one counted (concurrent callers) goes to its own slot while that is in the window.
     mutating func record(failed: Bool, at now: Duration) {
-        let slot = now.nanosecondsValue.dividedRoundingDown(by: slotNanoseconds)
+        let slot = now.nanoseconds.dividedRoundingDown(by: slotNanoseconds)
         advance(to: slot)
         guard let newest, newest - slot < Int64(Self.slots) else { return }
         let index = Self.ring(slot)

@@ -1,3 +1,5 @@
+public import RevoRuntime
+
 /// How often the same provider is retried for one request, by error class, and how long to wait between tries.
 ///
 /// Defaults: server errors retried twice with exponential backoff (100 ms, 200 ms... capped at 2 s, ±20% seeded

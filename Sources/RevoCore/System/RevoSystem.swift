@@ -1,4 +1,5 @@
 public import Logging
+public import RevoRuntime
 import Synchronization
 
 /// The whole reVoAgent system, assembled from injected dependencies: the same object serves HTTP in `revo serve`

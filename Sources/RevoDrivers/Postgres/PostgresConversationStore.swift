@@ -22,7 +22,7 @@ public struct PostgresConversationStore: ConversationStore {
         guard !messages.isEmpty else { return }
         try await database.transaction { connection, logger in
             for message in messages {
-                let at = message.createdAt.nanosecondsValue
+                let at = message.createdAt.nanoseconds
                 try await connection.query(
                     """
                     INSERT INTO conversations (id, created_at_ns, updated_at_ns) VALUES (\(message.conversationID), \(at), \(at))

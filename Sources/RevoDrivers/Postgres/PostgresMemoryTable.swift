@@ -50,7 +50,7 @@ public struct PostgresMemoryTable: MemoryTable {
         _ = try await database.query(
             """
             INSERT INTO memory_entries (id, content, type, session_id, metadata, created_at_ns, embedding, success_score, usage_count)
-            VALUES (\(entry.id), \(entry.content), \(entry.type), \(entry.sessionID), \(metadata), \(entry.createdAt.nanosecondsValue),
+            VALUES (\(entry.id), \(entry.content), \(entry.type), \(entry.sessionID), \(metadata), \(entry.createdAt.nanoseconds),
                 \(embedding), \(entry.successScore), \(Int64(entry.usageCount)))
             ON CONFLICT (id) DO UPDATE SET content = excluded.content, type = excluded.type, session_id = excluded.session_id,
                 metadata = excluded.metadata, embedding = excluded.embedding, success_score = excluded.success_score,

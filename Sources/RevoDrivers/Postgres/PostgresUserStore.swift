@@ -14,7 +14,7 @@ public struct PostgresUserStore: UserStore {
         let created = try await database.fetchAll(
             """
             INSERT INTO users (id, username, password_hash, created_at_ns)
-            VALUES (\(user.id), \(user.username), \(user.passwordHash), \(user.createdAt.nanosecondsValue))
+            VALUES (\(user.id), \(user.username), \(user.passwordHash), \(user.createdAt.nanoseconds))
             ON CONFLICT DO NOTHING RETURNING id
             """,
             as: (String).self

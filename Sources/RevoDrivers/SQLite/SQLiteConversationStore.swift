@@ -47,7 +47,7 @@ public struct SQLiteConversationStore: ConversationStore {
                 try conversation.execute(arguments: [span.id, span.first, span.last])
             }
             for message in messages {
-                let at = message.createdAt.nanosecondsValue
+                let at = message.createdAt.nanoseconds
                 try row.execute(arguments: [message.id, message.conversationID, message.role.rawValue, message.content, message.provider, at])
             }
         }
@@ -58,7 +58,7 @@ public struct SQLiteConversationStore: ConversationStore {
         var spans: [(id: String, first: Int64, last: Int64)] = []
         var index: [String: Int] = [:]
         for message in messages {
-            let at = message.createdAt.nanosecondsValue
+            let at = message.createdAt.nanoseconds
             if let i = index[message.conversationID] {
                 spans[i].first = min(spans[i].first, at)
                 spans[i].last = max(spans[i].last, at)

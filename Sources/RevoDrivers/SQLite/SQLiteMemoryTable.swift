@@ -29,7 +29,7 @@ public struct SQLiteMemoryTable: MemoryTable {
                     """,
                 arguments: [
                     entry.id, entry.content, entry.type, entry.sessionID, try MemoryCoding.metadata(entry.metadata),
-                    entry.createdAt.nanosecondsValue, Data(MemoryCoding.bytes(entry.embedding)), entry.successScore, entry.usageCount,
+                    entry.createdAt.nanoseconds, Data(MemoryCoding.bytes(entry.embedding)), entry.successScore, entry.usageCount,
                 ]
             )
         }

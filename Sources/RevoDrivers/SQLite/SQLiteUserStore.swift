@@ -15,7 +15,7 @@ public struct SQLiteUserStore: UserStore {
             // The unique index decides, so two registrations racing for one name cannot both win.
             try db.execute(
                 sql: "INSERT OR IGNORE INTO users (id, username, password_hash, created_at_ns) VALUES (?, ?, ?, ?)",
-                arguments: [user.id, user.username, user.passwordHash, user.createdAt.nanosecondsValue]
+                arguments: [user.id, user.username, user.passwordHash, user.createdAt.nanoseconds]
             )
             return db.changesCount == 1 ? .created : .usernameTaken
         }

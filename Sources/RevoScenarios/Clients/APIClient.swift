@@ -1,5 +1,6 @@
 import HTTPTypes
 import RevoCore
+import RevoRuntime
 import RevoServer
 
 /// What every user's requests go through: their access token attached, refreshed first when it has expired (and once

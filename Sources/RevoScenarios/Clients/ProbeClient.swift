@@ -1,5 +1,6 @@
 import HTTPTypes
 import RevoCore
+import RevoRuntime
 import RevoServer
 
 /// Sends a scenario's probes as a browser frontend would — the same requests, WebSocket handshakes and closes in both

@@ -1,5 +1,6 @@
 import HTTPTypes
 import RevoCore
+import RevoRuntime
 import RevoServer
 import RevoSim
 

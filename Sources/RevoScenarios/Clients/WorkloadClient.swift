@@ -1,4 +1,5 @@
 import RevoCore
+import RevoRuntime
 import RevoServer
 
 /// The scenario's users sending its workload: each arrival becomes the requests a real client sends for it, through

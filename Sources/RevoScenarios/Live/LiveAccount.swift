@@ -1,5 +1,6 @@
 import Foundation
 import RevoCore
+import RevoRuntime
 import RevoServer
 
 /// The live run's user: an account registered on the server through the run's transport, and a token of theirs

@@ -6,6 +6,7 @@ import PostgresNIO
 public import RevoCore
 import RevoDrivers
 import RevoFaultProxy
+import RevoRuntime
 import RevoServer
 public import RevoSim
 import Synchronization

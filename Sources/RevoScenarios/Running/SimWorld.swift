@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RevoCore
+import RevoRuntime
 import RevoServer
 import RevoSim
 

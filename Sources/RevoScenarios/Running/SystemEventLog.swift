@@ -1,4 +1,5 @@
 import RevoCore
+import RevoRuntime
 import Synchronization
 
 /// What the system reported during a run, with the virtual time of each event.

@@ -1,4 +1,5 @@
 import RevoCore
+import RevoRuntime
 import Synchronization
 
 /// The workload as an open model, written once for both modes: arrivals drawn from the seed, each sent at its time by

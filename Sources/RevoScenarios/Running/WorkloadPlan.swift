@@ -1,5 +1,6 @@
 import Foundation
 import RevoCore
+import RevoRuntime
 
 /// The workload turned into concrete requests: when each is meant to be sent and what it asks, all drawn from the
 /// scenario's seed.

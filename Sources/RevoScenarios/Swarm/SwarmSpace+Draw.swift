@@ -1,4 +1,5 @@
 import RevoCore
+import RevoRuntime
 
 extension SwarmSpace {
     /// The plan for `seed`: a random subset of the fault kinds on, each fault placed, sized and weighted within the

@@ -1,5 +1,6 @@
 import NIOCore
 import RevoCore
+import RevoRuntime
 
 /// The simulation's transport: requests handed to the application in process, and each accepted WebSocket served by
 /// ``ChatSocket`` as a task of the simulation, over a pair of frame queues.

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import RevoCore
+import RevoRuntime
 
 /// `/auth/register`, `/auth/login`, `/auth/refresh` and `/auth/me`.
 struct AuthRoutes<Context: IdentifiedRequestContext>: Sendable {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import RevoCore
+import RevoRuntime
 import Synchronization
 
 /// `WS /ws/chat`: authenticates the socket (close 1008 without a valid token), then streams chat replies as token

@@ -1,6 +1,7 @@
 import HummingbirdWebSocket
 import NIOWebSocket
 import RevoCore
+import RevoRuntime
 
 /// A real socket, as HummingbirdWebSocket hands it to a route. Each write waits for the channel to accept it (NIO's
 /// backpressure bounds what a socket buffers) but no longer than `writeTimeout`.

@@ -1,4 +1,5 @@
 import RevoCore
+import RevoRuntime
 import Synchronization
 
 /// The one reply a socket may be streaming: starting a second while the first runs is refused, `cancel` stops it.

@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 
 /// A cache (Redis in the original) with latency and faults.
 public struct FakeCache: Cache {

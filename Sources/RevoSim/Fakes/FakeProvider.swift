@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 import Synchronization
 
 /// A model provider with physics: it takes memory from the ``FakeMachine`` when it loads, answers after a time to

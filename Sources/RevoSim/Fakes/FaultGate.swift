@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 
 /// The latency and faults of one fake dependency: every operation passes through ``pass(_:)`` first.
 public struct FaultGate: Sendable {

@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 import Synchronization
 
 /// Decides, for each operation a fake performs, which declared fault (if any) hits it, and counts every hit.

@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 
 /// Deadlines on the virtual clock: a timer in the executor's own queue, fired in (deadline, registration) order like
 /// every sleep, so ``SystemClock/withDeadline(_:operation:)`` races a timer instead of a sleeping task.

@@ -1,4 +1,5 @@
 import RevoCore
+import RevoRuntime
 
 /// A built-in concurrent workload that exercises everything the runtime promises: many unstructured tasks,
 /// virtual sleeps with equal and distinct deadlines, hops onto shared actors, a timeout race, and seeded choices.

@@ -1,4 +1,5 @@
 import RevoCore
+import RevoRuntime
 import Synchronization
 
 /// A default actor that records the order in which tasks reach it; part of the self-test workload.

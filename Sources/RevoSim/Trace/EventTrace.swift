@@ -1,5 +1,6 @@
 import DequeModule
 import RevoCore
+import RevoRuntime
 import Synchronization
 
 /// The record of a simulation: every event folded into a running digest, the most recent ones kept readable.

@@ -1,6 +1,7 @@
 import Foundation
 import RevoCore
 import RevoDrivers
+import RevoRuntime
 import RevoSim
 import Testing
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import RevoCore
 import RevoDrivers
 import RevoFakeLLM
+import RevoRuntime
 import RevoSim
 import Testing
 

@@ -44,7 +44,7 @@ public struct SystemClock: Sendable {
         let remaining = deadline - now
         guard remaining > .zero else { throw TimeoutError(limit: "deadline passed") }
         if let deadlines {
-            return try await RevoCore.withDeadline(after: remaining, scheduler: deadlines, operation: operation)
+            return try await RevoRuntime.withDeadline(after: remaining, scheduler: deadlines, operation: operation)
         }
         return try await withTimeout(after: remaining, clock: DeadlineClock(clock: self), operation: operation)
     }
