@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "RevoCore", targets: ["RevoCore"]),
         .library(name: "RevoSim", targets: ["RevoSim"]),
         .library(name: "RevoScenarios", targets: ["RevoScenarios"]),
+        .library(name: "RevoLive", targets: ["RevoLive"]),
+        .library(name: "RevoBenchmarks", targets: ["RevoBenchmarks"]),
         .library(name: "RevoServer", targets: ["RevoServer"]),
         .library(name: "RevoDrivers", targets: ["RevoDrivers"]),
         .library(name: "RevoFaultProxy", targets: ["RevoFaultProxy"]),
@@ -74,16 +76,33 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
-                // The live runner: real HTTP to `revo serve`, the fault proxy, PostgreSQL for the lost-writes check.
+                // The simulation enters through the application `revo serve` builds.
+                "RevoServer",
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Live mode: throwaway PostgreSQL and Redis, fault proxies, `revo fake-llm` upstreams, `revo serve` as a child
+        // process, the same driver and clients over loopback, probes in a real browser.
+        .target(
+            name: "RevoLive",
+            dependencies: [
+                "RevoRuntime",
+                "RevoCore",
+                "RevoSim",
+                "RevoScenarios",
+                "RevoServer",
                 "RevoDrivers",
                 "RevoFaultProxy",
                 "RevoFakeLLM",
-                "RevoServer",
-                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -156,6 +175,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks: the executor, RevoCore's fallback cost, the fault proxy, the API in process, the simulation.
+        .target(
+            name: "RevoBenchmarks",
+            dependencies: [
+                "RevoRuntime",
+                "RevoCore",
+                "RevoSim",
+                "RevoServer",
+                "RevoDrivers",
+                "RevoFaultProxy",
+                "RevoScenarios",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                // NIOAsyncTestingChannel: the channel of the API benchmark's in-process request contexts.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "revo",
             dependencies: [
@@ -163,6 +202,8 @@ let package = Package(
                 "RevoCore",
                 "RevoSim",
                 "RevoScenarios",
+                "RevoLive",
+                "RevoBenchmarks",
                 "RevoServer",
                 "RevoDrivers",
                 "RevoFaultProxy",
@@ -177,18 +218,17 @@ let package = Package(
                 // One reader of serve's settings: flags, then the environment, then a --config file.
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
-                // NIOAsyncTestingChannel: the channel of `revo benchmark api`'s in-process request contexts.
-                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RevoCoreTests", dependencies: ["RevoRuntime", "RevoCore", "RevoSim"], swiftSettings: swiftSettings),
-        .testTarget(name: "RevoSimTests", dependencies: ["RevoRuntime", "RevoSim"], swiftSettings: swiftSettings),
+        .testTarget(name: "RevoSimTests", dependencies: ["RevoRuntime", "RevoSim", "RevoBenchmarks"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RevoScenariosTests",
             dependencies: [
                 "RevoRuntime",
                 "RevoScenarios",
+                "RevoLive",
                 "RevoFaultProxy",
                 "RevoServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -205,6 +245,7 @@ let package = Package(
                 "RevoDrivers",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 "RevoScenarios",
+                "RevoLive",
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -1,5 +1,6 @@
 import Foundation
 import RevoCore
+import RevoLive
 import RevoScenarios
 
 /// `revo run --mode live`: one scenario through the live runner, waited for from the synchronous command.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RevoBenchmarks
 import RevoCore
 import RevoFaultProxy
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import RevoCore
+import RevoBenchmarks
+import RevoRuntime
 import RevoScenarios
 
 /// `revo benchmark sim`: how fast the simulation runs each scenario on one core — simulated requests per wall second
@@ -32,32 +33,24 @@ struct SimBenchmarkCommand: ParsableCommand {
         print("scenario                     requests   wall (median)   requests/s   compression")
         var totalWall = Duration.zero
         var totalRequests = 0
+        let benchmark = SimBenchmark(rounds: rounds)
         for scenario in scenarios where !scenario.liveOnly {
-            var walls: [Duration] = []
-            var requests = 0
-            for _ in 0..<rounds {
-                let start = ContinuousClock.now
-                let run: ScenarioRun
-                do {
-                    run = try SimRunner().run(scenario)
-                } catch {
-                    throw ValidationError("\(scenario.name): \(error)")
-                }
-                walls.append(ContinuousClock.now - start)
-                requests = run.requestCount
+            let row: SimBenchmark.Row
+            do {
+                row = try benchmark.measure(scenario)
+            } catch {
+                throw ValidationError("\(scenario.name): \(error)")
             }
-            let wall = walls.sorted()[walls.count / 2]
-            totalWall += wall
-            totalRequests += requests
-            print(Self.row(scenario.name, requests: requests, wall: wall, simulated: scenario.duration))
+            totalWall += row.wall
+            totalRequests += row.requests
+            print(Self.row(row))
         }
-        print(Self.row("all", requests: totalRequests, wall: totalWall, simulated: nil))
+        print(Self.row(SimBenchmark.Row(scenario: "all", requests: totalRequests, wall: totalWall, simulated: nil)))
     }
 
-    private static func row(_ name: String, requests: Int, wall: Duration, simulated: Duration?) -> String {
-        let seconds = max(wall.seconds, 1e-9)
-        let compression = simulated.map { String(format: "%10.0fx", $0.seconds / seconds) } ?? ""
-        return name.padding(toLength: 28, withPad: " ", startingAt: 0)
-            + String(format: "%9d   %10.3f s   %10.0f   ", requests, wall.seconds, Double(requests) / seconds) + compression
+    private static func row(_ row: SimBenchmark.Row) -> String {
+        let compression = row.compression.map { String(format: "%10.0fx", $0) } ?? ""
+        return row.scenario.padding(toLength: 28, withPad: " ", startingAt: 0)
+            + String(format: "%9d   %10.3f s   %10.0f   ", row.requests, row.wall.seconds, row.requestsPerSecond) + compression
     }
 }

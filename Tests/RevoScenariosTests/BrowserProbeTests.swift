@@ -9,6 +9,7 @@ import RevoServer
 import RevoSim
 import Testing
 
+@testable import RevoLive
 @testable import RevoScenarios
 
 enum BrowserAvailability {

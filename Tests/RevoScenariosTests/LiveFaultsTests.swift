@@ -3,6 +3,7 @@ import RevoFaultProxy
 import RevoSim
 import Testing
 
+@testable import RevoLive
 @testable import RevoScenarios
 
 /// How the scenario vocabulary becomes real faults in live mode, and what it cannot express there.

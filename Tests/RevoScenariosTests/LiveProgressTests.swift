@@ -1,5 +1,6 @@
 import Testing
 
+@testable import RevoLive
 @testable import RevoScenarios
 
 @Suite("live progress")

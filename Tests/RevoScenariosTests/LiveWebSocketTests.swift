@@ -8,6 +8,7 @@ import RevoRuntime
 import RevoServer
 import Testing
 
+@testable import RevoLive
 @testable import RevoScenarios
 
 /// The live runs' WebSocket client: frames and handshake by the RFC, and against a real server every close is seen,

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 
-@testable import RevoScenarios
+@testable import RevoLive
 
 /// A WebSocket client that does nothing on its own, above all never answers a ping: it upgrades, then records every
 /// frame until the server closes the connection.

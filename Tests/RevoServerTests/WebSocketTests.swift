@@ -12,7 +12,7 @@ import RevoSim
 import Synchronization
 import Testing
 
-@testable import RevoScenarios
+@testable import RevoLive
 
 /// `WS /ws/chat` over real sockets (HummingbirdTesting live mode).
 @Suite("WebSocket chat")

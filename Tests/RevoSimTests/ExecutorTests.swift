@@ -1,3 +1,4 @@
+import RevoBenchmarks
 import Testing
 
 @testable import RevoSim

@@ -47,6 +47,9 @@ struct ArchitectureTests {
         #expect(manifest["RevoRuntime"] == [])
         #expect(manifest["RevoCore"] == ["RevoRuntime"])
         #expect(manifest["RevoSim"] == ["RevoRuntime", "RevoCore"])
+        #expect(manifest["RevoFaultProxy"] == ["RevoRuntime"])
+        // One way: the scenario model and the simulation know nothing of live mode's services and proxies.
+        #expect(manifest["RevoScenarios"]?.isDisjoint(with: ["RevoLive", "RevoDrivers", "RevoFaultProxy", "RevoFakeLLM", "RevoBenchmarks"]) == true)
         let documented = try Self.documentedGraph(try Self.read("docs/architecture.md"))
         for module in Set(manifest.keys).union(documented.keys).sorted() {
             #expect(

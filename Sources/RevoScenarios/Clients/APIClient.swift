@@ -1,20 +1,27 @@
-import HTTPTypes
-import RevoCore
-import RevoRuntime
+package import HTTPTypes
+package import RevoCore
+package import RevoRuntime
 import RevoServer
 
 /// What every user's requests go through: their access token attached, refreshed first when it has expired (and once
 /// more after a 401 saying so), as a browser client does. Each refresh is recorded as a request of its own.
-struct APIClient: Sendable {
-    let transport: any ClientTransport
-    let clock: SystemClock
+package struct APIClient: Sendable {
+    package let transport: any ClientTransport
+    package let clock: SystemClock
     let starter: any TaskStarter
     let metrics: MetricsRecorder
     /// Refresh this long before the access token expires.
     static let refreshMargin = Duration.seconds(10)
 
+    package init(transport: any ClientTransport, clock: SystemClock, starter: any TaskStarter, metrics: MetricsRecorder) {
+        self.transport = transport
+        self.clock = clock
+        self.starter = starter
+        self.metrics = metrics
+    }
+
     /// Sends `call` as `user`, authorized with their current access token.
-    func send(_ call: HTTPCall, as user: VirtualUser, index: Int) async -> HTTPAnswer {
+    package func send(_ call: HTTPCall, as user: VirtualUser, index: Int) async -> HTTPAnswer {
         await freshTokens(for: user, index: index)
         let answer = await transport.send(call.authorized(user.tokens.access), from: user.address)
         guard answer.status == 401, answer.json?["error"]?["code"]?.string == "token_expired" else { return answer }
@@ -55,7 +62,7 @@ struct APIClient: Sendable {
     }
 
     /// The pair in a token answer, with the access token's expiry on this client's clock.
-    static func tokens(in answer: HTTPAnswer, at now: Duration) -> VirtualUser.Tokens? {
+    package static func tokens(in answer: HTTPAnswer, at now: Duration) -> VirtualUser.Tokens? {
         guard let json = answer.json, let access = json["access_token"]?.string, let refresh = json["refresh_token"]?.string,
             let expiresIn = json["expires_in"]?.int
         else { return nil }

@@ -3,7 +3,7 @@ import RevoCore
 
 /// The API's requests as a client writes them.
 extension HTTPCall {
-    static func chat(
+    package static func chat(
         _ content: String,
         maxTokens: Int? = nil,
         conversation: String? = nil,
@@ -19,20 +19,20 @@ extension HTTPCall {
         return HTTPCall(.post, "/api/chat", json: body.finishedText())
     }
 
-    static func credentials(_ path: String, username: String, password: String) -> HTTPCall {
+    package static func credentials(_ path: String, username: String, password: String) -> HTTPCall {
         var body = JSONObjectWriter()
         body.field("password", password)
         body.field("username", username)
         return HTTPCall(.post, path, json: body.finishedText())
     }
 
-    static func refresh(_ token: String) -> HTTPCall {
+    package static func refresh(_ token: String) -> HTTPCall {
         var body = JSONObjectWriter(capacity: 48 + token.utf8.count)
         body.field("refresh_token", token)
         return HTTPCall(.post, "/auth/refresh", json: body.finishedText())
     }
 
-    static func memoryStore(_ content: String, session: String) -> HTTPCall {
+    package static func memoryStore(_ content: String, session: String) -> HTTPCall {
         var body = JSONObjectWriter(capacity: 96 + content.utf8.count)
         body.field("content", content)
         body.field("session_id", session)
@@ -40,13 +40,13 @@ extension HTTPCall {
         return HTTPCall(.post, "/api/memory/store", json: body.finishedText())
     }
 
-    static func memoryQuery(_ query: String) -> HTTPCall {
+    package static func memoryQuery(_ query: String) -> HTTPCall {
         var body = JSONObjectWriter(capacity: 32 + query.utf8.count)
         body.field("query", query)
         return HTTPCall(.post, "/api/memory/query", json: body.finishedText())
     }
 
-    static func engines(taskID: String, description: String, input: String, complexity: String, strategy: String) -> HTTPCall {
+    package static func engines(taskID: String, description: String, input: String, complexity: String, strategy: String) -> HTTPCall {
         var body = JSONObjectWriter(capacity: 128 + description.utf8.count + input.utf8.count)
         body.field("complexity", complexity)
         body.field("description", description)
@@ -57,7 +57,7 @@ extension HTTPCall {
     }
 
     /// The same request carrying `token` as its bearer token.
-    func authorized(_ token: String) -> HTTPCall {
+    package func authorized(_ token: String) -> HTTPCall {
         var call = self
         call.headers[.authorization] = "Bearer \(token)"
         return call

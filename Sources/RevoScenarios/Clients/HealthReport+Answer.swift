@@ -1,9 +1,9 @@
-import RevoCore
-import RevoServer
+package import RevoCore
+package import RevoServer
 
 extension HealthReport {
     /// Reads `GET /health`'s answer back into the report the recorder samples.
-    init(answer json: JSONValue, at checkedAt: Duration) {
+    package init(answer json: JSONValue, at checkedAt: Duration) {
         let entries = Service.allCases.compactMap { service -> HealthReport.Entry? in
             guard let body = json["services"]?[service.rawValue] else { return nil }
             let status = body["status"]?.string.flatMap(HealthStatus.init(rawValue:)) ?? .unhealthy
@@ -24,7 +24,7 @@ extension HealthReport {
 
 extension HealthReport {
     /// What the sampler records when `/health` does not answer at all: the backend itself is down.
-    static func unreachable(_ reason: String, at checkedAt: Duration) -> HealthReport {
+    package static func unreachable(_ reason: String, at checkedAt: Duration) -> HealthReport {
         HealthReport(
             status: .unhealthy,
             services: [HealthReport.Entry(service: .backend, health: ComponentHealth(status: .unhealthy, reasons: [reason]))],

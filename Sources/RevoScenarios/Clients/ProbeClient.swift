@@ -1,11 +1,11 @@
-import HTTPTypes
-import RevoCore
-import RevoRuntime
+package import HTTPTypes
+package import RevoCore
+package import RevoRuntime
 import RevoServer
 
 /// Sends a scenario's probes as a browser frontend would — the same requests, WebSocket handshakes and closes in both
 /// modes, through the run's transport — and judges the answers.
-struct ProbeClient: Sendable {
+package struct ProbeClient: Sendable {
     let transport: any ClientTransport
     let clock: SystemClock
     /// The signed-in client the probes speak for, and a token of theirs that expired (nil when the server's secret
@@ -15,7 +15,14 @@ struct ProbeClient: Sendable {
     /// A WebSocket the server leaves open is given up after this long.
     static let closeWait = Duration.seconds(10)
 
-    func run(_ probes: [Probe]) async -> [Probe.Result] {
+    package init(transport: any ClientTransport, clock: SystemClock, user: VirtualUser, expiredToken: String?) {
+        self.transport = transport
+        self.clock = clock
+        self.user = user
+        self.expiredToken = expiredToken
+    }
+
+    package func run(_ probes: [Probe]) async -> [Probe.Result] {
         var results: [Probe.Result] = []
         for probe in probes { results.append(await run(probe)) }
         return results
@@ -66,7 +73,7 @@ struct ProbeClient: Sendable {
     }
 
     /// The token a probe of `kind` sends, as the signed-in client holds it or forged from it.
-    func token(_ kind: Probe.Token) -> String? {
+    package func token(_ kind: Probe.Token) -> String? {
         switch kind {
         case .none: nil
         case .valid: user.tokens.access

@@ -6,8 +6,12 @@ import RevoSim
 
 /// A WebSocket client of `WS /ws/chat` speaking the protocol of docs/websocket.md: it opens the socket as a browser
 /// does (`?token=`), waits for `ready`, sends `chat` commands and reads `start`, `token`… and the ending event.
-struct SocketClient: Sendable {
+package struct SocketClient: Sendable {
     let api: APIClient
+
+    package init(api: APIClient) {
+        self.api = api
+    }
 
     /// An open socket, or the handshake's answer when the server refused it.
     enum Opening {

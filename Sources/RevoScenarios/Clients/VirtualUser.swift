@@ -1,25 +1,31 @@
-import NIOCore
+package import NIOCore
 import RevoServer
 import Synchronization
 
 /// One person using the API: an account, an address of their own (the rate limit counts per address), and the tokens
 /// the server last gave them, which they refresh when the access token expires.
-final class VirtualUser: Sendable {
-    struct Tokens: Sendable {
-        var access: String
-        var refresh: String
+package final class VirtualUser: Sendable {
+    package struct Tokens: Sendable {
+        package var access: String
+        package var refresh: String
         /// When the access token expires, on the client's clock (issue time plus `expires_in`).
-        var accessExpiresAt: Duration
+        package var accessExpiresAt: Duration
+
+        package init(access: String, refresh: String, accessExpiresAt: Duration) {
+            self.access = access
+            self.refresh = refresh
+            self.accessExpiresAt = accessExpiresAt
+        }
     }
 
     let index: Int
-    let username: String
+    package let username: String
     let password: String
     let userID: String
-    let address: SocketAddress
+    package let address: SocketAddress
     private let state: Mutex<(tokens: Tokens, refreshing: Task<Void, Never>?)>
 
-    init(index: Int, username: String, password: String, userID: String, tokens: Tokens) {
+    package init(index: Int, username: String, password: String, userID: String, tokens: Tokens) {
         self.index = index
         self.username = username
         self.password = password
@@ -29,14 +35,14 @@ final class VirtualUser: Sendable {
         self.state = Mutex((tokens, nil))
     }
 
-    var tokens: Tokens { state.withLock { $0.tokens } }
+    package var tokens: Tokens { state.withLock { $0.tokens } }
 
     func update(_ tokens: Tokens) {
         state.withLock { $0.tokens = tokens }
     }
 
     /// Re-reads the access token's expiry on a clock started `offset` later than the one it was read on.
-    func moveClock(back offset: Duration) {
+    package func moveClock(back offset: Duration) {
         state.withLock { $0.tokens.accessExpiresAt -= offset }
     }
 

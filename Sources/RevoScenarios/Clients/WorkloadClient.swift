@@ -1,10 +1,10 @@
-import RevoCore
-import RevoRuntime
+package import RevoCore
+package import RevoRuntime
 import RevoServer
 
 /// The scenario's users sending its workload: each arrival becomes the requests a real client sends for it, through
 /// the API, and the record of what that client saw.
-struct WorkloadClient: Sendable {
+package struct WorkloadClient: Sendable {
     /// What the arrival loop drew for one request, from the workload's seeded streams.
     struct Draw: Sendable {
         var prompt: (text: String, topic: String, session: String)
@@ -28,6 +28,24 @@ struct WorkloadClient: Sendable {
     let ledger = ConversationLedger()
 
     /// A dropped message is resent this many times in all, a second apart (a reconnecting client keeps trying).
+    package init(
+        api: APIClient,
+        sockets: SocketClient,
+        workload: Workload,
+        socketDrops: @escaping @Sendable () -> Int?,
+        metrics: MetricsRecorder,
+        clock: SystemClock,
+        expiredTokens: [String]
+    ) {
+        self.api = api
+        self.sockets = sockets
+        self.workload = workload
+        self.socketDrops = socketDrops
+        self.metrics = metrics
+        self.clock = clock
+        self.expiredTokens = expiredTokens
+    }
+
     static let maxAttempts = 8
     static let reconnectDelay = Duration.seconds(1)
 

@@ -65,7 +65,7 @@ public final class MetricsRecorder: Sendable {
 
     /// Requests finished so far, those that failed, and the p95 of those that finished within `window` before `now`
     /// (measured from the run's start, as records' arrival and latency are).
-    func progress(now: Duration, window: Duration) -> (requests: Int, errors: Int, p95: Duration?) {
+    package func progress(now: Duration, window: Duration) -> (requests: Int, errors: Int, p95: Duration?) {
         state.withLock { state in
             var recent: [Duration] = []
             var errors = 0
@@ -91,7 +91,7 @@ public final class MetricsRecorder: Sendable {
         state.withLock { $0.acknowledgedWrites.append(id) }
     }
 
-    func sample(_ report: HealthReport, processBytes: Int?, machineBytes: ByteCount?) {
+    package func sample(_ report: HealthReport, processBytes: Int?, machineBytes: ByteCount?) {
         state.withLock { s in
             var statuses: [(String, HealthStatus, String?)] = []
             for entry in report.services {
@@ -122,7 +122,7 @@ public final class MetricsRecorder: Sendable {
     var healthChanges: [HealthChange] { state.withLock { $0.healthChanges } }
     var healthSamples: [HealthSample] { state.withLock { $0.healthSamples } }
     var memorySamples: [MemorySample] { state.withLock { $0.memorySamples } }
-    var acknowledgedWrites: [String] { state.withLock { $0.acknowledgedWrites } }
+    package var acknowledgedWrites: [String] { state.withLock { $0.acknowledgedWrites } }
     var scaleEvents: [ParallelMindEngine.ScaleEvent] { state.withLock { $0.scaleEvents } }
     var sessions: [WebSocketSession] { state.withLock { $0.sessions } }
 }

@@ -27,4 +27,28 @@ public struct ScenarioRun: Sendable {
     public var requestCount: Int { metrics.records.count }
     /// Whether ``lostWrites`` was looked up (a live run against a server whose database it was not given cannot).
     public var writesVerified = true
+
+    package init(
+        scenario: Scenario,
+        seed: UInt64,
+        metrics: MetricsRecorder,
+        faults: [FaultInjector.Tally],
+        digest: String,
+        statistics: SimulationStatistics,
+        lostWrites: [String],
+        duplicatedMessages: [String],
+        endedAt: Duration,
+        live: Bool = false
+    ) {
+        self.scenario = scenario
+        self.seed = seed
+        self.metrics = metrics
+        self.faults = faults
+        self.digest = digest
+        self.statistics = statistics
+        self.lostWrites = lostWrites
+        self.duplicatedMessages = duplicatedMessages
+        self.endedAt = endedAt
+        self.live = live
+    }
 }

@@ -1,11 +1,11 @@
-import RevoCore
-import RevoRuntime
+package import RevoCore
+package import RevoRuntime
 import Synchronization
 
 /// The workload as an open model, written once for both modes: arrivals drawn from the seed, each sent at its time by
 /// one of the users in a task of its own, then the requests still running let finish (each is bounded by its
 /// deadline). Sim and live differ only in the client's transport, its clock and the task starter.
-struct WorkloadDriver: Sendable {
+package struct WorkloadDriver: Sendable {
     let scenario: Scenario
     let client: WorkloadClient
     let users: [VirtualUser]
@@ -13,16 +13,24 @@ struct WorkloadDriver: Sendable {
     let starter: any TaskStarter
     /// Whether the users' expired tokens were signed by the server's secret; without them, that bad input is sent as
     /// a tampered token.
-    var expiredTokensKnown = true
+    package var expiredTokensKnown = true
     /// Called with each request once it is recorded (the simulation writes it into its trace).
-    var finished: (@Sendable (_ index: Int, RequestRecord) -> Void)?
+    package var finished: (@Sendable (_ index: Int, RequestRecord) -> Void)?
+
+    package init(scenario: Scenario, client: WorkloadClient, users: [VirtualUser], random: SeededRandom, starter: any TaskStarter) {
+        self.scenario = scenario
+        self.client = client
+        self.users = users
+        self.random = random
+        self.starter = starter
+    }
 
     /// Requests still running this long after the scenario's end are no longer waited for.
     var drainLimit: Duration {
         scenario.duration + scenario.system.routing.requestDeadline + .seconds(10)
     }
 
-    func drive() async {
+    package func drive() async {
         let clock = client.clock
         let metrics = client.metrics
         let arrivals = WorkloadPlan.arrivals(scenario.workload, duration: scenario.duration, random: random)

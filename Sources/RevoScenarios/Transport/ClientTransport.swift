@@ -1,9 +1,9 @@
-import NIOCore
+package import NIOCore
 
 /// What a scenario's clients send their requests through: the application `revo serve` builds, in process on the
 /// simulation's executor (``InProcessTransport``), or a running server over loopback (``LoopbackTransport``). The
 /// workload, its users, the probes and the health sampler are written once against this.
-protocol ClientTransport: Sendable {
+package protocol ClientTransport: Sendable {
     /// One request and its whole answer; status 0, with the reason as the body, when nothing answered.
     func send(_ call: HTTPCall, from address: SocketAddress?) async -> HTTPAnswer
 
@@ -13,7 +13,7 @@ protocol ClientTransport: Sendable {
 }
 
 /// How a WebSocket handshake ended.
-enum SocketUpgrade: Sendable {
+package enum SocketUpgrade: Sendable {
     /// Upgraded: the client's end; the server's first frames may already be waiting on it.
     case accepted(InProcessSocket)
     /// Not upgraded: the server's answer (status 0 when nothing answered).

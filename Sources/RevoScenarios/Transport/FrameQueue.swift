@@ -3,8 +3,8 @@ import Synchronization
 
 /// One direction of an in-process WebSocket: frames in the order sent, until the sender closes or the connection
 /// drops. A reader waits for the next frame; a cancelled reader gets nil, as a dropped socket would give it.
-final class FrameQueue: Sendable {
-    enum Frame: Sendable, Equatable {
+package final class FrameQueue: Sendable {
+    package enum Frame: Sendable, Equatable {
         case text(String)
         /// A close frame with its code and reason.
         case close(code: Int, reason: String)
@@ -21,7 +21,7 @@ final class FrameQueue: Sendable {
 
     /// Queues a frame; false when the queue has ended (the frame goes nowhere).
     @discardableResult
-    func push(_ frame: Frame) -> Bool {
+    package func push(_ frame: Frame) -> Bool {
         let waiter = state.withLock { s -> CheckedContinuation<Frame?, Never>?? in
             guard !s.ended else { return nil }
             if case .close = frame { s.ended = true }
@@ -38,7 +38,7 @@ final class FrameQueue: Sendable {
     }
 
     /// Ends the queue: frames already queued are still read, then nil.
-    func end() {
+    package func end() {
         let waiter = state.withLock { s in
             s.ended = true
             defer { s.waiter = nil }
@@ -50,7 +50,7 @@ final class FrameQueue: Sendable {
     var hasEnded: Bool { state.withLock { $0.ended } }
 
     /// The next frame, waiting for it; nil once the queue has ended and is empty, or when the reader is cancelled.
-    func next() async -> Frame? {
+    package func next() async -> Frame? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let ready = state.withLock { s -> Frame?? in

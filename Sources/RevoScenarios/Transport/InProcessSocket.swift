@@ -1,5 +1,5 @@
 import HummingbirdWebSocket
-import NIOCore
+package import NIOCore
 import NIOWebSocket
 public import RevoServer
 import Synchronization
@@ -7,11 +7,11 @@ import Synchronization
 /// A WebSocket between a client and ``ChatSocket`` in process: two frame queues, no socket. The server end is a
 /// ``SocketConnection`` (what the router's upgrade runs over); the client end sends and reads frames, closes, or
 /// drops the connection as a lost network would.
-final class InProcessSocket: Sendable {
-    let toServer = FrameQueue()
-    let toClient = FrameQueue()
+package final class InProcessSocket: Sendable {
+    package let toServer = FrameQueue()
+    package let toClient = FrameQueue()
 
-    init() {}
+    package init() {}
 
     /// The side ``ChatSocket`` serves.
     var server: ServerEnd { ServerEnd(socket: self) }

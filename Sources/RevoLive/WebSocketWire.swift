@@ -1,4 +1,5 @@
 import NIOCore
+import RevoScenarios
 
 /// RFC 6455 frames as a client writes and reads them: every frame it sends is masked, none it receives may be.
 enum WebSocketWire {

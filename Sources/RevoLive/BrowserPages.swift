@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import RevoScenarios
 
 /// The web client served from two more origins, as the seed's frontend was served from its own dev server: one the
 /// API allows (`http://localhost:<port>`) and one it does not (`http://127.0.0.1:<port>`). Stopped by ``stop()``.

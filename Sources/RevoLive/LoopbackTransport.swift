@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import RevoScenarios
 import Synchronization
 
 /// The live transport: requests over loopback to a running `revo serve`, and each WebSocket read and written through

@@ -1,5 +1,6 @@
 public import NIOCore
 public import NIOPosix
+import RevoFaultProxy
 import Synchronization
 
 /// The proxy's cost with no toxics, against a direct connection on the same machine: bulk throughput (one connection

@@ -1,4 +1,5 @@
 import Foundation
+import RevoScenarios
 
 /// A throwaway PostgreSQL server: initdb in a temporary folder, on a free loopback port, trust authentication.
 /// ``stop()`` is a real outage (`pg_ctl stop -m fast`: clients get `57P01 admin_shutdown`); ``start()`` brings it back.

@@ -1,6 +1,7 @@
 import RevoCore
 import RevoFakeLLM
 import RevoFaultProxy
+import RevoScenarios
 import RevoSim
 import Synchronization
 

@@ -1,3 +1,5 @@
+import RevoScenarios
+
 /// Where a live run is, reported every second while it runs: a live run takes as long as its timeline, and its
 /// report only comes at the end.
 public struct LiveProgress: Sendable, Equatable {

@@ -1,5 +1,6 @@
 public import RevoCore
 public import RevoRuntime
+import RevoSim
 
 /// RevoCore's own overhead on the real clock, with zero-latency fakes:
 /// - fallback cost: a request whose primary refuses connections and whose fallback answers at once, timed inside the

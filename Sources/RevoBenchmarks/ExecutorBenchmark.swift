@@ -1,9 +1,10 @@
 import RevoCore
+public import RevoSim
 
 /// Raw throughput of the ``SimulationExecutor``: jobs per second (tasks yielding in a loop) and timers per second
 /// (tasks sleeping on distinct deadlines), on the calling thread.
 ///
-/// The wall clock is passed in, so this file stays free of real time like the rest of RevoSim.
+/// The wall clock is passed in: the executor it measures never reads real time.
 public struct ExecutorBenchmark: Sendable {
     public var tasks: Int
     public var yieldsPerTask: Int

@@ -1,4 +1,5 @@
 import Foundation
+import RevoScenarios
 import RevoServer
 
 /// Drives headless Chromium through a scenario's browser probes with `browser/drive.py` (Playwright's Python package

@@ -1,4 +1,5 @@
 import Foundation
+import RevoScenarios
 import Synchronization
 
 /// A `revo` server as a child process (`revo serve`, `revo fake-llm`): started with the live run's settings, found by

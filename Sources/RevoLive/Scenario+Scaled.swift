@@ -1,4 +1,5 @@
 import Foundation
+import RevoScenarios
 
 extension Scenario {
     /// The scenario with its timeline multiplied by `factor`: duration, fault times and bursts.

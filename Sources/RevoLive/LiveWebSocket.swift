@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import RevoScenarios
 import Synchronization
 
 /// A WebSocket client for live runs: the handshake and frames are read from the connection's bytes directly, so a

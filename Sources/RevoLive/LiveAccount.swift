@@ -1,6 +1,7 @@
 import Foundation
 import RevoCore
 import RevoRuntime
+import RevoScenarios
 import RevoServer
 
 /// The live run's user: an account registered on the server through the run's transport, and a token of theirs

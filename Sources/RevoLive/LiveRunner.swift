@@ -7,6 +7,7 @@ public import RevoCore
 import RevoDrivers
 import RevoFaultProxy
 import RevoRuntime
+public import RevoScenarios
 import RevoServer
 public import RevoSim
 import Synchronization

@@ -1,3 +1,4 @@
+import RevoScenarios
 import Synchronization
 
 /// Live-mode guard for work that waits on a peer (a WebSocket close handshake, a stream's end): the work's result,

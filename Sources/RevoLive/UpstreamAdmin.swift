@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import RevoFakeLLM
+import RevoScenarios
 
 /// The admin API of one `revo fake-llm` the live run started: where provider faults are injected and counted.
 struct UpstreamAdmin: Sendable {

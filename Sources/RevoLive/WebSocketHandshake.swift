@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOCore
+import RevoScenarios
 
 /// The opening handshake of RFC 6455 §4, as a browser's `new WebSocket(url)` sends it, and the server's answer.
 struct WebSocketHandshake {

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import RevoScenarios
 #endif
 
 /// A loopback port nothing listens on now: bound to port 0, read, released. Another process could take it in

@@ -1,4 +1,5 @@
 import Foundation
+import RevoScenarios
 
 /// A throwaway Redis server on a free loopback port, without persistence.
 final class LocalRedis: Sendable {

@@ -1,4 +1,5 @@
 import RevoCore
+import RevoScenarios
 import RevoServer
 import Synchronization
 

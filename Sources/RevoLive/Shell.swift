@@ -1,4 +1,5 @@
 import Foundation
+import RevoScenarios
 
 /// Runs the helper programs of a live run (initdb, pg_ctl, redis-server) to completion, their output in a log file.
 enum Shell {
