@@ -411,7 +411,16 @@ public enum ScenarioLoader {
         }
     }
 
-    private static let faultKinds = [
+    static let faultTargets = ["database", "cache", "memory", "machine", "websocket", "provider:<name>"]
+
+    static let invariants = [
+        "no_lost_writes", "no_duplicate_messages", "streams_consistent", "errors_well_formed", "history_consistent", "answered_by_deadline",
+    ]
+
+    /// The kinds of check besides a threshold string.
+    static let checkKinds = ["health", "recovers", "reachable", "sometimes", "never", "invariant", "scaling", "probe", "browser"]
+
+    static let faultKinds = [
         "outage", "latency", "timeout", "error_rate", "rate_limit", "server_error", "content_policy", "disconnect", "stream_stall",
         "stream_error_event", "stream_malformed_event", "oom_on_load",
         "missing_library", "gpu_taken", "ram_taken",
@@ -510,7 +519,7 @@ public enum ScenarioLoader {
                 }
                 return .provider(profile.descriptor.id)
             }
-            let allowed = ["database", "cache", "memory", "machine", "websocket", "provider:<name>"]
+            let allowed = faultTargets
             throw node.error(
                 "unknown fault target '\(text)'; allowed: \(allowed.joined(separator: ", "))",
                 suggestion: YAMLNode.closest(to: text, in: allowed).map { "did you mean '\($0)'?" }
@@ -664,10 +673,7 @@ public enum ScenarioLoader {
                     case "history_consistent": return .historyConsistent
                     case "answered_by_deadline": return .answeredByDeadline
                     default:
-                        let allowed = [
-                            "no_lost_writes", "no_duplicate_messages", "streams_consistent", "errors_well_formed", "history_consistent",
-                            "answered_by_deadline",
-                        ]
+                        let allowed = invariants
                         throw body.error(
                             "unknown invariant '\(name)'; allowed: \(allowed.joined(separator: ", ")), max_upstream_calls_per_request: N",
                             suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }
@@ -683,7 +689,7 @@ public enum ScenarioLoader {
             case "browser":
                 return .browser(try browserProbe(body))
             default:
-                let allowed = ["health", "recovers", "reachable", "sometimes", "never", "invariant", "scaling", "probe", "browser"]
+                let allowed = checkKinds
                 throw keyNode.error(
                     "unknown check '\(kind)'; allowed: a threshold string, \(allowed.joined(separator: ", "))",
                     suggestion: YAMLNode.closest(to: kind, in: allowed).map { "did you mean '\($0)'?" }
