@@ -66,11 +66,7 @@ public struct LiveRunner: Sendable {
         let scenario = original.scaled(by: options.timeScale)
         let seed = seed ?? scenario.seed
         if let serveURL = options.serveURL { return try await run(scenario, seed: seed, against: serveURL) }
-        let services = options.folder.appendingPathComponent("services-\(scenario.name)")
-        try? FileManager.default.removeItem(at: services)
-        do { try FileManager.default.createDirectory(at: services, withIntermediateDirectories: true) } catch {
-            throw LiveError("cannot create \(services.path): \(error.localizedDescription)")
-        }
+        let services = try Self.servicesFolder(for: scenario, in: options.folder)
         // Dependencies: given, or throwaway ones this run owns.
         let localPostgres = try options.postgresURL == nil ? LocalPostgres.start(in: services) : nil
         defer {
@@ -82,144 +78,171 @@ public struct LiveRunner: Sendable {
         defer { localRedis?.stop() }
         let postgres = try Self.parsePostgres(options.postgresURL ?? localPostgres!.url)
         let redis = try Self.parseRedis(options.redisURL ?? localRedis!.url)
-
-        // A proxy in front of each, so faults act on the real connections.
-        let proxy = FaultProxy(seed: seed)
-        let postgresPort: Int
-        let redisPort: Int
-        do {
-            postgresPort = try await proxy.create(
-                ProxyDefinition(name: LiveFaults.postgresProxy, listen: "127.0.0.1:0", upstream: "\(postgres.host):\(postgres.port)")
-            ).listenPort
-            redisPort = try await proxy.create(
-                ProxyDefinition(name: LiveFaults.redisProxy, listen: "127.0.0.1:0", upstream: "\(redis.host):\(redis.port)")
-            ).listenPort
-        } catch {
-            throw LiveError("cannot start the fault proxies: \(error)")
-        }
-        let http = Self.makeClient()
-        var children: [ChildServer] = []
-        func stopAll() async {
-            for child in children.reversed() { await child.stop() }
-            try? await http.shutdown()
-            await proxy.shutdown()
-        }
-
-        // API providers run as `revo fake-llm` with the scenario's physics, each behind a proxy; local models and
-        // the mock are revo serve's own fakes.
-        let providers = scenario.system.providers.map(\.descriptor.id.rawValue).filter { Self.serveProviders.contains($0) }
-        guard !providers.isEmpty else {
-            await stopAll()
-            throw LiveError("none of the scenario's providers is one revo serve --dev has (\(Self.serveProviders.joined(separator: ", ")))")
-        }
-        var upstreams: [ProviderID: UpstreamAdmin] = [:]
-        var remoteArguments: [String] = []
-        for profile in scenario.system.providers where profile.descriptor.kind == .api {
-            let id = profile.descriptor.id
-            do {
-                let upstream = try ChildServer.start(
-                    name: "fake-llm-\(id)",
-                    executable: options.executable,
-                    arguments: [
-                        "fake-llm", "--host", "127.0.0.1", "--port", "0", "--seed", "\(seed)", "--model", id.rawValue,
-                        "--ttft-ms", "\(profile.timeToFirstToken.seconds * 1000)", "--inter-token-ms", "\(profile.interTokenLatency.seconds * 1000)",
-                        "--spread", "\(profile.spread)", "--output-tokens", "\(profile.outputTokens)", "--slots", "\(profile.concurrencySlots)",
-                    ],
-                    environment: ["LOG_LEVEL": "warning"],
-                    folder: services
-                )
-                children.append(upstream)
-                let address = upstream.baseURL.dropFirst("http://".count)
-                let proxied = try await proxy.create(
-                    ProxyDefinition(name: LiveFaults.providerProxy(id), listen: "127.0.0.1:0", upstream: String(address))
-                ).listenPort
-                upstreams[id] = UpstreamAdmin(http: http, baseURL: upstream.baseURL)
-                let base = "http://127.0.0.1:\(proxied)" + (id == .anthropic ? "" : "/v1")
-                remoteArguments += ["--provider", "\(id)=\(base)"]
-            } catch let error as LiveError {
-                await stopAll()
-                throw error
-            } catch {
-                await stopAll()
-                throw LiveError("cannot put a proxy in front of fake-llm for \(id): \(error)")
-            }
-        }
-        let faults = LiveFaults(proxy: proxy, postgres: localPostgres, upstreams: upstreams)
-
-        // The server, through the proxies, with a fresh secret (never a default one).
-        let secret = Self.randomSecret()
-        var databaseURL = PostgresURL(
-            host: "127.0.0.1",
-            port: postgresPort,
-            username: postgres.username,
-            password: postgres.password,
-            database: postgres.database
-        )
-        databaseURL.port = postgresPort
-        let cacheURL = "redis://\(redis.password.map { ":\($0)@" } ?? "")127.0.0.1:\(redisPort)/\(redis.database)"
-        // The web client served from origins of its own for the browser probes; the allowed one joins the dev origins.
-        var pages: BrowserPages?
-        var origins: [String] = []
-        if !scenario.browserProbes.isEmpty, let webRoot = WebRoot.locate() {
-            do throws(LiveError) {
-                pages = try await BrowserPages.start(webRoot: webRoot)
-            } catch {
-                await stopAll()
-                throw error
-            }
-            origins = (ServerConfiguration.developmentOrigins + [pages!.allowed]).flatMap { ["--allow-origin", $0] }
-        }
-        do {
-            let serve = try ChildServer.start(
-                name: "serve",
-                executable: options.executable,
-                arguments: [
-                    "serve", "--dev", "--host", "127.0.0.1", "--port", "0", "--database", Self.connectionString(databaseURL), "--cache", cacheURL,
-                    "--providers", providers.joined(separator: ","), "--rate-limit", "1000000", "--seed", "\(seed)", "--bcrypt-cost", "10",
-                    // The models load on the scenario's compressed timeline, like its faults.
-                    "--dev-load-scale", "\(options.timeScale)",
-                ] + origins + remoteArguments,
-                environment: ["REVO_JWT_SECRET": secret, "LOG_LEVEL": "warning"],
-                folder: services
-            )
-            children.insert(serve, at: 0)
-            let transport = LoopbackTransport(http: http, baseURL: serve.baseURL, timeout: Self.requestLimit(scenario))
-            let signedIn = SystemClock(ContinuousClock())
-            let user = try await LiveAccount.register(
-                username: "live-\(seed)",
-                password: "live-run-\(seed)-password",
-                through: transport,
-                clock: signedIn
-            )
-            let expiredToken = await LiveAccount.expiredToken(secret: secret)
-            // Probes first, on the fresh server, as a frontend's first requests would be.
-            let probes = ProbeClient(transport: transport, clock: signedIn, user: user, expiredToken: expiredToken)
-            let probed = await probes.run(scenario.probes)
-            let browsed = await browse(scenario, pages: pages, api: serve.baseURL, tokens: probes, username: "browser-\(seed)")
-            await pages?.stop()
-            user.moveClock(back: signedIn.now)
-            var run = await drive(
+        let stage = LiveStage(proxy: FaultProxy(seed: seed), http: Self.makeClient(), services: services)
+        do throws(LiveError) {
+            let ports = try await Self.proxies(postgres: postgres, redis: redis, on: stage.proxy)
+            let upstreams = try await startUpstreams(scenario, seed: seed, on: stage)
+            let faults = LiveFaults(proxy: stage.proxy, postgres: localPostgres, upstreams: upstreams.admins)
+            let secret = Self.randomSecret()
+            let serve = try await startServe(
                 scenario,
                 seed: seed,
-                transport: transport,
-                user: user,
-                expiredToken: expiredToken,
-                faults: faults,
-                memory: { serve.residentBytes }
+                database: Self.connectionString(postgres, port: ports.postgres),
+                cache: "redis://\(redis.password.map { ":\($0)@" } ?? "")127.0.0.1:\(ports.redis)/\(redis.database)",
+                remoteArguments: upstreams.arguments,
+                secret: secret,
+                on: stage
             )
-            run.probes = probed
-            run.browserProbes = browsed
+            var run = try await exercise(scenario, seed: seed, serve: serve, secret: secret, faults: faults, on: stage)
             // Stopped first and gracefully: its outbox is flushed before the writes are checked.
             await serve.stop()
             run.faults = await faults.tallies(scenario.faults)
             run.lostWrites = try await lostWrites(run.metrics.acknowledgedWrites, postgres: postgres)
-            await stopAll()
+            await stage.stop()
             return run
         } catch {
-            await pages?.stop()
-            await stopAll()
+            await stage.stop()
             throw error
         }
+    }
+
+    /// A fresh folder for the run's services (their data, logs and the server's outbox).
+    private static func servicesFolder(for scenario: Scenario, in folder: URL) throws(LiveError) -> URL {
+        let services = folder.appendingPathComponent("services-\(scenario.name)")
+        try? FileManager.default.removeItem(at: services)
+        do { try FileManager.default.createDirectory(at: services, withIntermediateDirectories: true) } catch {
+            throw LiveError("cannot create \(services.path): \(error.localizedDescription)")
+        }
+        return services
+    }
+
+    /// A proxy in front of PostgreSQL and one in front of Redis, so faults act on the real connections; their ports.
+    private static func proxies(postgres: PostgresURL, redis: RedisURL, on proxy: FaultProxy) async throws(LiveError) -> (postgres: Int, redis: Int) {
+        do {
+            let postgresPort = try await proxy.create(
+                ProxyDefinition(name: LiveFaults.postgresProxy, listen: "127.0.0.1:0", upstream: "\(postgres.host):\(postgres.port)")
+            ).listenPort
+            let redisPort = try await proxy.create(
+                ProxyDefinition(name: LiveFaults.redisProxy, listen: "127.0.0.1:0", upstream: "\(redis.host):\(redis.port)")
+            ).listenPort
+            return (postgresPort, redisPort)
+        } catch {
+            throw LiveError("cannot start the fault proxies: \(error)")
+        }
+    }
+
+    /// API providers run as `revo fake-llm` with the scenario's physics, each behind a proxy (local models and the
+    /// mock are revo serve's own fakes): their admin clients and the `--provider` arguments that point serve at them.
+    private func startUpstreams(
+        _ scenario: Scenario,
+        seed: UInt64,
+        on stage: LiveStage
+    ) async throws(LiveError)
+        -> (admins: [ProviderID: UpstreamAdmin], arguments: [String])
+    {
+        var admins: [ProviderID: UpstreamAdmin] = [:]
+        var arguments: [String] = []
+        for profile in scenario.system.providers where profile.descriptor.kind == .api {
+            let id = profile.descriptor.id
+            let upstream = try ChildServer.start(
+                name: "fake-llm-\(id)",
+                executable: options.executable,
+                arguments: [
+                    "fake-llm", "--host", "127.0.0.1", "--port", "0", "--seed", "\(seed)", "--model", id.rawValue,
+                    "--ttft-ms", "\(profile.timeToFirstToken.seconds * 1000)", "--inter-token-ms", "\(profile.interTokenLatency.seconds * 1000)",
+                    "--spread", "\(profile.spread)", "--output-tokens", "\(profile.outputTokens)", "--slots", "\(profile.concurrencySlots)",
+                ],
+                environment: ["LOG_LEVEL": "warning"],
+                folder: stage.services
+            )
+            stage.children.append(upstream)
+            let proxied: Int
+            do {
+                let address = String(upstream.baseURL.dropFirst("http://".count))
+                proxied = try await stage.proxy.create(ProxyDefinition(name: LiveFaults.providerProxy(id), listen: "127.0.0.1:0", upstream: address))
+                    .listenPort
+            } catch {
+                throw LiveError("cannot put a proxy in front of fake-llm for \(id): \(error)")
+            }
+            admins[id] = UpstreamAdmin(http: stage.http, baseURL: upstream.baseURL)
+            arguments += ["--provider", "\(id)=http://127.0.0.1:\(proxied)" + (id == .anthropic ? "" : "/v1")]
+        }
+        return (admins, arguments)
+    }
+
+    /// `revo serve --dev` through the proxies, with a fresh secret (never a default one); the web client's pages are
+    /// served from origins of their own when the scenario has browser probes, the allowed one among serve's origins.
+    private func startServe(
+        _ scenario: Scenario,
+        seed: UInt64,
+        database: String,
+        cache: String,
+        remoteArguments: [String],
+        secret: String,
+        on stage: LiveStage
+    ) async throws(LiveError) -> ChildServer {
+        let providers = scenario.system.providers.map(\.descriptor.id.rawValue).filter { Self.serveProviders.contains($0) }
+        guard !providers.isEmpty else {
+            throw LiveError("none of the scenario's providers is one revo serve --dev has (\(Self.serveProviders.joined(separator: ", ")))")
+        }
+        var origins: [String] = []
+        if !scenario.browserProbes.isEmpty, let webRoot = WebRoot.locate() {
+            let pages = try await BrowserPages.start(webRoot: webRoot)
+            stage.pages = pages
+            origins = (ServerConfiguration.developmentOrigins + [pages.allowed]).flatMap { ["--allow-origin", $0] }
+        }
+        let serve = try ChildServer.start(
+            name: "serve",
+            executable: options.executable,
+            arguments: [
+                "serve", "--dev", "--host", "127.0.0.1", "--port", "0", "--database", database, "--cache", cache,
+                "--providers", providers.joined(separator: ","), "--rate-limit", "1000000", "--seed", "\(seed)", "--bcrypt-cost", "10",
+                // The models load on the scenario's compressed timeline, like its faults.
+                "--dev-load-scale", "\(options.timeScale)",
+            ] + origins + remoteArguments,
+            environment: ["REVO_JWT_SECRET": secret, "LOG_LEVEL": "warning"],
+            folder: stage.services
+        )
+        stage.children.insert(serve, at: 0)
+        return serve
+    }
+
+    /// The run against the started server: an account, the probes (first, on the fresh server, as a frontend's first
+    /// requests would be), the browser probes, then the workload and the faults.
+    private func exercise(
+        _ scenario: Scenario,
+        seed: UInt64,
+        serve: ChildServer,
+        secret: String,
+        faults: LiveFaults,
+        on stage: LiveStage
+    ) async throws(LiveError) -> ScenarioRun {
+        let transport = LoopbackTransport(http: stage.http, baseURL: serve.baseURL, timeout: Self.requestLimit(scenario))
+        let signedIn = SystemClock(ContinuousClock())
+        let user = try await LiveAccount.register(
+            username: "live-\(seed)",
+            password: "live-run-\(seed)-password",
+            through: transport,
+            clock: signedIn
+        )
+        let expiredToken = await LiveAccount.expiredToken(secret: secret)
+        let probes = ProbeClient(transport: transport, clock: signedIn, user: user, expiredToken: expiredToken)
+        let probed = await probes.run(scenario.probes)
+        let browsed = await browse(scenario, pages: stage.pages, api: serve.baseURL, tokens: probes, username: "browser-\(seed)")
+        await stage.stopPages()
+        user.moveClock(back: signedIn.now)
+        var run = await drive(
+            scenario,
+            seed: seed,
+            transport: transport,
+            user: user,
+            expiredToken: expiredToken,
+            faults: faults,
+            memory: { serve.residentBytes }
+        )
+        run.probes = probed
+        run.browserProbes = browsed
+        return run
     }
 
     /// The browser probes' results; each says why when no browser could run them. Nil when the scenario has none.
@@ -449,8 +472,9 @@ public struct LiveRunner: Sendable {
         do { return try RedisURL(parsing: text) } catch { throw LiveError("--redis: \(error)") }
     }
 
-    private static func connectionString(_ url: PostgresURL) -> String {
-        "postgres://\(url.username)\(url.password.map { ":\($0)" } ?? "")@\(url.host):\(url.port)/\(url.database)"
+    /// The database `url` names, reached through the proxy on `port`.
+    private static func connectionString(_ url: PostgresURL, port: Int) -> String {
+        "postgres://\(url.username)\(url.password.map { ":\($0)" } ?? "")@127.0.0.1:\(port)/\(url.database)"
     }
 
     /// A fresh secret for the server this run starts (never a default one).

@@ -91,6 +91,35 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let selected = try selectScenarios()
+        let started = Date()
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let directory = out ?? "Reports/" + Self.folderName(started)
+        let outcomes = mode == .live ? runLive(selected, out: directory) : runSimulated(selected)
+        let results = selected.indices.compactMap { outcomes[$0] }
+        let notRun = selected.indices.filter { outcomes[$0] == nil }.map { selected[$0].name }
+        let wall = begin.duration(to: clock.now)
+        let runReport = report(results, started: started, wall: wall)
+        do {
+            try ReportWriter.write(runReport, to: directory)
+        } catch {
+            printError("revo run: cannot write reports to \(directory): \(error)")
+            throw ExitCode.internalError
+        }
+        try printSummary(runReport, results: results, notRun: notRun, wall: wall, directory: directory)
+        if !notRun.isEmpty { throw ExitCode.checkFailed }
+        if results.contains(where: { $0.failure != nil && !$0.nondeterministic }) { throw ExitCode.internalError }
+        if results.contains(where: \.nondeterministic) { throw ExitCode.nondeterminism }
+        switch runReport.verdict {
+        case .pass: return
+        case .fail: throw ExitCode.checkFailed
+        case .unknown: throw ExitCode.unknown
+        }
+    }
+
+    /// The scenarios of `paths` this run takes: live-only ones left out of a simulation (and said so), then the shard.
+    private func selectScenarios() throws -> [Scenario] {
         var scenarios = try loadScenarios(paths)
         if mode == .sim {
             // Live-only scenarios send real HTTP requests: the simulation leaves them out, and says so.
@@ -106,58 +135,56 @@ struct RunCommand: ParsableCommand {
             printError("revo run: no scenario in this shard")
             throw ExitCode.unknown
         }
-        let started = Date()
-        let clock = ContinuousClock()
-        let begin = clock.now
+        return selected
+    }
+
+    /// One at a time: each live run owns the machine's ports, processes and timing. Outcomes by scenario index; a
+    /// scenario left out by `--fail-fast` has none.
+    private func runLive(_ selected: [Scenario], out directory: String) -> [Int: ScenarioOutcome] {
+        let progress = Progress(total: selected.count, toStandardError: format != .text)
+        let live = LiveOptions(postgres: postgres, redis: redis, timeScale: timeScale, serve: serve, out: directory)
+        var outcomes: [Int: ScenarioOutcome] = [:]
+        var failed = false
+        for (index, scenario) in selected.enumerated() where !(failFast && failed) {
+            let outcome = live.run(scenario, seed: seed)
+            if outcome.failure != nil || outcome.report?.verdict == .fail { failed = true }
+            outcomes[index] = outcome
+            progress.finished(outcome)
+        }
+        return outcomes
+    }
+
+    /// `--jobs` workers taking the scenarios longest first (by expected requests), so a day-long soak does not start
+    /// last and run alone.
+    private func runSimulated(_ selected: [Scenario]) -> [Int: ScenarioOutcome] {
         let progress = Progress(total: selected.count, toStandardError: format != .text)
         let failed = Mutex(false)
         let outcomes = Mutex<[Int: ScenarioOutcome]>([:])
-        // Longest first (by expected requests), so a day-long soak does not start last and run alone.
         let order = selected.indices.sorted { (-Self.cost(selected[$0]), $0) < (-Self.cost(selected[$1]), $1) }
         let next = Mutex(0)
-        if mode == .live {
-            // One at a time: each live run owns the machine's ports, processes and timing.
-            let live = LiveOptions(
-                postgres: postgres,
-                redis: redis,
-                timeScale: timeScale,
-                serve: serve,
-                out: out ?? "Reports/" + Self.folderName(started)
-            )
-            for (index, scenario) in selected.enumerated() {
+        DispatchQueue.concurrentPerform(iterations: min(jobs, selected.count)) { _ in
+            while true {
+                let position = next.withLock { n in
+                    defer { n += 1 }
+                    return n
+                }
+                guard position < order.count else { return }
+                let index = order[position]
                 if failFast, failed.withLock({ $0 }) { continue }
-                let outcome = live.run(scenario, seed: seed)
+                let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism)
                 if outcome.failure != nil || outcome.report?.verdict == .fail { failed.withLock { $0 = true } }
                 outcomes.withLock { $0[index] = outcome }
                 progress.finished(outcome)
             }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: min(jobs, selected.count)) { _ in
-                while true {
-                    let position = next.withLock { n in
-                        defer { n += 1 }
-                        return n
-                    }
-                    guard position < order.count else { return }
-                    let index = order[position]
-                    if failFast, failed.withLock({ $0 }) { continue }
-                    let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism)
-                    if outcome.failure != nil || outcome.report?.verdict == .fail { failed.withLock { $0 = true } }
-                    outcomes.withLock { $0[index] = outcome }
-                    progress.finished(outcome)
-                }
-            }
         }
-        let results = outcomes.withLock { all in selected.indices.compactMap { all[$0] } }
-        let notRun = selected.indices.filter { index in outcomes.withLock { $0[index] == nil } }.map { selected[$0].name }
-        let wall = begin.duration(to: clock.now)
+        return outcomes.withLock { $0 }
+    }
 
-        let reports = results.compactMap(\.report)
-        let directory = out ?? "Reports/" + Self.folderName(started)
-        let runReport = RunReport(
+    private func report(_ results: [ScenarioOutcome], started: Date, wall: Duration) -> RunReport {
+        RunReport(
             revo: RevoVersion.current,
             mode: mode.rawValue,
-            scenarios: reports,
+            scenarios: results.compactMap(\.report),
             run: .init(
                 startedAt: ISO8601DateFormatter().string(from: started),
                 wallSeconds: wall.seconds,
@@ -170,14 +197,13 @@ struct RunCommand: ParsableCommand {
                 }
             )
         )
-        do {
-            try ReportWriter.write(runReport, to: directory)
-        } catch {
-            printError("revo run: cannot write reports to \(directory): \(error)")
-            throw ExitCode.internalError
-        }
+    }
+
+    /// The verdict, where the reports are, and for each scenario that did not pass why and how to reproduce it; in
+    /// `--format` other than text the report itself goes to standard output and this to standard error.
+    private func printSummary(_ runReport: RunReport, results: [ScenarioOutcome], notRun: [String], wall: Duration, directory: String) throws {
         var summary = [
-            "\(reports.count) scenario(s): \(runReport.verdict.rawValue) in \(wall.formattedSeconds) wall; reports in \(directory)/ (open \(directory)/report.html)"
+            "\(runReport.scenarios.count) scenario(s): \(runReport.verdict.rawValue) in \(wall.formattedSeconds) wall; reports in \(directory)/ (open \(directory)/report.html)"
         ]
         if !notRun.isEmpty { summary.append("  not run (--fail-fast): \(notRun.joined(separator: ", "))") }
         for result in results where result.failure != nil || result.report?.verdict != .pass {
@@ -199,14 +225,6 @@ struct RunCommand: ParsableCommand {
         case .junit:
             printError(summary.joined(separator: "\n"))
             print(ReportWriter.junit(runReport), terminator: "")
-        }
-        if !notRun.isEmpty { throw ExitCode.checkFailed }
-        if results.contains(where: { $0.failure != nil && !$0.nondeterministic }) { throw ExitCode.internalError }
-        if results.contains(where: \.nondeterministic) { throw ExitCode.nondeterminism }
-        switch runReport.verdict {
-        case .pass: return
-        case .fail: throw ExitCode.checkFailed
-        case .unknown: throw ExitCode.unknown
         }
     }
 

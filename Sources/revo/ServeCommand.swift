@@ -140,7 +140,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The provider chain in order, and which of its names are served over HTTP.
-    private func chain() throws -> (ids: [ProviderID], remote: [ProviderID: RemoteProvider]) {
+    /// The providers to serve, in order, and the ones of them served over HTTP.
+    typealias Chain = (ids: [ProviderID], remote: [ProviderID: RemoteProvider])
+
+    private func chain() throws -> Chain {
         var remote: [ProviderID: RemoteProvider] = [:]
         var remoteOrder: [ProviderID] = []
         for text in remoteProviders {
@@ -177,85 +180,21 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try settings()
         if settings.jsonLogs { JSONLogLine.enable() }
         for warning in settings.warnings { logger.warning("\(warning)") }
-        let databaseLocation = settings.database
-        let stores = StoreSet.open(databaseLocation)
-        let cacheLocation = settings.cache
-        let (cache, redis) = cacheLocation.open(clock: clock)
+        let stores = StoreSet.open(settings.database)
+        let (cache, redis) = settings.cache.open(clock: clock)
         let chain = try chain()
         let httpClient = HTTPModelProvider.makeClient()
-        let system = RevoSystem(
-            // Identifiers must not repeat across restarts on one database, so the system's seed is fresh each start.
-            configuration: RevoSystem.Configuration(seed: UInt64.random(in: 0...UInt64.max)),
-            dependencies: RevoSystem.Dependencies(
-                providers: try chain.ids.flatMap { id -> [any ModelProvider] in
-                    if let remote = chain.remote[id] { return [remote.provider(client: httpClient)] }
-                    return try FakeProviders.make([id], seed: seed, clock: clock, loadScale: devLoadScale)
-                },
-                probe: dev ? FakeProviders.machine : SystemResourceProbe(),
-                conversations: stores.conversations,
-                memoryPrimary: stores.memory,
-                outbox: stores.outbox,
-                cache: cache,
-                clock: clock,
-                starter: ConcurrentTaskStarter(),
-                logger: logger,
-                // With Redis, servers sharing it share their open circuits too.
-                breakerBoard: redis.map { RedisBreakerBoard(client: $0) }
-            )
-        )
-        let secret: JWTSecret
-        if let configured = settings.secret {
-            secret = configured
-        } else {
-            secret = JWTSecret.generate()
-            logger.notice("development mode: generated a random JWT secret; tokens stop verifying when this process ends")
-        }
-        let configuration = ServerConfiguration(
-            host: settings.host,
-            port: settings.port,
-            allowedOrigins: settings.allowedOrigins,
-            requestsPerMinute: settings.rateLimit,
-            webRoot: web || dev || webRoot != nil ? webRoot ?? WebRoot.locate() : nil,
-            trustedProxies: settings.trustedProxies,
-            accessLog: settings.accessLog,
-            tracer: settings.otlpEndpoint.map { endpoint in
-                RevoTracer(exporter: OTLPHTTPExporter(endpoint: endpoint, client: httpClient)) { [logger] error in
-                    logger.warning("trace export failed; the batch is dropped", metadata: ["error": "\(error)"])
-                }
-            }
-        )
-        let served = chain.ids.map { chain.remote[$0].map { "\($0.id)=\($0.endpoint.baseURL)" } ?? "\($0) (fake)" }
-        logger.notice(
-            dev ? "development mode" : "production mode",
-            metadata: [
-                "providers": "\(served.joined(separator: ", "))",
-                "allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))",
-                "cache": "\(cacheLocation)",
-                "database": "\(databaseLocation)",
-                "web_client": "\(configuration.webRoot ?? "not served")",
-                "trusted_proxies": "\(settings.trustedProxies.ranges.map(\.description).joined(separator: ","))",
-                "traces": "\(settings.otlpEndpoint ?? "off")",
-            ]
-        )
-        let metrics = ServerMetrics()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
-        let app = RevoApplication.application(
+        let system = try system(chain: chain, stores: stores, cache: cache, redis: redis, seed: seed, clock: clock, http: httpClient, logger: logger)
+        let configuration = serverConfiguration(settings, http: httpClient, logger: logger)
+        logStart(settings, chain: chain, configuration: configuration, logger: logger)
+        let app = try await application(
             system: system,
-            authentication: Authentication(
-                tokens: await TokenService(secret: secret),
-                users: stores.users,
-                passwords: PasswordHasher(cost: bcryptCost)
-            ),
+            users: stores.users,
+            settings: settings,
             configuration: configuration,
             clock: clock,
-            metrics: metrics,
             logger: logger
-        ) { channel in
-            // The bound port, which differs from the configured one with --port 0; written unbuffered, so that a script
-            // or a test reading a pipe sees the line as soon as the server accepts connections.
-            let port = channel.localAddress?.port ?? configuration.port
-            FileHandle.standardOutput.write(Data("revo serving on http://\(configuration.host):\(port)\(dev ? " (development mode)" : "")\n".utf8))
-        }
+        )
         // Services stop in reverse order: in-flight requests finish, then the system flushes the outbox, then the
         // PostgreSQL pool (if any) closes.
         let group = ServiceGroup(
@@ -272,5 +211,110 @@ struct ServeCommand: AsyncParsableCommand {
         try await group.run()
         await redis?.shutdown()
         try? await httpClient.shutdown()
+    }
+
+    /// The system over the chain's providers (remote ones over HTTP, the others `--dev` fakes) and the stores.
+    private func system(
+        chain: Chain,
+        stores: StoreSet,
+        cache: (any Cache)?,
+        redis: RedisClient?,
+        seed: UInt64,
+        clock: SystemClock,
+        http: HTTPClient,
+        logger: Logger
+    ) throws -> RevoSystem {
+        RevoSystem(
+            // Identifiers must not repeat across restarts on one database, so the system's seed is fresh each start.
+            configuration: RevoSystem.Configuration(seed: UInt64.random(in: 0...UInt64.max)),
+            dependencies: RevoSystem.Dependencies(
+                providers: try chain.ids.flatMap { id -> [any ModelProvider] in
+                    if let remote = chain.remote[id] { return [remote.provider(client: http)] }
+                    return try FakeProviders.make([id], seed: seed, clock: clock, loadScale: devLoadScale)
+                },
+                probe: dev ? FakeProviders.machine : SystemResourceProbe(),
+                conversations: stores.conversations,
+                memoryPrimary: stores.memory,
+                outbox: stores.outbox,
+                cache: cache,
+                clock: clock,
+                starter: ConcurrentTaskStarter(),
+                logger: logger,
+                // With Redis, servers sharing it share their open circuits too.
+                breakerBoard: redis.map { RedisBreakerBoard(client: $0) }
+            )
+        )
+    }
+
+    private func serverConfiguration(_ settings: ServeSettings, http: HTTPClient, logger: Logger) -> ServerConfiguration {
+        ServerConfiguration(
+            host: settings.host,
+            port: settings.port,
+            allowedOrigins: settings.allowedOrigins,
+            requestsPerMinute: settings.rateLimit,
+            webRoot: web || dev || webRoot != nil ? webRoot ?? WebRoot.locate() : nil,
+            trustedProxies: settings.trustedProxies,
+            accessLog: settings.accessLog,
+            tracer: settings.otlpEndpoint.map { endpoint in
+                RevoTracer(exporter: OTLPHTTPExporter(endpoint: endpoint, client: http)) { [logger] error in
+                    logger.warning("trace export failed; the batch is dropped", metadata: ["error": "\(error)"])
+                }
+            }
+        )
+    }
+
+    private func logStart(
+        _ settings: ServeSettings,
+        chain: Chain,
+        configuration: ServerConfiguration,
+        logger: Logger
+    ) {
+        let served = chain.ids.map { chain.remote[$0].map { "\($0.id)=\($0.endpoint.baseURL)" } ?? "\($0) (fake)" }
+        logger.notice(
+            dev ? "development mode" : "production mode",
+            metadata: [
+                "providers": "\(served.joined(separator: ", "))",
+                "allowed_origins": "\(configuration.allowedOrigins.joined(separator: ","))",
+                "cache": "\(settings.cache)",
+                "database": "\(settings.database)",
+                "web_client": "\(configuration.webRoot ?? "not served")",
+                "trusted_proxies": "\(settings.trustedProxies.ranges.map(\.description).joined(separator: ","))",
+                "traces": "\(settings.otlpEndpoint ?? "off")",
+            ]
+        )
+    }
+
+    /// The HTTP application with its token service (the configured secret, or in development a random one), metrics
+    /// exported to Prometheus, and the line that tells a script or a test which port it is serving on.
+    private func application(
+        system: RevoSystem,
+        users: any UserStore,
+        settings: ServeSettings,
+        configuration: ServerConfiguration,
+        clock: SystemClock,
+        logger: Logger
+    ) async throws -> some ServiceLifecycle.Service {
+        let secret: JWTSecret
+        if let configured = settings.secret {
+            secret = configured
+        } else {
+            secret = JWTSecret.generate()
+            logger.notice("development mode: generated a random JWT secret; tokens stop verifying when this process ends")
+        }
+        let metrics = ServerMetrics()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        return RevoApplication.application(
+            system: system,
+            authentication: Authentication(tokens: await TokenService(secret: secret), users: users, passwords: PasswordHasher(cost: bcryptCost)),
+            configuration: configuration,
+            clock: clock,
+            metrics: metrics,
+            logger: logger
+        ) { channel in
+            // The bound port, which differs from the configured one with --port 0; written unbuffered, so that a script
+            // or a test reading a pipe sees the line as soon as the server accepts connections.
+            let port = channel.localAddress?.port ?? configuration.port
+            FileHandle.standardOutput.write(Data("revo serving on http://\(configuration.host):\(port)\(dev ? " (development mode)" : "")\n".utf8))
+        }
     }
 }
