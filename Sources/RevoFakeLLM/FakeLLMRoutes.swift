@@ -83,11 +83,26 @@ public enum FakeLLMRoutes {
         )
         let streamed = body.stream ?? false
         let generation = try await start(generationRequest, streamed: streamed, on: upstream, .openAI)
-        let id = "chatcmpl-\(upstream.requests + 1)"
-        let model = body.model ?? upstream.settings.model
-        let created = Int(Date().timeIntervalSince1970)
-        @Sendable func finishReason(_ usage: TokenUsage) -> String { usage.completionTokens >= maxTokens ? "length" : "stop" }
-        guard streamed else {
+        let reply = OpenAIReply(
+            id: "chatcmpl-\(upstream.requests + 1)",
+            model: body.model ?? upstream.settings.model,
+            created: Int(Date().timeIntervalSince1970),
+            maxTokens: maxTokens
+        )
+        guard streamed else { return await reply.whole(generation, upstream) }
+        return reply.stream(generation, upstream, includeUsage: body.stream_options?.include_usage ?? false)
+    }
+
+    /// One chat completion's answer, whole or as `chat.completion.chunk` events.
+    struct OpenAIReply: Sendable {
+        let id: String
+        let model: String
+        let created: Int
+        let maxTokens: Int
+
+        func finishReason(_ usage: TokenUsage) -> String { usage.completionTokens >= maxTokens ? "length" : "stop" }
+
+        func whole(_ generation: Generation, _ upstream: FakeUpstream) async -> Response {
             let (text, usage, cut) = await generation.collect()
             guard let usage, cut == nil else { return disconnected(upstream, streamed: false) }
             upstream.count(status: 200, streamed: false)
@@ -99,51 +114,51 @@ public enum FakeLLMRoutes {
                 "usage": openAIUsage(usage),
             ]).response
         }
-        let includeUsage = body.stream_options?.include_usage ?? false
-        upstream.count(status: 200, streamed: true)
-        return eventStream { writer in
-            func chunk(_ delta: [String: Any], finish: String?) -> ByteBuffer {
-                ServerSentEvents.event(
-                    nil,
-                    json: [
-                        "id": id, "object": "chat.completion.chunk", "created": created, "model": model,
-                        "choices": [["index": 0, "delta": delta, "finish_reason": finish.map { $0 as Any } ?? NSNull()]],
-                    ]
-                )
-            }
-            try await writer.write(chunk(["role": "assistant", "content": ""], finish: nil))
-            while let next = try await generation.next() {
-                switch next {
-                case .token(let text):
-                    try await writer.write(chunk(["content": text], finish: nil))
-                case .finished(let usage):
-                    try await writer.write(chunk([:], finish: finishReason(usage)))
-                    if includeUsage {
-                        try await writer.write(
-                            ServerSentEvents.event(
-                                nil,
-                                json: [
-                                    "id": id, "object": "chat.completion.chunk", "created": created, "model": model, "choices": [],
-                                    "usage": openAIUsage(usage),
-                                ]
-                            )
-                        )
+
+        func chunk(_ delta: [String: Any], finish: String?) -> ByteBuffer {
+            ServerSentEvents.event(
+                nil,
+                json: [
+                    "id": id, "object": "chat.completion.chunk", "created": created, "model": model,
+                    "choices": [["index": 0, "delta": delta, "finish_reason": finish.map { $0 as Any } ?? NSNull()]],
+                ]
+            )
+        }
+
+        func usageChunk(_ usage: TokenUsage) -> ByteBuffer {
+            ServerSentEvents.event(
+                nil,
+                json: ["id": id, "object": "chat.completion.chunk", "created": created, "model": model, "choices": [], "usage": openAIUsage(usage)]
+            )
+        }
+
+        func stream(_ generation: Generation, _ upstream: FakeUpstream, includeUsage: Bool) -> Response {
+            upstream.count(status: 200, streamed: true)
+            return eventStream { writer in
+                try await writer.write(chunk(["role": "assistant", "content": ""], finish: nil))
+                while let next = try await generation.next() {
+                    switch next {
+                    case .token(let text):
+                        try await writer.write(chunk(["content": text], finish: nil))
+                    case .finished(let usage):
+                        try await writer.write(chunk([:], finish: finishReason(usage)))
+                        if includeUsage { try await writer.write(usageChunk(usage)) }
+                        try await writer.write(ServerSentEvents.event(nil, data: "[DONE]"))
+                        return
                     }
-                    try await writer.write(ServerSentEvents.event(nil, data: "[DONE]"))
-                    return
                 }
+            } faultEvent: {
+                generation.streamFault.map { fault in
+                    fault.form == .malformedEvent
+                        ? ServerSentEvents.event(nil, data: #"{"id": "\#(id)", "choices": [{"delta": {"content": "#)
+                        : ServerSentEvents.event(
+                            nil,
+                            json: ["error": ["message": "The server had an error while processing your request.", "type": "server_error"]]
+                        )
+                }
+            } cut: {
+                upstream.count(status: 200, streamed: true, disconnected: true)
             }
-        } faultEvent: {
-            generation.streamFault.map { fault in
-                fault.form == .malformedEvent
-                    ? ServerSentEvents.event(nil, data: #"{"id": "\#(id)", "choices": [{"delta": {"content": "#)
-                    : ServerSentEvents.event(
-                        nil,
-                        json: ["error": ["message": "The server had an error while processing your request.", "type": "server_error"]]
-                    )
-            }
-        } cut: {
-            upstream.count(status: 200, streamed: true, disconnected: true)
         }
     }
 
@@ -176,11 +191,26 @@ public enum FakeLLMRoutes {
         )
         let streamed = body.stream ?? false
         let generation = try await start(generationRequest, streamed: streamed, on: upstream, .anthropic)
-        let id = "msg_\(String(upstream.requests + 1, radix: 16))"
-        let model = body.model ?? upstream.settings.model
-        let promptTokens = generationRequest.estimatedPromptTokens
-        @Sendable func stopReason(_ usage: TokenUsage) -> String { usage.completionTokens >= body.max_tokens ? "max_tokens" : "end_turn" }
-        guard streamed else {
+        let reply = AnthropicReply(
+            id: "msg_\(String(upstream.requests + 1, radix: 16))",
+            model: body.model ?? upstream.settings.model,
+            maxTokens: body.max_tokens,
+            promptTokens: generationRequest.estimatedPromptTokens
+        )
+        guard streamed else { return await reply.whole(generation, upstream) }
+        return reply.stream(generation, upstream)
+    }
+
+    /// One message's answer, whole or as Anthropic's event sequence.
+    struct AnthropicReply: Sendable {
+        let id: String
+        let model: String
+        let maxTokens: Int
+        let promptTokens: Int
+
+        func stopReason(_ usage: TokenUsage) -> String { usage.completionTokens >= maxTokens ? "max_tokens" : "end_turn" }
+
+        func whole(_ generation: Generation, _ upstream: FakeUpstream) async -> Response {
             let (text, usage, cut) = await generation.collect()
             guard let usage, cut == nil else { return disconnected(upstream, streamed: false) }
             upstream.count(status: 200, streamed: false)
@@ -190,9 +220,10 @@ public enum FakeLLMRoutes {
                 "usage": ["input_tokens": usage.promptTokens, "output_tokens": usage.completionTokens],
             ]).response
         }
-        upstream.count(status: 200, streamed: true)
-        return eventStream { writer in
-            try await writer.write(
+
+        /// `message_start`, `content_block_start` and a `ping`, as Anthropic opens a stream.
+        var opening: [ByteBuffer] {
+            [
                 ServerSentEvents.event(
                     "message_start",
                     json: [
@@ -202,47 +233,57 @@ public enum FakeLLMRoutes {
                             "stop_sequence": NSNull(), "usage": ["input_tokens": promptTokens, "output_tokens": 1],
                         ],
                     ]
-                )
-            )
-            try await writer.write(
+                ),
                 ServerSentEvents.event(
                     "content_block_start",
                     json: ["type": "content_block_start", "index": 0, "content_block": ["type": "text", "text": ""]]
-                )
-            )
-            try await writer.write(ServerSentEvents.event("ping", json: ["type": "ping"]))
-            while let next = try await generation.next() {
-                switch next {
-                case .token(let text):
-                    try await writer.write(
-                        ServerSentEvents.event(
-                            "content_block_delta",
-                            json: ["type": "content_block_delta", "index": 0, "delta": ["type": "text_delta", "text": text]]
+                ),
+                ServerSentEvents.event("ping", json: ["type": "ping"]),
+            ]
+        }
+
+        /// `content_block_stop`, `message_delta` with the stop reason and usage, `message_stop`.
+        func closing(_ usage: TokenUsage) -> [ByteBuffer] {
+            [
+                ServerSentEvents.event("content_block_stop", json: ["type": "content_block_stop", "index": 0]),
+                ServerSentEvents.event(
+                    "message_delta",
+                    json: [
+                        "type": "message_delta", "delta": ["stop_reason": stopReason(usage), "stop_sequence": NSNull()],
+                        "usage": ["output_tokens": usage.completionTokens],
+                    ]
+                ),
+                ServerSentEvents.event("message_stop", json: ["type": "message_stop"]),
+            ]
+        }
+
+        func stream(_ generation: Generation, _ upstream: FakeUpstream) -> Response {
+            upstream.count(status: 200, streamed: true)
+            return eventStream { writer in
+                for event in opening { try await writer.write(event) }
+                while let next = try await generation.next() {
+                    switch next {
+                    case .token(let text):
+                        try await writer.write(
+                            ServerSentEvents.event(
+                                "content_block_delta",
+                                json: ["type": "content_block_delta", "index": 0, "delta": ["type": "text_delta", "text": text]]
+                            )
                         )
-                    )
-                case .finished(let usage):
-                    try await writer.write(ServerSentEvents.event("content_block_stop", json: ["type": "content_block_stop", "index": 0]))
-                    try await writer.write(
-                        ServerSentEvents.event(
-                            "message_delta",
-                            json: [
-                                "type": "message_delta", "delta": ["stop_reason": stopReason(usage), "stop_sequence": NSNull()],
-                                "usage": ["output_tokens": usage.completionTokens],
-                            ]
-                        )
-                    )
-                    try await writer.write(ServerSentEvents.event("message_stop", json: ["type": "message_stop"]))
-                    return
+                    case .finished(let usage):
+                        for event in closing(usage) { try await writer.write(event) }
+                        return
+                    }
                 }
+            } faultEvent: {
+                generation.streamFault.map { fault in
+                    fault.form == .malformedEvent
+                        ? ServerSentEvents.event("content_block_delta", data: #"{"type": "content_block_delta", "delta": {"text": "#)
+                        : ServerSentEvents.event("error", json: ["type": "error", "error": ["type": "overloaded_error", "message": "Overloaded"]])
+                }
+            } cut: {
+                upstream.count(status: 200, streamed: true, disconnected: true)
             }
-        } faultEvent: {
-            generation.streamFault.map { fault in
-                fault.form == .malformedEvent
-                    ? ServerSentEvents.event("content_block_delta", data: #"{"type": "content_block_delta", "delta": {"text": "#)
-                    : ServerSentEvents.event("error", json: ["type": "error", "error": ["type": "overloaded_error", "message": "Overloaded"]])
-            }
-        } cut: {
-            upstream.count(status: 200, streamed: true, disconnected: true)
         }
     }
 

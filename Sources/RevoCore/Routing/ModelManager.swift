@@ -128,6 +128,8 @@ public final class ModelManager: Sendable {
         for provider in loaded { await provider.unload() }
     }
 
+    /// Loads a provider when the machine can hold it: checks its key and libraries, reserves a placement, loads
+    /// under the load timeout, and records the outcome.
     private func prepare(_ id: ProviderID) async {
         guard let provider = state.withLock({ $0.entries[id]?.provider }) else { return }
         let descriptor = provider.descriptor
@@ -144,40 +146,14 @@ public final class ModelManager: Sendable {
             markUnavailable(id, reason: unmet, retryable: true, machine: machine)
             return
         }
-        // The first placement that fits (GPU, then CPU) is reserved until the load ends.
-        let placement: Result<ResourceFootprint, PlacementMisfit> = state.withLock { s in
-            let reserved = s.reservedForLoads
-            guard let fitting = descriptor.placements.first(where: { $0.misfit(on: machine, alreadyReserved: reserved) == nil }) else {
-                return .failure(PlacementMisfit(reason: descriptor.footprint.misfit(on: machine, alreadyReserved: reserved) ?? "does not fit"))
-            }
-            s.reservedForLoads = s.reservedForLoads + fitting
-            s.entries[id]?.state = .loading
-            s.entries[id]?.loadAttempts += 1
-            return .success(fitting)
-        }
         let footprint: ResourceFootprint
-        switch placement {
-        case .success(let fitting):
-            footprint = fitting
+        switch reservePlacement(for: id, descriptor, on: machine) {
+        case .success(let fitting): footprint = fitting
         case .failure(let misfit):
             markUnavailable(id, reason: misfit.reason, retryable: true, machine: machine)
             return
         }
-        let loadTimeout = policy.loadTimeout
-        let outcome: ProviderError?
-        do {
-            // An untyped closure: Swift 6.3 crashes reabstracting a typed-throws one here.
-            try await clock.withDeadline(clock.now + loadTimeout) {
-                try await provider.load()
-            }
-            outcome = nil
-        } catch let error as ProviderError {
-            outcome = error
-        } catch is TimeoutError {
-            outcome = .unavailable("load did not finish within \(loadTimeout.formattedSeconds)")
-        } catch {
-            outcome = .unavailable("load failed: \(error)")
-        }
+        let outcome = await load(provider)
         state.withLock { s in
             s.reservedForLoads = ResourceFootprint(
                 ram: s.reservedForLoads.ram - footprint.ram,
@@ -187,14 +163,54 @@ public final class ModelManager: Sendable {
         if let outcome {
             markUnavailable(id, reason: outcome.description, retryable: true, machine: machine)
         } else {
-            state.withLock { s in
-                s.entries[id]?.state = .ready
-                s.entries[id]?.consecutiveLoadFailures = 0
-                s.entries[id]?.nextProbeAt = nil
-                s.entries[id]?.machineAtFailure = nil
-            }
-            logger.info("provider ready", metadata: ["provider": "\(id)"])
+            markReady(id)
         }
+    }
+
+    /// The first placement that fits (GPU, then CPU), reserved until the load ends; the provider is then loading.
+    private func reservePlacement(
+        for id: ProviderID,
+        _ descriptor: ModelDescriptor,
+        on machine: MachineResources
+    ) -> Result<ResourceFootprint, PlacementMisfit> {
+        state.withLock { s in
+            let reserved = s.reservedForLoads
+            guard let fitting = descriptor.placements.first(where: { $0.misfit(on: machine, alreadyReserved: reserved) == nil }) else {
+                return .failure(PlacementMisfit(reason: descriptor.footprint.misfit(on: machine, alreadyReserved: reserved) ?? "does not fit"))
+            }
+            s.reservedForLoads = s.reservedForLoads + fitting
+            s.entries[id]?.state = .loading
+            s.entries[id]?.loadAttempts += 1
+            return .success(fitting)
+        }
+    }
+
+    /// Why the load failed, or nil when the provider loaded within the load timeout.
+    private func load(_ provider: any ModelProvider) async -> ProviderError? {
+        let loadTimeout = policy.loadTimeout
+        do {
+            // An untyped closure: Swift 6.3 crashes reabstracting a typed-throws one here.
+            try await clock.withDeadline(clock.now + loadTimeout) {
+                try await provider.load()
+            }
+            return nil
+        } catch let error as ProviderError {
+            return error
+        } catch is TimeoutError {
+            return .unavailable("load did not finish within \(loadTimeout.formattedSeconds)")
+        } catch {
+            return .unavailable("load failed: \(error)")
+        }
+    }
+
+    private func markReady(_ id: ProviderID) {
+        state.withLock { s in
+            s.entries[id]?.state = .ready
+            s.entries[id]?.consecutiveLoadFailures = 0
+            s.entries[id]?.nextProbeAt = nil
+            s.entries[id]?.machineAtFailure = nil
+        }
+        logger.info("provider ready", metadata: ["provider": "\(id)"])
     }
 
     private func markUnavailable(_ id: ProviderID, reason: String, retryable: Bool, machine: MachineResources?) {
