@@ -98,7 +98,8 @@ public enum ScenarioLoader {
         let system = try self.system(try root.optional("system"))
         let workload = try self.workload(try root.required("workload"))
         let faults = try root.optional("faults").map { node throws(ScenarioError) in try self.faults(node, system: system, duration: duration) } ?? []
-        let checks = try root.optional("checks").map { node throws(ScenarioError) in try self.checks(node, faults: faults, system: system) } ?? []
+        let checks =
+            try root.optional("checks").map { node throws(ScenarioError) in try CheckReader(faults: faults, system: system).checks(node) } ?? []
         var liveOnly = false
         if let mode = try root.optional("mode") {
             switch try mode.string() {
@@ -297,7 +298,7 @@ public enum ScenarioLoader {
         return profile
     }
 
-    private static func providerID(_ node: YAMLNode) throws(ScenarioError) -> ProviderID {
+    static func providerID(_ node: YAMLNode) throws(ScenarioError) -> ProviderID {
         let name = try node.string()
         guard let id = knownProviders.first(where: { $0.rawValue == name }) else {
             throw node.error(
@@ -527,180 +528,9 @@ public enum ScenarioLoader {
         }
     }
 
-    private static func checks(_ node: YAMLNode, faults: [FaultSpec], system: SystemSpec) throws(ScenarioError) -> [CheckSpec] {
-        func fault(_ node: YAMLNode) throws(ScenarioError) -> String {
-            let id = try node.string()
-            guard faults.contains(where: { $0.id == id }) else {
-                throw node.error(
-                    "no fault with id '\(id)'; declared: \(faults.map(\.id).joined(separator: ", "))",
-                    suggestion: YAMLNode.closest(to: id, in: faults.map(\.id)).map { "did you mean '\($0)'?" }
-                )
-            }
-            return id
-        }
-        func event(_ node: YAMLNode) throws(ScenarioError) -> EventAssertion.Event {
-            let name = try node.string()
-            guard let event = EventAssertion.Event(rawValue: name) else {
-                let allowed = EventAssertion.Event.allCases.map(\.rawValue)
-                throw node.error(
-                    "unknown event '\(name)'; allowed: \(allowed.joined(separator: ", "))",
-                    suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }
-                )
-            }
-            return event
-        }
-        /// `before:`, `during:` or `after:` a declared fault, and `within:` for the first and the last.
-        func scope(_ body: YAMLNode) throws(ScenarioError) -> Scope? {
-            var found: Scope?
-            for phase in Scope.Phase.allCases {
-                guard let node = try body.optional(phase.rawValue) else { continue }
-                if let found { throw node.error("a check has one phase; this one has \(found.phase.rawValue) already") }
-                found = Scope(phase, fault: try fault(node))
-            }
-            if let within = try body.optional("within") {
-                guard let phase = found?.phase, phase != .during else { throw within.error("within: limits before: or after: a fault") }
-                found?.within = try within.duration()
-            }
-            return found
-        }
-        return try node.sequence().map { item throws(ScenarioError) in
-            if case .scalar = item.node {
-                let threshold = try ThresholdParser.parse(try item.string(), node: item)
-                if let scope = threshold.scope, !faults.contains(where: { $0.id == scope.fault }) {
-                    throw item.error(
-                        "\(scope.phase.rawValue): no fault with id '\(scope.fault)'; declared: \(faults.map(\.id).joined(separator: ", "))",
-                        suggestion: YAMLNode.closest(to: scope.fault, in: faults.map(\.id)).map { "did you mean '\($0)'?" }
-                    )
-                }
-                return .threshold(threshold)
-            }
-            let entries = try item.entries()
-            guard entries.count == 1, let (kind, body, keyNode) = entries.first else {
-                throw item.error(
-                    "a check is a threshold string or one of: health, recovers, reachable, sometimes, never, invariant, scaling, probe, browser"
-                )
-            }
-            switch kind {
-            case "health":
-                let service = try body.required("service").string()
-                let services = ["overall", "ready"] + Service.allCases.map(\.rawValue)
-                guard services.contains(service) else {
-                    throw try body.required("service").error(
-                        "unknown service '\(service)'; allowed: \(services.joined(separator: ", "))",
-                        suggestion: YAMLNode.closest(to: service, in: services).map { "did you mean '\($0)'?" }
-                    )
-                }
-                if let statusNode = try body.optional("status") {
-                    let name = try statusNode.string()
-                    guard let status = HealthStatus(rawValue: name) else {
-                        throw statusNode.error("unknown status '\(name)'; allowed: healthy, degraded, unhealthy")
-                    }
-                    let check = CheckSpec.healthState(
-                        service: service,
-                        status: status,
-                        scope: try scope(body),
-                        reasonContains: try body.optional("reason_contains")?.string()
-                    )
-                    try body.finish()
-                    return check
-                }
-                let check = CheckSpec.health(
-                    service: service,
-                    during: try fault(try body.required("degraded_during")),
-                    recoveredWithin: try body.optional("healthy_within")?.duration()
-                )
-                try body.finish()
-                return check
-            case "reachable":
-                let provider = try providerID(try body.required("provider"))
-                guard system.providers.contains(where: { $0.descriptor.id == provider }) else {
-                    throw try body.required("provider").error("'\(provider)' is not a registered provider")
-                }
-                let check = CheckSpec.reachable(provider: provider.rawValue, scope: try scope(body))
-                try body.finish()
-                return check
-            case "sometimes", "never":
-                let assertion: EventAssertion
-                if case .scalar = body.node {
-                    assertion = EventAssertion(event: try event(body))
-                } else {
-                    assertion = EventAssertion(
-                        event: try event(try body.required("event")),
-                        provider: try body.optional("provider").map { node throws(ScenarioError) in
-                            let id = try providerID(node)
-                            guard system.providers.contains(where: { $0.descriptor.id == id }) else {
-                                throw node.error("'\(id)' is not a registered provider")
-                            }
-                            return id.rawValue
-                        },
-                        scope: try scope(body)
-                    )
-                    try body.finish()
-                }
-                return kind == "sometimes" ? .sometimes(assertion) : .never(assertion)
-            case "recovers":
-                let service = try body.optional("service")?.string() ?? "overall"
-                let services = ["overall", "ready"] + Service.allCases.map(\.rawValue)
-                guard services.contains(service) else {
-                    throw try body.required("service").error("unknown service '\(service)'; allowed: \(services.joined(separator: ", "))")
-                }
-                guard !faults.isEmpty else { throw body.error("recovers needs a fault to recover from; this scenario declares none") }
-                let check = CheckSpec.recovers(
-                    service: service,
-                    after: try body.optional("after").map { node throws(ScenarioError) in try fault(node) },
-                    within: try body.required("within").duration(),
-                    latency: try body.optional("latency")?.duration()
-                )
-                try body.finish()
-                return check
-            case "scaling":
-                let workers = try body.required("workers").int(in: 1...10_000)
-                let check = CheckSpec.scaling(
-                    workers: workers,
-                    within: try body.required("within").duration(),
-                    after: try body.optional("after")?.duration() ?? .zero
-                )
-                try body.finish()
-                return check
-            case "invariant":
-                if case .scalar = body.node {
-                    let name = try body.string()
-                    switch name {
-                    case "no_lost_writes": return .noLostWrites
-                    case "no_duplicate_messages": return .noDuplicateMessages
-                    case "streams_consistent": return .streamsConsistent
-                    case "errors_well_formed": return .errorsWellFormed
-                    case "history_consistent": return .historyConsistent
-                    case "answered_by_deadline": return .answeredByDeadline
-                    default:
-                        let allowed = invariants
-                        throw body.error(
-                            "unknown invariant '\(name)'; allowed: \(allowed.joined(separator: ", ")), max_upstream_calls_per_request: N",
-                            suggestion: YAMLNode.closest(to: name, in: allowed).map { "did you mean '\($0)'?" }
-                        )
-                    }
-                }
-                let limit = try body.required("max_upstream_calls_per_request").int(in: 1...100)
-                let check = CheckSpec.maxUpstreamCalls(limit, scope: try scope(body))
-                try body.finish()
-                return check
-            case "probe":
-                return .probe(try probe(body))
-            case "browser":
-                return .browser(try browserProbe(body))
-            default:
-                let allowed = checkKinds
-                throw keyNode.error(
-                    "unknown check '\(kind)'; allowed: a threshold string, \(allowed.joined(separator: ", "))",
-                    suggestion: YAMLNode.closest(to: kind, in: allowed).map { "did you mean '\($0)'?" }
-                )
-            }
-        }
-    }
-
     /// `probe: {name, request: "METHOD /path", origin?, token?, websocket?, headers?, body?, expect: {status?, headers?,
     /// absent_headers?, body_contains?}}`.
-    private static func probe(_ body: YAMLNode) throws(ScenarioError) -> Probe {
+    static func probe(_ body: YAMLNode) throws(ScenarioError) -> Probe {
         let requestNode = try body.required("request")
         let request = try requestNode.string().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
