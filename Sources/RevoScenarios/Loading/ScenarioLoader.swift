@@ -164,109 +164,12 @@ public enum ScenarioLoader {
             ids = try list.sequence().map { item throws(ScenarioError) in try providerID(item) }
         }
         var profiles = ids.map { ProviderProfile.defaults(for: $0, hasKey: keys.contains($0))! }
-        var routing = RoutingPolicy()
-        var spec = SystemSpec(providers: [], routing: routing)
+        var spec = SystemSpec(providers: [], routing: RoutingPolicy())
         if let node {
-            if let chain = try node.optional("chain") {
-                routing.chain = try chain.sequence().map { item throws(ScenarioError) in
-                    let id = try providerID(item)
-                    guard ids.contains(id) else {
-                        throw item.error("'\(id)' is not among the registered providers: \(ids.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    return id
-                }
-            }
-            routing.mockEnabled = try node.optional("mock_enabled")?.bool() ?? true
-            routing.mockLast = try node.optional("mock_last")?.bool() ?? true
-            routing.maxFallbacks = try node.optional("max_fallbacks")?.int(in: 0...10) ?? routing.maxFallbacks
-            routing.requestDeadline = try node.optional("request_deadline")?.duration(max: .seconds(600)) ?? routing.requestDeadline
-            routing.attemptTimeout = try node.optional("attempt_timeout")?.duration(max: .seconds(600)) ?? routing.attemptTimeout
-            if let retry = try node.optional("retry") {
-                routing.retry.serverErrorRetries = try retry.optional("server_errors")?.int(in: 0...10) ?? routing.retry.serverErrorRetries
-                routing.retry.rateLimitRetries = try retry.optional("rate_limits")?.int(in: 0...10) ?? routing.retry.rateLimitRetries
-                routing.retry.maxRetryAfter = try retry.optional("max_retry_after")?.duration(max: .seconds(3600)) ?? routing.retry.maxRetryAfter
-                routing.retry.maxTotalRetryAfterWait =
-                    try retry.optional("max_total_retry_after")?.duration(max: .seconds(3600)) ?? routing.retry.maxTotalRetryAfterWait
-                try retry.finish()
-            }
-            if let breaker = try node.optional("breaker") {
-                routing.breaker.enabled = try breaker.optional("enabled")?.bool() ?? true
-                routing.breaker.window = try breaker.optional("window")?.duration() ?? routing.breaker.window
-                routing.breaker.minimumRequests = try breaker.optional("minimum_requests")?.int(in: 1...10_000) ?? routing.breaker.minimumRequests
-                routing.breaker.failureRateThreshold =
-                    try breaker.optional("failure_rate")?.double(in: 0.01...1) ?? routing.breaker.failureRateThreshold
-                routing.breaker.cooldown = try breaker.optional("cooldown")?.duration() ?? routing.breaker.cooldown
-                routing.breaker.halfOpenProbes = try breaker.optional("half_open_probes")?.int(in: 1...10_000) ?? routing.breaker.halfOpenProbes
-                routing.breaker.consecutiveFailures =
-                    try breaker.optional("consecutive_failures")?.int(in: 0...10_000) ?? routing.breaker.consecutiveFailures
-                try breaker.finish()
-            }
-            if let cap = try node.optional("daily_cost_cap") { routing.cost.dailyCapUSD = try cap.double(in: 0...1_000_000) }
-            if let cache = try node.optional("reply_cache") {
-                // true, false, or how long an answer stays fresh (on, with that TTL).
-                if YAMLNode.parseDuration(try cache.scalar()) != nil {
-                    let fresh = try cache.duration(max: .seconds(86_400))
-                    guard fresh > .zero else { throw cache.error("a reply cache TTL must be more than 0 (false turns the cache off)") }
-                    spec.replyCache = true
-                    spec.replyCacheTTL = fresh
-                } else if let on = try? cache.bool() {
-                    spec.replyCache = on
-                } else {
-                    throw cache.error("expected true, false or how long a reply stays fresh such as 30s, got '\(try cache.scalar())'")
-                }
-            }
-            spec.staleReplies = try node.optional("stale_replies")?.bool() ?? true
-            if let origins = try node.optional("allowed_origins") {
-                spec.allowedOrigins = try origins.sequence().map { item throws(ScenarioError) in
-                    let origin = try item.string()
-                    guard origin != "*", origin.hasPrefix("http://") || origin.hasPrefix("https://") else {
-                        throw item.error("must be a full origin such as http://localhost:3000, got '\(origin)' (never *)")
-                    }
-                    return origin
-                }
-            }
-            if let limit = try node.optional("rate_limit") {
-                let perSecond = try limit.rate()
-                guard perSecond * 60 >= 1, perSecond * 60 <= 1_000_000 else {
-                    throw limit.error("must be between 1/m and 1000000/m requests per client")
-                }
-                spec.rateLimit = Int((perSecond * 60).rounded())
-            }
-            if let lifetime = try node.optional("access_token_lifetime") {
-                spec.accessTokenLifetime = try lifetime.duration(max: .seconds(86_400))
-                guard spec.accessTokenLifetime >= .seconds(30) else {
-                    throw lifetime.error("must be at least 30s (clients refresh 10 s before expiry)")
-                }
-            }
-            spec.outboxEnabled = try node.optional("outbox")?.bool() ?? true
-            if let planted = try node.optional("planted_bug") {
-                let name = try planted.string()
-                guard let bug = SystemSpec.PlantedBug(rawValue: name) else {
-                    throw planted.error(
-                        "unknown planted bug '\(name)'; allowed: \(SystemSpec.PlantedBug.allCases.map(\.rawValue).joined(separator: ", "))"
-                    )
-                }
-                spec.plantedBug = bug
-            }
-            if let latencies = try node.optional("latency") {
-                spec.databaseLatency = try latencies.optional("database")?.duration(max: .seconds(60)) ?? spec.databaseLatency
-                spec.cacheLatency = try latencies.optional("cache")?.duration(max: .seconds(60)) ?? spec.cacheLatency
-                spec.memoryLatency = try latencies.optional("memory")?.duration(max: .seconds(60)) ?? spec.memoryLatency
-                try latencies.finish()
-            }
-            if let pool = try node.optional("parallel_mind") {
-                let minimum = try pool.optional("min_workers")?.int(in: 1...1_000) ?? spec.parallelMind.minWorkers
-                let maximum = try pool.optional("max_workers")?.int(in: 1...1_000) ?? spec.parallelMind.maxWorkers
-                guard minimum <= maximum else { throw try pool.required("max_workers").error("must be at least min_workers (\(minimum))") }
-                spec.parallelMind.minWorkers = minimum
-                spec.parallelMind.maxWorkers = maximum
-                try pool.finish()
-            }
-            if let timeouts = try node.optional("timeouts") {
-                spec.databaseTimeout = try timeouts.optional("database")?.duration(max: .seconds(600)) ?? spec.databaseTimeout
-                spec.cacheTimeout = try timeouts.optional("cache")?.duration(max: .seconds(600)) ?? spec.cacheTimeout
-                try timeouts.finish()
-            }
+            spec.routing = try routing(node, registered: ids)
+            try readReplies(node, into: &spec)
+            try readServer(node, into: &spec)
+            try readDependencies(node, into: &spec)
             if let overrides = try node.optional("profiles") {
                 for (key, value, keyNode) in try overrides.entries() {
                     guard let index = profiles.firstIndex(where: { $0.descriptor.id.rawValue == key }) else {
@@ -278,8 +181,126 @@ public enum ScenarioLoader {
             try node.finish()
         }
         spec.providers = profiles
-        spec.routing = routing
         return spec
+    }
+
+    /// The chain, the mock's place, fallbacks, deadlines, retries, breakers and the cost cap.
+    private static func routing(_ node: YAMLNode, registered ids: [ProviderID]) throws(ScenarioError) -> RoutingPolicy {
+        var routing = RoutingPolicy()
+        if let chain = try node.optional("chain") {
+            routing.chain = try chain.sequence().map { item throws(ScenarioError) in
+                let id = try providerID(item)
+                guard ids.contains(id) else {
+                    throw item.error("'\(id)' is not among the registered providers: \(ids.map(\.rawValue).joined(separator: ", "))")
+                }
+                return id
+            }
+        }
+        routing.mockEnabled = try node.optional("mock_enabled")?.bool() ?? true
+        routing.mockLast = try node.optional("mock_last")?.bool() ?? true
+        routing.maxFallbacks = try node.optional("max_fallbacks")?.int(in: 0...10) ?? routing.maxFallbacks
+        routing.requestDeadline = try node.optional("request_deadline")?.duration(max: .seconds(600)) ?? routing.requestDeadline
+        routing.attemptTimeout = try node.optional("attempt_timeout")?.duration(max: .seconds(600)) ?? routing.attemptTimeout
+        if let retry = try node.optional("retry") {
+            routing.retry.serverErrorRetries = try retry.optional("server_errors")?.int(in: 0...10) ?? routing.retry.serverErrorRetries
+            routing.retry.rateLimitRetries = try retry.optional("rate_limits")?.int(in: 0...10) ?? routing.retry.rateLimitRetries
+            routing.retry.maxRetryAfter = try retry.optional("max_retry_after")?.duration(max: .seconds(3600)) ?? routing.retry.maxRetryAfter
+            routing.retry.maxTotalRetryAfterWait =
+                try retry.optional("max_total_retry_after")?.duration(max: .seconds(3600)) ?? routing.retry.maxTotalRetryAfterWait
+            try retry.finish()
+        }
+        if let breaker = try node.optional("breaker") { routing.breaker = try self.breaker(breaker, base: routing.breaker) }
+        if let cap = try node.optional("daily_cost_cap") { routing.cost.dailyCapUSD = try cap.double(in: 0...1_000_000) }
+        return routing
+    }
+
+    private static func breaker(_ breaker: YAMLNode, base: BreakerSettings) throws(ScenarioError) -> BreakerSettings {
+        var policy = base
+        policy.enabled = try breaker.optional("enabled")?.bool() ?? true
+        policy.window = try breaker.optional("window")?.duration() ?? policy.window
+        policy.minimumRequests = try breaker.optional("minimum_requests")?.int(in: 1...10_000) ?? policy.minimumRequests
+        policy.failureRateThreshold = try breaker.optional("failure_rate")?.double(in: 0.01...1) ?? policy.failureRateThreshold
+        policy.cooldown = try breaker.optional("cooldown")?.duration() ?? policy.cooldown
+        policy.halfOpenProbes = try breaker.optional("half_open_probes")?.int(in: 1...10_000) ?? policy.halfOpenProbes
+        policy.consecutiveFailures = try breaker.optional("consecutive_failures")?.int(in: 0...10_000) ?? policy.consecutiveFailures
+        try breaker.finish()
+        return policy
+    }
+
+    /// `reply_cache` (true, false, or how long an answer stays fresh: on, with that TTL) and `stale_replies`.
+    private static func readReplies(_ node: YAMLNode, into spec: inout SystemSpec) throws(ScenarioError) {
+        if let cache = try node.optional("reply_cache") {
+            if YAMLNode.parseDuration(try cache.scalar()) != nil {
+                let fresh = try cache.duration(max: .seconds(86_400))
+                guard fresh > .zero else { throw cache.error("a reply cache TTL must be more than 0 (false turns the cache off)") }
+                spec.replyCache = true
+                spec.replyCacheTTL = fresh
+            } else if let on = try? cache.bool() {
+                spec.replyCache = on
+            } else {
+                throw cache.error("expected true, false or how long a reply stays fresh such as 30s, got '\(try cache.scalar())'")
+            }
+        }
+        spec.staleReplies = try node.optional("stale_replies")?.bool() ?? true
+    }
+
+    /// The server's origins, rate limit and token lifetime, and the test-only switches (outbox, planted bug).
+    private static func readServer(_ node: YAMLNode, into spec: inout SystemSpec) throws(ScenarioError) {
+        if let origins = try node.optional("allowed_origins") {
+            spec.allowedOrigins = try origins.sequence().map { item throws(ScenarioError) in
+                let origin = try item.string()
+                guard origin != "*", origin.hasPrefix("http://") || origin.hasPrefix("https://") else {
+                    throw item.error("must be a full origin such as http://localhost:3000, got '\(origin)' (never *)")
+                }
+                return origin
+            }
+        }
+        if let limit = try node.optional("rate_limit") {
+            let perSecond = try limit.rate()
+            guard perSecond * 60 >= 1, perSecond * 60 <= 1_000_000 else {
+                throw limit.error("must be between 1/m and 1000000/m requests per client")
+            }
+            spec.rateLimit = Int((perSecond * 60).rounded())
+        }
+        if let lifetime = try node.optional("access_token_lifetime") {
+            spec.accessTokenLifetime = try lifetime.duration(max: .seconds(86_400))
+            guard spec.accessTokenLifetime >= .seconds(30) else {
+                throw lifetime.error("must be at least 30s (clients refresh 10 s before expiry)")
+            }
+        }
+        spec.outboxEnabled = try node.optional("outbox")?.bool() ?? true
+        if let planted = try node.optional("planted_bug") {
+            let name = try planted.string()
+            guard let bug = SystemSpec.PlantedBug(rawValue: name) else {
+                throw planted.error(
+                    "unknown planted bug '\(name)'; allowed: \(SystemSpec.PlantedBug.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            spec.plantedBug = bug
+        }
+    }
+
+    /// The dependencies' latencies and timeouts, and Parallel Mind's pool.
+    private static func readDependencies(_ node: YAMLNode, into spec: inout SystemSpec) throws(ScenarioError) {
+        if let latencies = try node.optional("latency") {
+            spec.databaseLatency = try latencies.optional("database")?.duration(max: .seconds(60)) ?? spec.databaseLatency
+            spec.cacheLatency = try latencies.optional("cache")?.duration(max: .seconds(60)) ?? spec.cacheLatency
+            spec.memoryLatency = try latencies.optional("memory")?.duration(max: .seconds(60)) ?? spec.memoryLatency
+            try latencies.finish()
+        }
+        if let pool = try node.optional("parallel_mind") {
+            let minimum = try pool.optional("min_workers")?.int(in: 1...1_000) ?? spec.parallelMind.minWorkers
+            let maximum = try pool.optional("max_workers")?.int(in: 1...1_000) ?? spec.parallelMind.maxWorkers
+            guard minimum <= maximum else { throw try pool.required("max_workers").error("must be at least min_workers (\(minimum))") }
+            spec.parallelMind.minWorkers = minimum
+            spec.parallelMind.maxWorkers = maximum
+            try pool.finish()
+        }
+        if let timeouts = try node.optional("timeouts") {
+            spec.databaseTimeout = try timeouts.optional("database")?.duration(max: .seconds(600)) ?? spec.databaseTimeout
+            spec.cacheTimeout = try timeouts.optional("cache")?.duration(max: .seconds(600)) ?? spec.cacheTimeout
+            try timeouts.finish()
+        }
     }
 
     private static func profile(_ node: YAMLNode, base: ProviderProfile) throws(ScenarioError) -> ProviderProfile {

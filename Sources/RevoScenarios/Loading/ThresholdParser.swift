@@ -48,50 +48,45 @@ enum ThresholdParser {
     }
 
     static func parse(_ text: String, node: YAMLNode) throws(ScenarioError) -> Threshold {
-        // The colon that ends the metric is the first one outside braces.
+        let (head, tail) = try halves(of: text, node: node)
+        let (metric, tags) = try metricAndTags(head, node: node)
+        let (aggregate, comparison, valueText) = try comparison(tail, metric: metric, node: node)
+        let value = try value(valueText, of: metric, after: comparison, node: node)
+        if metric == .availability {
+            guard let window = tags.first(where: { $0.key == "window" })?.value, let length = YAMLNode.parseDuration(window), length > .zero else {
+                throw node.error("availability needs a window tag, e.g. availability{window:1m}")
+            }
+        }
+        var threshold = Threshold(metric: metric, tags: tags, aggregate: aggregate, comparison: comparison, value: value, source: text)
+        threshold.scope = try scope(tags, node: node)
+        threshold.tags = tags.filter { !["before", "during", "after", "within"].contains($0.key) }
+        return threshold
+    }
+
+    /// The text before and after the colon that ends the metric: the first one outside braces.
+    private static func halves(of text: String, node: YAMLNode) throws(ScenarioError) -> (head: String, tail: String) {
         var depth = 0
-        var split = text.endIndex
         for index in text.indices {
             switch text[index] {
             case "{": depth += 1
             case "}": depth -= 1
             case ":" where depth == 0:
-                split = index
+                return (text[..<index].trimmingCharacters(in: .whitespaces), text[text.index(after: index)...].trimmingCharacters(in: .whitespaces))
             default: break
             }
-            if split != text.endIndex { break }
         }
-        guard split != text.endIndex else {
-            throw node.error("a threshold reads 'metric{tags}: aggregate op value', e.g. 'latency{route:chat}: p(95) < 2s'; got '\(text)'")
-        }
-        let head = text[..<split].trimmingCharacters(in: .whitespaces)
-        let tail = text[text.index(after: split)...].trimmingCharacters(in: .whitespaces)
+        throw node.error("a threshold reads 'metric{tags}: aggregate op value', e.g. 'latency{route:chat}: p(95) < 2s'; got '\(text)'")
+    }
 
+    /// `metric{key:value,...}`: the metric and its tags, each key and value checked.
+    private static func metricAndTags(_ head: String, node: YAMLNode) throws(ScenarioError) -> (Threshold.Metric, [(key: String, value: String)]) {
         var metricName = head
         var tags: [(key: String, value: String)] = []
         if let open = head.firstIndex(of: "{") {
             guard head.hasSuffix("}") else { throw node.error("unclosed '{' in '\(head)'") }
             metricName = String(head[..<open])
-            let inside = head[head.index(after: open)..<head.index(before: head.endIndex)]
-            for pair in inside.split(separator: ",") {
-                let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.count == 2, !parts[1].isEmpty else { throw node.error("a tag reads key:value, got '\(pair)'") }
-                guard tagKeys.contains(parts[0]) else {
-                    throw node.error(
-                        "unknown tag '\(parts[0])'; allowed: \(tagKeys.joined(separator: ", "))",
-                        suggestion: YAMLNode.closest(to: parts[0], in: tagKeys).map { "did you mean '\($0)'?" }
-                    )
-                }
-                if let allowed = allowedValues(parts[0]), !allowed.contains(parts[1]) {
-                    throw node.error(
-                        "unknown \(parts[0]) '\(parts[1])'; allowed: \(allowed.joined(separator: ", "))",
-                        suggestion: YAMLNode.closest(to: parts[1], in: allowed).map { "did you mean '\($0)'?" }
-                    )
-                }
-                if parts[0] == "code", !isStatusPattern(parts[1]) {
-                    throw node.error("code is a status (503), a class of them (5xx) or none; got '\(parts[1])'")
-                }
-                tags.append((parts[0], parts[1]))
+            for pair in head[head.index(after: open)..<head.index(before: head.endIndex)].split(separator: ",") {
+                tags.append(try tag(pair, node: node))
             }
         }
         if metricName == "memory_gb" {
@@ -115,7 +110,36 @@ enum ThresholdParser {
         if metric == .status, !tags.contains(where: { $0.key == "code" }) {
             throw node.error("status counts answers with a code: add one, e.g. status{route:chat,code:503}: rate < 0.02")
         }
+        return (metric, tags)
+    }
 
+    private static func tag(_ pair: Substring, node: YAMLNode) throws(ScenarioError) -> (key: String, value: String) {
+        let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[1].isEmpty else { throw node.error("a tag reads key:value, got '\(pair)'") }
+        guard tagKeys.contains(parts[0]) else {
+            throw node.error(
+                "unknown tag '\(parts[0])'; allowed: \(tagKeys.joined(separator: ", "))",
+                suggestion: YAMLNode.closest(to: parts[0], in: tagKeys).map { "did you mean '\($0)'?" }
+            )
+        }
+        if let allowed = allowedValues(parts[0]), !allowed.contains(parts[1]) {
+            throw node.error(
+                "unknown \(parts[0]) '\(parts[1])'; allowed: \(allowed.joined(separator: ", "))",
+                suggestion: YAMLNode.closest(to: parts[1], in: allowed).map { "did you mean '\($0)'?" }
+            )
+        }
+        if parts[0] == "code", !isStatusPattern(parts[1]) {
+            throw node.error("code is a status (503), a class of them (5xx) or none; got '\(parts[1])'")
+        }
+        return (parts[0], parts[1])
+    }
+
+    /// `aggregate op value`: the aggregate (one that applies to `metric`), the comparison and the value's text.
+    private static func comparison(
+        _ tail: String,
+        metric: Threshold.Metric,
+        node: YAMLNode
+    ) throws(ScenarioError) -> (Threshold.Aggregate, Threshold.Comparison, String) {
         let comparisons = Threshold.Comparison.allCases.sorted { $0.rawValue.count > $1.rawValue.count }
         guard let comparison = comparisons.first(where: { tail.contains($0.rawValue) }) else {
             throw node.error("missing comparison in '\(tail)'; allowed: <, <=, >, >=, ==")
@@ -123,8 +147,6 @@ enum ThresholdParser {
         let sides = tail.components(separatedBy: comparison.rawValue)
         guard sides.count == 2 else { throw node.error("expected one comparison in '\(tail)'") }
         let aggregateText = sides[0].trimmingCharacters(in: .whitespaces)
-        let valueText = sides[1].trimmingCharacters(in: .whitespaces)
-
         let aggregate: Threshold.Aggregate
         if aggregateText.hasPrefix("p("), aggregateText.hasSuffix(")"), let p = Double(aggregateText.dropFirst(2).dropLast()), (0...100).contains(p) {
             aggregate = .init(kind: .percentile, percentile: p)
@@ -136,28 +158,25 @@ enum ThresholdParser {
         guard metric.allowed.contains(aggregate.kind) else {
             throw node.error("\(aggregate) does not apply to \(metric.rawValue); allowed: \(metric.allowed.map(\.rawValue).joined(separator: ", "))")
         }
+        return (aggregate, comparison, sides[1].trimmingCharacters(in: .whitespaces))
+    }
 
-        let value: Double
+    /// A duration in milliseconds for the latency metrics, a number for the others.
+    private static func value(
+        _ text: String,
+        of metric: Threshold.Metric,
+        after comparison: Threshold.Comparison,
+        node: YAMLNode
+    ) throws(ScenarioError) -> Double {
         if metric == .latency || metric == .ttft || metric == .itl {
-            guard let duration = YAMLNode.parseDuration(valueText) else {
-                throw node.error("\(metric.rawValue) compares with a duration such as 800ms or 2s, got '\(valueText)'")
+            guard let duration = YAMLNode.parseDuration(text) else {
+                throw node.error("\(metric.rawValue) compares with a duration such as 800ms or 2s, got '\(text)'")
             }
-            value = Double(duration.nanoseconds) / 1_000_000
-        } else {
-            guard let number = Double(valueText), number.isFinite else {
-                throw node.error("expected a number after \(comparison.rawValue), got '\(valueText)'")
-            }
-            value = number
+            return Double(duration.nanoseconds) / 1_000_000
         }
-        if metric == .availability {
-            guard let window = tags.first(where: { $0.key == "window" })?.value, let length = YAMLNode.parseDuration(window), length > .zero else {
-                throw node.error("availability needs a window tag, e.g. availability{window:1m}")
-            }
-            _ = length
+        guard let number = Double(text), number.isFinite else {
+            throw node.error("expected a number after \(comparison.rawValue), got '\(text)'")
         }
-        var threshold = Threshold(metric: metric, tags: tags, aggregate: aggregate, comparison: comparison, value: value, source: text)
-        threshold.scope = try scope(tags, node: node)
-        threshold.tags = tags.filter { !["before", "during", "after", "within"].contains($0.key) }
-        return threshold
+        return number
     }
 }

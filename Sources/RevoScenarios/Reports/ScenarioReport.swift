@@ -109,7 +109,36 @@ extension ScenarioReport {
     /// Judges a run and summarises it.
     public init(run: ScenarioRun, checks: [CheckResult]) {
         let scenario = run.scenario
-        let records = run.metrics.records
+        let reasons = Self.reasons(run, checks: checks)
+        let (bucketSeconds, timeline) = Self.timeline(run.metrics.records, over: scenario.duration)
+        self.init(
+            scenario: scenario.name,
+            file: scenario.file,
+            description: scenario.description,
+            seed: run.seed,
+            durationSeconds: scenario.duration.seconds,
+            verdict: checks.contains { $0.verdict == .fail } ? .fail : (reasons.isEmpty ? .pass : .unknown),
+            reasons: reasons,
+            reproduce: "swift run revo run \(run.live ? "--mode live " : "")\(scenario.file) --seed \(run.seed)",
+            checks: checks,
+            faults: Self.faults(run),
+            metrics: Self.metrics(run),
+            bucketSeconds: bucketSeconds,
+            timeline: timeline,
+            health: run.metrics.healthChanges,
+            simulation: Simulation(
+                digest: run.digest,
+                jobs: run.statistics.jobsRun,
+                timers: run.statistics.timersFired,
+                tasks: run.statistics.tasksFinished,
+                foreignEnqueues: run.statistics.foreignEnqueues,
+                simulatedSeconds: run.endedAt.seconds
+            )
+        )
+    }
+
+    /// Why the scenario did not pass: checks that did not, faults that never fired, jobs that escaped the simulation.
+    static func reasons(_ run: ScenarioRun, checks: [CheckResult]) -> [String] {
         var reasons: [String] = []
         for check in checks where check.verdict != .pass {
             reasons.append("\(check.verdict.rawValue): \(check.check) (\(check.observed))")
@@ -120,23 +149,25 @@ extension ScenarioReport {
         if run.statistics.foreignEnqueues > 0 {
             reasons.append("UNKNOWN: \(run.statistics.foreignEnqueues) job(s) escaped the simulation")
         }
-        let verdict: Verdict =
-            checks.contains { $0.verdict == .fail } ? .fail : (reasons.isEmpty ? .pass : .unknown)
+        return reasons
+    }
 
-        func series(_ samples: [(RequestRecord, Duration)]) -> [Series] {
-            var keys: [(String, String)] = []
-            for (record, _) in samples {
-                let key = (record.operation.rawValue, record.provider?.rawValue ?? "none")
-                if !keys.contains(where: { $0 == key }) { keys.append(key) }
-            }
-            return keys.sorted { $0 < $1 }.map { key in
-                Series(
-                    route: key.0,
-                    provider: key.1,
-                    durations: samples.filter { ($0.0.operation.rawValue, $0.0.provider?.rawValue ?? "none") == key }.map(\.1)
-                )
-            }
+    static func faults(_ run: ScenarioRun) -> [Fault] {
+        run.faults.map { tally in
+            Fault(
+                id: tally.fault.id,
+                summary: tally.fault.summary,
+                fired: tally.fired,
+                windows: tally.fault.windows(until: run.scenario.duration).map { [$0.lowerBound.seconds, $0.upperBound.seconds] },
+                recoveredAfterSeconds: CheckEvaluator.recovery(of: "overall", after: tally.fault, run: run).flatMap { recovery in
+                    recovery.healthyAt.map { CheckEvaluator.round(($0 - recovery.end).seconds) }
+                }
+            )
         }
+    }
+
+    static func metrics(_ run: ScenarioRun) -> Metrics {
+        let records = run.metrics.records
         var outcomes: [String: Int] = [:]
         var providers: [String: Int] = [:]
         for record in records {
@@ -144,14 +175,54 @@ extension ScenarioReport {
             if record.succeeded, let provider = record.provider { providers[provider.rawValue, default: 0] += 1 }
         }
         let succeeded = records.filter(\.succeeded).count
+        return Metrics(
+            requests: records.count,
+            succeeded: succeeded,
+            errorRate: records.isEmpty ? 0 : CheckEvaluator.round(Double(records.count - succeeded) / Double(records.count)),
+            outcomes: outcomes,
+            topErrors: topErrors(records),
+            providers: providers,
+            costUSD: CheckEvaluator.round(records.reduce(0) { $0 + $1.costUSD }),
+            maxMemoryMB: run.metrics.memorySamples.compactMap(\.processBytes).max().map { CheckEvaluator.round(Double($0) / 1_048_576) },
+            maxMachineMemoryGB: run.metrics.memorySamples.compactMap(\.machineBytes).max().map { CheckEvaluator.round($0.gigabytes) },
+            maxUpstreamCalls: records.map(\.upstreamCalls).max() ?? 0,
+            retries: records.reduce(0) { $0 + $1.retries },
+            latency: series(records.map { ($0, $0.latency) }),
+            timeToFirstToken: series(records.compactMap { record in record.timeToFirstToken.map { (record, $0) } }),
+            interTokenLatency: series(records.compactMap { record in record.interTokenLatency.map { (record, $0) } }),
+            engines: engineSeries(records)
+        )
+    }
+
+    /// The ten most frequent failures, by operation and detail.
+    static func topErrors(_ records: [RequestRecord]) -> [ErrorCount] {
         var errorCounts: [String: Int] = [:]
         for record in records where !record.succeeded {
             errorCounts["\(record.operation.rawValue): \(String((record.detail ?? record.outcome.rawValue).prefix(160)))", default: 0] += 1
         }
-        let topErrors = errorCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(10).map { ErrorCount(error: $0.key, count: $0.value) }
+        return errorCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(10).map { ErrorCount(error: $0.key, count: $0.value) }
+    }
 
-        let bucketSeconds = max(1, (scenario.duration.seconds / 120).rounded(.up))
-        let bucketCount = Int((scenario.duration.seconds / bucketSeconds).rounded(.up))
+    /// One series per route and provider, in that order.
+    static func series(_ samples: [(RequestRecord, Duration)]) -> [Series] {
+        var keys: [(String, String)] = []
+        for (record, _) in samples {
+            let key = (record.operation.rawValue, record.provider?.rawValue ?? "none")
+            if !keys.contains(where: { $0 == key }) { keys.append(key) }
+        }
+        return keys.sorted { $0 < $1 }.map { key in
+            Series(
+                route: key.0,
+                provider: key.1,
+                durations: samples.filter { ($0.0.operation.rawValue, $0.0.provider?.rawValue ?? "none") == key }.map(\.1)
+            )
+        }
+    }
+
+    /// About 120 buckets over the run: requests, errors, p95 and the answering providers of each.
+    static func timeline(_ records: [RequestRecord], over duration: Duration) -> (bucketSeconds: Double, buckets: [Bucket]) {
+        let bucketSeconds = max(1, (duration.seconds / 120).rounded(.up))
+        let bucketCount = Int((duration.seconds / bucketSeconds).rounded(.up))
         var buckets = (0..<bucketCount).map {
             Bucket(start: Double($0) * bucketSeconds, requests: 0, errors: 0, p95Milliseconds: nil, providers: [:])
         }
@@ -166,57 +237,7 @@ extension ScenarioReport {
         for index in buckets.indices where !bucketLatencies[index].isEmpty {
             buckets[index].p95Milliseconds = LatencyHistogram(bucketLatencies[index]).milliseconds(at: 95)
         }
-
-        self.init(
-            scenario: scenario.name,
-            file: scenario.file,
-            description: scenario.description,
-            seed: run.seed,
-            durationSeconds: scenario.duration.seconds,
-            verdict: verdict,
-            reasons: reasons,
-            reproduce: "swift run revo run \(run.live ? "--mode live " : "")\(scenario.file) --seed \(run.seed)",
-            checks: checks,
-            faults: run.faults.map { tally in
-                Fault(
-                    id: tally.fault.id,
-                    summary: tally.fault.summary,
-                    fired: tally.fired,
-                    windows: tally.fault.windows(until: scenario.duration).map { [$0.lowerBound.seconds, $0.upperBound.seconds] },
-                    recoveredAfterSeconds: CheckEvaluator.recovery(of: "overall", after: tally.fault, run: run).flatMap { recovery in
-                        recovery.healthyAt.map { CheckEvaluator.round(($0 - recovery.end).seconds) }
-                    }
-                )
-            },
-            metrics: Metrics(
-                requests: records.count,
-                succeeded: succeeded,
-                errorRate: records.isEmpty ? 0 : CheckEvaluator.round(Double(records.count - succeeded) / Double(records.count)),
-                outcomes: outcomes,
-                topErrors: topErrors,
-                providers: providers,
-                costUSD: CheckEvaluator.round(records.reduce(0) { $0 + $1.costUSD }),
-                maxMemoryMB: run.metrics.memorySamples.compactMap(\.processBytes).max().map { CheckEvaluator.round(Double($0) / 1_048_576) },
-                maxMachineMemoryGB: run.metrics.memorySamples.compactMap(\.machineBytes).max().map { CheckEvaluator.round($0.gigabytes) },
-                maxUpstreamCalls: records.map(\.upstreamCalls).max() ?? 0,
-                retries: records.reduce(0) { $0 + $1.retries },
-                latency: series(records.map { ($0, $0.latency) }),
-                timeToFirstToken: series(records.compactMap { record in record.timeToFirstToken.map { (record, $0) } }),
-                interTokenLatency: series(records.compactMap { record in record.interTokenLatency.map { (record, $0) } }),
-                engines: Self.engineSeries(records)
-            ),
-            bucketSeconds: bucketSeconds,
-            timeline: buckets,
-            health: run.metrics.healthChanges,
-            simulation: Simulation(
-                digest: run.digest,
-                jobs: run.statistics.jobsRun,
-                timers: run.statistics.timersFired,
-                tasks: run.statistics.tasksFinished,
-                foreignEnqueues: run.statistics.foreignEnqueues,
-                simulatedSeconds: run.endedAt.seconds
-            )
-        )
+        return (bucketSeconds, buckets)
     }
 }
 
