@@ -248,12 +248,15 @@ struct WebSocketTests {
 
     @Test("a client that answers pings stays connected past several ping periods")
     func pingKeepsAlive() async throws {
-        try await Self.withServer(settings: Self.quick) { port, token in
+        // One-second periods: short enough to pass three of them, long enough that a loaded machine's stall of a
+        // few hundred milliseconds does not delay a pong past the server's two-period limit.
+        let settings = WebSocketSettings(pingInterval: .seconds(1), authTimeout: .seconds(30), maxMessageBytes: 4_096)
+        try await Self.withServer(settings: settings) { port, token in
             _ = try await Self.connect(port: port, query: "?token=\(token)") { inbox, outbound in
                 _ = try await inbox.next()
                 // The client answers pings while it waits for a message, as any reading client does.
                 async let later: Void = {
-                    try await Task.sleep(for: .milliseconds(1_200))
+                    try await Task.sleep(for: .milliseconds(3_500))
                     try await outbound.send(text: #"{"type":"ping"}"#)
                 }()
                 #expect(try await inbox.next()?["type"] as? String == "pong")
