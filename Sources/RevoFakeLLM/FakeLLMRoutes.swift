@@ -103,16 +103,15 @@ public enum FakeLLMRoutes {
         func finishReason(_ usage: TokenUsage) -> String { usage.completionTokens >= maxTokens ? "length" : "stop" }
 
         func whole(_ generation: Generation, _ upstream: FakeUpstream) async -> Response {
-            let (text, usage, cut) = await generation.collect()
-            guard let usage, cut == nil else { return disconnected(upstream, streamed: false) }
-            upstream.count(status: 200, streamed: false)
-            return ServerSentEvents.json([
-                "id": id, "object": "chat.completion", "created": created, "model": model,
-                "choices": [
-                    ["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finishReason(usage), "logprobs": NSNull()]
-                ],
-                "usage": openAIUsage(usage),
-            ]).response
+            await FakeLLMRoutes.whole(generation, upstream) { text, usage in
+                [
+                    "id": id, "object": "chat.completion", "created": created, "model": model,
+                    "choices": [
+                        ["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finishReason(usage), "logprobs": NSNull()]
+                    ],
+                    "usage": openAIUsage(usage),
+                ]
+            }
         }
 
         func chunk(_ delta: [String: Any], finish: String?) -> ByteBuffer {
@@ -211,14 +210,13 @@ public enum FakeLLMRoutes {
         func stopReason(_ usage: TokenUsage) -> String { usage.completionTokens >= maxTokens ? "max_tokens" : "end_turn" }
 
         func whole(_ generation: Generation, _ upstream: FakeUpstream) async -> Response {
-            let (text, usage, cut) = await generation.collect()
-            guard let usage, cut == nil else { return disconnected(upstream, streamed: false) }
-            upstream.count(status: 200, streamed: false)
-            return ServerSentEvents.json([
-                "id": id, "type": "message", "role": "assistant", "model": model,
-                "content": [["type": "text", "text": text]], "stop_reason": stopReason(usage), "stop_sequence": NSNull(),
-                "usage": ["input_tokens": usage.promptTokens, "output_tokens": usage.completionTokens],
-            ]).response
+            await FakeLLMRoutes.whole(generation, upstream) { text, usage in
+                [
+                    "id": id, "type": "message", "role": "assistant", "model": model,
+                    "content": [["type": "text", "text": text]], "stop_reason": stopReason(usage), "stop_sequence": NSNull(),
+                    "usage": ["input_tokens": usage.promptTokens, "output_tokens": usage.completionTokens],
+                ]
+            }
         }
 
         /// `message_start`, `content_block_start` and a `ping`, as Anthropic opens a stream.
@@ -285,6 +283,15 @@ public enum FakeLLMRoutes {
                 upstream.count(status: 200, streamed: true, disconnected: true)
             }
         }
+    }
+
+    /// A generation collected whole and answered as one JSON body in the caller's wire format; a cut one is a dropped
+    /// connection.
+    static func whole(_ generation: Generation, _ upstream: FakeUpstream, _ body: (String, TokenUsage) -> [String: Any]) async -> Response {
+        let (text, usage, cut) = await generation.collect()
+        guard let usage, cut == nil else { return disconnected(upstream, streamed: false) }
+        upstream.count(status: 200, streamed: false)
+        return ServerSentEvents.json(body(text, usage)).response
     }
 
     /// Starts the generation; a refusal before the first chunk is counted and answered in the caller's wire format.

@@ -24,6 +24,14 @@ enum LiveAccount {
         return VirtualUser(index: 0, username: username, password: password, userID: userID, tokens: tokens)
     }
 
+    /// Registers `name` (with a password made from it) and returns the probe client that speaks for the new account,
+    /// with a token of theirs minted two hours ago when the server's `secret` is known. Its clock starts now.
+    static func signIn(_ name: String, through transport: any ClientTransport, secret: String?) async throws(LiveError) -> ProbeClient {
+        let clock = SystemClock(ContinuousClock())
+        let user = try await register(username: name, password: "\(name)-password", through: transport, clock: clock)
+        return ProbeClient(transport: transport, clock: clock, user: user, expiredToken: await expiredToken(secret: secret))
+    }
+
     /// A token issued with the server's own secret two hours ago: its signature verifies, its expiry does not. nil
     /// without the secret.
     static func expiredToken(secret: String?) async -> String? {

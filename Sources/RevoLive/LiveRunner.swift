@@ -218,25 +218,17 @@ public struct LiveRunner: Sendable {
         on stage: LiveStage
     ) async throws(LiveError) -> ScenarioRun {
         let transport = LoopbackTransport(http: stage.http, baseURL: serve.baseURL, timeout: Self.requestLimit(scenario))
-        let signedIn = SystemClock(ContinuousClock())
-        let user = try await LiveAccount.register(
-            username: "live-\(seed)",
-            password: "live-run-\(seed)-password",
-            through: transport,
-            clock: signedIn
-        )
-        let expiredToken = await LiveAccount.expiredToken(secret: secret)
-        let probes = ProbeClient(transport: transport, clock: signedIn, user: user, expiredToken: expiredToken)
+        let probes = try await LiveAccount.signIn("live-\(seed)", through: transport, secret: secret)
         let probed = await probes.run(scenario.probes)
         let browsed = await browse(scenario, pages: stage.pages, api: serve.baseURL, tokens: probes, username: "browser-\(seed)")
         await stage.stopPages()
-        user.moveClock(back: signedIn.now)
+        probes.user.moveClock(back: probes.clock.now)
         var run = await drive(
             scenario,
             seed: seed,
             transport: transport,
-            user: user,
-            expiredToken: expiredToken,
+            user: probes.user,
+            expiredToken: probes.expiredToken,
             faults: faults,
             memory: { serve.residentBytes }
         )
@@ -269,16 +261,11 @@ public struct LiveRunner: Sendable {
             // An account of its own: the server may already hold this seed's from an earlier run.
             var generator = SystemRandomNumberGenerator()
             let suffix = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
-            let signedIn = SystemClock(ContinuousClock())
-            let user = try await LiveAccount.register(
-                username: "live-\(seed)-\(suffix)",
-                password: "live-run-\(seed)-\(suffix)-password",
-                through: transport,
-                clock: signedIn
-            )
-            let expiredToken = await LiveAccount.expiredToken(secret: ProcessInfo.processInfo.environment["REVO_JWT_SECRET"])
-            let probed = await ProbeClient(transport: transport, clock: signedIn, user: user, expiredToken: expiredToken).run(scenario.probes)
-            user.moveClock(back: signedIn.now)
+            let secret = ProcessInfo.processInfo.environment["REVO_JWT_SECRET"]
+            let probes = try await LiveAccount.signIn("live-\(seed)-\(suffix)", through: transport, secret: secret)
+            let probed = await probes.run(scenario.probes)
+            let (user, expiredToken) = (probes.user, probes.expiredToken)
+            user.moveClock(back: probes.clock.now)
             // Nothing behind a proxy of this run: every fault reports that it is not applied.
             let faults = LiveFaults(proxy: FaultProxy(), postgres: nil, upstreams: [:])
             var run = await drive(scenario, seed: seed, transport: transport, user: user, expiredToken: expiredToken, faults: faults, external: base)

@@ -7,11 +7,11 @@ import RevoServer
 /// modes, through the run's transport — and judges the answers.
 package struct ProbeClient: Sendable {
     let transport: any ClientTransport
-    let clock: SystemClock
+    package let clock: SystemClock
     /// The signed-in client the probes speak for, and a token of theirs that expired (nil when the server's secret
     /// is unknown, as for a server this run did not start).
-    let user: VirtualUser
-    let expiredToken: String?
+    package let user: VirtualUser
+    package let expiredToken: String?
     /// A WebSocket the server leaves open is given up after this long.
     static let closeWait = Duration.seconds(10)
 

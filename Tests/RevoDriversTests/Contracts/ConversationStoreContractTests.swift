@@ -19,7 +19,7 @@ struct ConversationStoreContractTests {
             case .memory: try await body(InMemoryConversationStore())
             case .recentOverMemory: try await body(RecentHistoryStore(InMemoryConversationStore(), messagesPerConversation: 4))
             case .sqlite, .recentOverSQLite:
-                try await SQLiteFolder.with { path in
+                try await SQLiteStoreTests.withDatabase { path in
                     let store = SQLiteConversationStore(database: SQLiteDatabase(path: path))
                     try await body(self == .sqlite ? store : RecentHistoryStore(store, messagesPerConversation: 4))
                 }

@@ -26,7 +26,7 @@ struct MemoryBackendContractTests {
                     FakeMemoryBackend(gate: FaultGate(target: .memory, latency: .zero, faults: faults, clock: clock, random: RandomSource(seed: 2)))
                 )
             case .sqlite:
-                try await SQLiteFolder.with { path in try await body(SQLiteMemoryBackend(database: SQLiteDatabase(path: path))) }
+                try await SQLiteStoreTests.withDatabase { path in try await body(SQLiteMemoryBackend(database: SQLiteDatabase(path: path))) }
             }
         }
     }
@@ -151,15 +151,5 @@ struct MemoryBackendContractTests {
         #expect(try await backend.entry(id: entries[2].id) == nil)
         #expect(try await backend.count() == 2)
         #expect(try await backend.evictLowest(fraction: 0) == 0)
-    }
-}
-
-/// A temporary folder holding one SQLite file, removed afterwards.
-enum SQLiteFolder {
-    static func with(_ body: (String) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("revo-contract-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await body(folder.appendingPathComponent("revo.db").path)
     }
 }

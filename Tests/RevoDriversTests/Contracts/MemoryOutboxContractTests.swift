@@ -18,7 +18,7 @@ struct MemoryOutboxContractTests {
             switch self {
             case .inProcess: try await body(InMemoryOutbox())
             case .sqlite:
-                try await SQLiteFolder.with { path in try await body(SQLiteOutbox(database: SQLiteDatabase(path: path))) }
+                try await SQLiteStoreTests.withDatabase { path in try await body(SQLiteOutbox(database: SQLiteDatabase(path: path))) }
             }
         }
     }
