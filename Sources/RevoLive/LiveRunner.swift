@@ -329,14 +329,13 @@ public struct LiveRunner: Sendable {
             clock: clock,
             expiredTokens: [expiredToken ?? ""]
         )
-        var driver = WorkloadDriver(
+        let driver = WorkloadDriver(
             scenario: scenario,
             client: client,
             users: [user],
             random: SeededRandom(seed: seed),
             starter: ConcurrentTaskStarter()
         )
-        driver.expiredTokensKnown = expiredToken != nil
         await driver.drive()
         for task in faultTasks { await task.value }
         sampler.cancel()

@@ -11,9 +11,6 @@ package struct WorkloadDriver: Sendable {
     let users: [VirtualUser]
     let random: SeededRandom
     let starter: any TaskStarter
-    /// Whether the users' expired tokens were signed by the server's secret; without them, that bad input is sent as
-    /// a tampered token.
-    package var expiredTokensKnown = true
     /// Called with each request once it is recorded (the simulation writes it into its trace).
     package var finished: (@Sendable (_ index: Int, RequestRecord) -> Void)?
 
@@ -64,7 +61,8 @@ package struct WorkloadDriver: Sendable {
         var bad: BadInput? =
             workload.badInput > 0 && choices.chance(workload.badInput)
             ? workload.badInputKinds[Int(choices.next() % UInt64(workload.badInputKinds.count))] : nil
-        if bad == .expiredToken, !expiredTokensKnown { bad = .tamperedToken }
+        // An expired token needs the server's secret; without it (an empty token) that kind is sent as a tampered token.
+        if bad == .expiredToken, client.expiredTokens[user.index].isEmpty { bad = .tamperedToken }
         return WorkloadClient.Draw(prompt: prompt, user: user, badInput: bad, unit: choices.nextUnitInterval())
     }
 }

@@ -1,7 +1,6 @@
-import RevoScenarios
 import Synchronization
 
-/// Live-mode guard for work that waits on a peer (a WebSocket close handshake, a stream's end): the work's result,
+/// Test guard for work that waits on a peer (a WebSocket close handshake): the work's result,
 /// or `fallback()` once `limit` has passed on the wall clock. Late work is cancelled and not waited for, so a peer
 /// that never answers cannot hang a run.
 func withWallDeadline<T: Sendable>(
