@@ -17,6 +17,8 @@ final class ProxyInstance: Sendable {
         var toxics: [StoredToxic] = []
         var snapshot = ToxicSnapshot.empty
         var server: (any Channel)?
+        /// Holds a disabled proxy's port until it listens again.
+        var reservation: PortReservation?
         var connections: [ObjectIdentifier: any Channel] = [:]
         var accepted: UInt64 = 0
         var nextToxicID: UInt64 = 0
@@ -91,20 +93,32 @@ final class ProxyInstance: Sendable {
             try await listen()
         } else if !shouldListen, listening {
             await close()
+            reservePort()
         }
     }
 
-    /// Closes the listener and every connection.
+    /// Closes the listener and every connection; the port is given up (see ``reservePort()``).
     func close() async {
         let (server, connections) = state.withLock { s in
             defer {
                 s.server = nil
+                s.reservation = nil
                 s.connections = [:]
             }
             return (s.server, Array(s.connections.values))
         }
         try? await server?.close()
         for connection in connections { connection.close(promise: nil) }
+    }
+
+    /// Keeps the closed listener's port bound, without listening, so it is still free when the proxy is enabled again.
+    private func reservePort() {
+        let listen = state.withLock { $0.definition.listen }
+        guard let parsed = try? ProxyAddress.parse(listen, field: "listen"),
+            let address = try? SocketAddress.makeAddressResolvingHost(parsed.host, port: parsed.port)
+        else { return }
+        let reservation = PortReservation(address)
+        state.withLock { $0.reservation = reservation }
     }
 
     private func listen() async throws(ToxicError) {
@@ -127,6 +141,7 @@ final class ProxyInstance: Sendable {
         let port = server.localAddress?.port ?? address.port
         state.withLock { s in
             s.server = server
+            s.reservation = nil
             // A port chosen by the system stays this proxy's port, so re-enabling it opens the same one.
             s.definition.listen = "\(address.host):\(port)"
         }

@@ -70,6 +70,29 @@ struct ToxicTests {
         }
     }
 
+    /// A port the system chose stays the proxy's while it is down: another socket cannot take it meanwhile (an outgoing
+    /// connection's port would make re-enabling fail), yet connections to it are still refused.
+    @Test func aDownProxyKeepsItsPort() async throws {
+        try await withProxy { proxy, port in
+            try await proxy.addToxic("p", Toxic(name: "outage", type: "down"))
+            #expect(throws: TestSocket.Failure.refused) { _ = try TestSocket(port: port) }
+            let other = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(other) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(other, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(bound == -1 && errno == EADDRINUSE)
+            try await proxy.removeToxic("p", "outage")
+            let socket = try TestSocket(port: port)
+            socket.send("back")
+            #expect(try socket.receiveText(4) == "back")
+        }
+    }
+
     @Test func limitDataClosesAfterTheGivenBytes() async throws {
         try await withProxy { proxy, port in
             try await proxy.addToxic("p", Toxic(type: "limit_data", attributes: ToxicAttributes(["bytes": .number(10)])))
