@@ -1,6 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -295,3 +297,25 @@ let package = Package(
         ),
     ]
 )
+
+// The allocation benchmarks (ci/bench-allocations) count mallocs with ordo-one/package-benchmark's interposer. They
+// join the package only when REVO_BENCHMARKS is set, so everyday builds and ci/test do not build the benchmark tool;
+// their release build shares .build/release with revo's.
+if ProcessInfo.processInfo.environment["REVO_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark.git", exact: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "Allocations",
+            dependencies: [
+                "RevoBenchmarks",
+                "RevoDrivers",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Allocations",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

@@ -8,7 +8,8 @@ struct Revo: AsyncParsableCommand {
         abstract: "The reVoAgent backend rebuilt in Swift, and the proving ground that reproduces its deployment failures.",
         version: RevoVersion.current,
         subcommands: [
-            RunCommand.self, SwarmCommand.self, ValidateCommand.self, CompareCommand.self, ReportCommand.self, ServeCommand.self,
+            RunCommand.self, SwarmCommand.self, ValidateCommand.self, CompareCommand.self, ReportCommand.self, BudgetCommand.self,
+            ServeCommand.self,
             SelfTestCommand.self,
             BenchmarkCommand.self, ProxyCommand.self, FakeLLMCommand.self,
         ]

@@ -57,6 +57,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Where to write the reports (default: Reports/<date>-<time>).")
     var out: String?
 
+    @Option(
+        help:
+            "Judge the simulation budgets of this budget file (e.g. budgets.yaml) on the run: their figures go to budgets.json and budgets.md beside the reports, and one past its limit fails the run (exit 1)."
+    )
+    var budgets: String?
+
     @Flag(help: "Run each scenario twice and compare the digests and reports (exit 3 when they differ).")
     var checkDeterminism = false
 
@@ -87,16 +93,20 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--serve must be the server's base URL, e.g. http://127.0.0.1:8000, got '\(serve)'")
         }
         if serve != nil, redis != nil { throw ValidationError("--redis has no use with --serve: the running server has its own cache") }
+        if mode == .live, budgets != nil {
+            throw ValidationError("--budgets applies to --mode sim only: live figures carry the machine's noise (see docs/budgets.md)")
+        }
         if mode == .live, checkDeterminism { throw ValidationError("--check-determinism applies to --mode sim only: live runs are wall-clock") }
     }
 
     func run() throws {
         let selected = try selectScenarios()
+        let simulationBudgets = try loadBudgets(for: selected)
         let started = Date()
         let clock = ContinuousClock()
         let begin = clock.now
         let directory = out ?? "Reports/" + Self.folderName(started)
-        let outcomes = mode == .live ? runLive(selected, out: directory) : runSimulated(selected)
+        let outcomes = mode == .live ? runLive(selected, out: directory) : runSimulated(selected, budgets: simulationBudgets)
         let results = selected.indices.compactMap { outcomes[$0] }
         let notRun = selected.indices.filter { outcomes[$0] == nil }.map { selected[$0].name }
         let wall = begin.duration(to: clock.now)
@@ -108,10 +118,11 @@ struct RunCommand: ParsableCommand {
             throw ExitCode.internalError
         }
         try printSummary(runReport, results: results, notRun: notRun, wall: wall, directory: directory)
+        let budgetVerdict = try simulationBudgets.map { try judgeBudgets($0, results: results, scenarios: selected, directory: directory) }
         if !notRun.isEmpty { throw ExitCode.checkFailed }
         if results.contains(where: { $0.failure != nil && !$0.nondeterministic }) { throw ExitCode.internalError }
         if results.contains(where: \.nondeterministic) { throw ExitCode.nondeterminism }
-        switch runReport.verdict {
+        switch max(runReport.verdict, budgetVerdict ?? .pass) {
         case .pass: return
         case .fail: throw ExitCode.checkFailed
         case .unknown: throw ExitCode.unknown
@@ -156,7 +167,7 @@ struct RunCommand: ParsableCommand {
 
     /// `--jobs` workers taking the scenarios longest first (by expected requests), so a day-long soak does not start
     /// last and run alone.
-    private func runSimulated(_ selected: [Scenario]) -> [Int: ScenarioOutcome] {
+    private func runSimulated(_ selected: [Scenario], budgets: SimulationBudgets?) -> [Int: ScenarioOutcome] {
         let progress = Progress(total: selected.count, toStandardError: format != .text)
         let failed = Mutex(false)
         let outcomes = Mutex<[Int: ScenarioOutcome]>([:])
@@ -171,7 +182,7 @@ struct RunCommand: ParsableCommand {
                 guard position < order.count else { return }
                 let index = order[position]
                 if failFast, failed.withLock({ $0 }) { continue }
-                let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism)
+                let outcome = ScenarioOutcome.run(selected[index], seed: seed, twice: checkDeterminism, budgets: budgets)
                 if outcome.failure != nil || outcome.report?.verdict == .fail { failed.withLock { $0 = true } }
                 outcomes.withLock { $0[index] = outcome }
                 progress.finished(outcome)

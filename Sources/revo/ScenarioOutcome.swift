@@ -12,13 +12,17 @@ struct ScenarioOutcome: Sendable {
     var compression: Double
     var failure: String?
     var nondeterministic = false
+    /// The budgets of budgets.yaml for this scenario, measured on its (first) run.
+    var budgets: [(budget: Budget, result: CheckResult)] = []
 
-    static func run(_ scenario: Scenario, seed: UInt64?, twice: Bool) -> ScenarioOutcome {
+    static func run(_ scenario: Scenario, seed: UInt64?, twice: Bool, budgets: SimulationBudgets? = nil) -> ScenarioOutcome {
         let clock = ContinuousClock()
         let start = clock.now
+        var measured: [(budget: Budget, result: CheckResult)] = []
         func once() -> Result<ScenarioReport, SimRunner.Failure> {
             Result { () throws(SimRunner.Failure) in
                 let run = try SimRunner().run(scenario, seed: seed)
+                if let budgets, measured.isEmpty { measured = budgets.measure(run) }
                 return ScenarioReport(run: run, checks: CheckEvaluator().evaluate(run))
             }
         }
@@ -33,6 +37,7 @@ struct ScenarioOutcome: Sendable {
             wall: wall,
             compression: wall.seconds > 0 ? scenario.duration.seconds / wall.seconds : 0
         )
+        outcome.budgets = measured
         if twice {
             switch once() {
             case .success(let second) where second == report:

@@ -15,6 +15,8 @@ public struct CheckResult: Sendable, Codable, Equatable {
     /// What was measured, e.g. `p(95)=812.4ms`.
     public var observed: String
     public var detail: String?
+    /// A threshold's measured figure in its metric's unit (ms, a share, a count), for budgets and other readers.
+    public var value: Double? = nil
 }
 
 /// Judges a scenario's checks against what a run recorded.
@@ -25,10 +27,7 @@ public struct CheckEvaluator: Sendable {
         let records = run.metrics.records
         return run.scenario.checks.filter { run.browserProbes != nil || !$0.needsBrowser }.map { check in
             switch check {
-            case .threshold(let threshold):
-                return scoped(threshold.scope, records, run: run, check: check) { considered in
-                    evaluate(threshold, records: considered, run: run)
-                }
+            case .threshold(let threshold): return measure(threshold, in: run)
             case .health(let service, let during, let within): return health(service, during: during, within: within, run: run, check: check)
             case .recovers(let service, let fault, let within, let latency):
                 return recovers(service, after: fault, within: within, latency: latency, records: records, run: run, check: check)
@@ -55,6 +54,13 @@ public struct CheckEvaluator: Sendable {
 
     // MARK: Thresholds
 
+    /// One threshold judged on a run, whether or not the scenario declares it: how budgets are measured.
+    public func measure(_ threshold: Threshold, in run: ScenarioRun) -> CheckResult {
+        scoped(threshold.scope, run.metrics.records, run: run, check: .threshold(threshold)) { considered in
+            evaluate(threshold, records: considered, run: run)
+        }
+    }
+
     func evaluate(_ threshold: Threshold, records: [RequestRecord], run: ScenarioRun) -> CheckResult {
         // Bad input sent on purpose is judged only where a check asks for it (input:bad or input:any); `code` selects
         // the answers a status check counts, not the requests it counts them among.
@@ -70,7 +76,8 @@ public struct CheckEvaluator: Sendable {
             return CheckResult(
                 check: threshold.source,
                 verdict: holds ? .pass : .fail,
-                observed: "\(threshold.aggregate)=\(Self.format(value))\(unit)"
+                observed: "\(threshold.aggregate)=\(Self.format(value))\(unit)",
+                value: value.isFinite ? value : nil
             )
         }
         switch threshold.metric {
