@@ -153,12 +153,13 @@ struct DeploymentFilesTests {
         let runs = jobs.values.flatMap { ($0["steps"] as? [[String: Any]] ?? []).compactMap { $0["run"] as? String } }
         let commands = runs.flatMap { $0.split(separator: "&&") }.map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { $0.hasPrefix(".build/release/revo ") }
-        #expect(commands.count == 3)
+        #expect(commands.count == 4)
         for command in commands {
             let arguments = command.replacingOccurrences(of: "${{ matrix.shard }}", with: "1").split(separator: " ").dropFirst().map(String.init)
             #expect(throws: Never.self, "\(command)") { _ = try Revo.parseAsRoot(arguments) }
         }
         #expect(commands.contains { $0.contains(" run Scenarios/ --shard ") })
         #expect(commands.contains { $0.contains(" report merge ") })
+        #expect(commands.contains { $0.contains(" budget report ") })
     }
 }
