@@ -122,7 +122,7 @@ public struct BudgetFile: Sendable, Equatable {
         }
         if let amount = Double(text), amount.isFinite, amount >= 0 { return .absolute(amount) }
         if durations, let duration = YAMLNode.parseDuration(text) {
-            return .absolute(Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
+            return .absolute(duration.seconds * 1000)
         }
         let forms =
             durations

@@ -89,7 +89,7 @@ public struct BudgetReport: Sendable, Codable, Equatable {
         commits.count == 1 ? "1 commit" : "\(commits.count) commits"
     }
 
-    /// `2 of 14 budgets failed`, `14 budgets within (3 not measured)`.
+    /// `3 of 4 failed (1 not measured)`, `14 of 14 within`.
     public var summary: String {
         let unmeasured = results.filter { $0.verdict == .unmeasured }.count
         let note = unmeasured > 0 ? " (\(unmeasured) not measured)" : ""
