@@ -13,8 +13,32 @@ public struct ChatWireWorkload: Sendable {
         let route = try await ChatRoute.start(database: .memory, conversations: 0, replyCache: false)
         let reply = try await route.reply(to: "What does a circuit breaker do?")
         await route.stop()
+        return ChatWireWorkload(reply: pinned(reply))
+    }
+
+    /// The reply with its measured times replaced by fixed ones of the same shape (full-precision fractions), so
+    /// the count does not depend on how fast this machine answered.
+    private static func pinned(_ reply: ChatReply) -> ChatReply {
+        var reply = reply
+        let measured = Duration(secondsComponent: 0, attosecondsComponent: 123_456_789_012_345)
+        reply.generationTime = measured
+        reply.timeToFirstToken = nil
+        reply.requestID = "req-0123456789abcdef"
+        reply.trace = DecisionTrace(
+            steps: reply.trace.steps.map { step in
+                var step = step
+                step.startedAt = .zero
+                step.duration = measured
+                return step
+            }
+        )
+        return reply
+    }
+
+    private init(reply: ChatReply) {
         let body = #"{"content":"What does a circuit breaker do?","max_tokens":16,"conversation_id":"c-1","use_memory":false}"#
-        return ChatWireWorkload(body: Array(body.utf8), reply: reply)
+        self.body = Array(body.utf8)
+        self.reply = reply
     }
 
     /// Reads the body; returns the content's length so the work cannot be left out.

@@ -33,6 +33,11 @@ public struct DecisionTrace: Sendable, Equatable {
 
     public init() {}
 
+    /// A trace of the given steps: a recorded decision replayed or pinned.
+    public init(steps: [Step]) {
+        self.steps = steps
+    }
+
     mutating func append(_ step: Step) {
         steps.append(step)
     }

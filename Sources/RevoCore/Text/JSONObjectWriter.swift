@@ -51,10 +51,15 @@ public struct JSONObjectWriter: Sendable {
             bytes.append(contentsOf: "null".utf8)
             return
         }
-        let text = value.description.utf8
-        // Compared as bytes: `String.hasSuffix` compares characters, several times the cost of the formatting.
-        let whole = text.count >= 2 && text.last == UInt8(ascii: "0") && text.dropLast().last == UInt8(ascii: ".")
-        bytes.append(contentsOf: whole ? text.dropLast(2) : text[...])
+        // Written from the standard library's stack buffer: `description` allocates a string for any number longer
+        // than 15 characters, which every measured duration is.
+        let start = bytes.count
+        var sink = ASCIISink()
+        swap(&sink.bytes, &bytes)
+        value.write(to: &sink)
+        swap(&sink.bytes, &bytes)
+        let whole = bytes.count - start >= 2 && bytes.last == UInt8(ascii: "0") && bytes[bytes.count - 2] == UInt8(ascii: ".")
+        if whole { bytes.removeLast(2) }
     }
 
     /// Omitted when nil.
@@ -212,5 +217,19 @@ public struct JSONObjectWriter: Sendable {
             let hex = Array("0123456789abcdef".utf8)
             bytes.append(contentsOf: [backslash, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
         }
+    }
+}
+
+/// The bytes a number writes of itself. `_writeASCII` is the standard library's hook for ASCII from a buffer it owns;
+/// without it, the stream's `write(_:)` gets a `String` made from that buffer.
+private struct ASCIISink: TextOutputStream {
+    var bytes: [UInt8] = []
+
+    mutating func write(_ string: String) {
+        bytes.append(contentsOf: string.utf8)
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
     }
 }
