@@ -16,9 +16,11 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
     func register(on router: Router<Context>) {
         router.get("/health") { _, _ in JSONBody.response(json: HealthAnswer(await system.health()).json) }
         // Liveness is the process itself: no round trip to any dependency (that is readiness's job).
+        // Its two answers are written once: probes call it every few seconds from every replica's orchestrator.
+        let alive = Array(#"{"status":"alive"}"#.utf8)
+        let stopped = Array(#"{"status":"stopped"}"#.utf8)
         router.get("/health/live") { _, _ in
-            let live = system.phase != .stopped
-            return try JSONBody.response(["status": live ? "alive" : "stopped"], status: live ? .ok : .serviceUnavailable)
+            system.phase != .stopped ? JSONBody.response(json: alive) : JSONBody.response(json: stopped, status: .serviceUnavailable)
         }
         router.get("/health/ready") { _, _ in
             let report = await system.health()
