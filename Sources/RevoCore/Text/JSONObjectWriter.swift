@@ -52,7 +52,7 @@ public struct JSONObjectWriter: Sendable {
             return
         }
         // Written from the standard library's stack buffer: `description` allocates a string for any number longer
-        // than 15 characters, which every measured duration is.
+        // than 15 characters, as most measured durations are.
         let start = bytes.count
         var sink = ASCIISink()
         swap(&sink.bytes, &bytes)
