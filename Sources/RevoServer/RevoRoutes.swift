@@ -16,9 +16,10 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
     func register(on router: Router<Context>) {
         router.get("/health") { _, _ in JSONBody.response(json: HealthAnswer(await system.health()).json) }
         // Liveness is the process itself: no round trip to any dependency (that is readiness's job).
-        // Its two answers are written once: probes call it every few seconds from every replica's orchestrator.
+        // The probes' answers are written once: orchestrators call them every few seconds on every replica.
         let alive = Array(#"{"status":"alive"}"#.utf8)
         let stopped = Array(#"{"status":"stopped"}"#.utf8)
+        let ready = Array(#"{"status":"ready"}"#.utf8)
         router.get("/health/live") { _, _ in
             system.phase != .stopped ? JSONBody.response(json: alive) : JSONBody.response(json: stopped, status: .serviceUnavailable)
         }
@@ -32,7 +33,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
                     retryAfter: 5
                 )
             }
-            return try JSONBody.response(["status": "ready"])
+            return JSONBody.response(json: ready)
         }
         // Everything that reaches the models, memory or engines needs an access token; health, metrics and the
         // document do not (probes and scrapers carry none).

@@ -82,8 +82,14 @@ struct ServerTests {
                 #expect(body["available_providers"] as? [String] == ["openai", "mock"])
                 #expect(response.headers[HTTPField.Name("x-request-id")!] != nil)
             }
-            try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/health/live", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(Self.json(response.body)["status"] as? String == "alive")
+            }
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(Self.json(response.body)["status"] as? String == "ready")
+            }
         }
         await system.shutdown()
     }
