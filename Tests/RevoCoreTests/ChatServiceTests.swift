@@ -144,7 +144,7 @@ struct ChatServiceTests {
             let up = try await fixture.system.chat.chat(ChatRequest(content: "first", conversationID: "c1"))
             fixture.conversations.down.withLock { $0 = "connection refused" }
             let down = try await fixture.system.chat.chat(ChatRequest(content: "second", conversationID: "c1"))
-            return (up, down, try await fixture.conversations.inner.messages(conversationID: "c1", limit: 10))
+            return (up, down, try fixture.conversations.inner.messages(conversationID: "c1", limit: 10))
         }
         #expect(up.conversationPersisted)
         #expect(!down.conversationPersisted)
@@ -160,7 +160,7 @@ struct ChatServiceTests {
             _ = try await fixture.system.chat.chat(request)
             _ = try await fixture.system.chat.chat(request)
             _ = try await fixture.system.chat.chat(ChatRequest(content: "next", conversationID: "c9", messageID: "m2"))
-            return try await fixture.conversations.inner.messages(conversationID: "c9", limit: 10)
+            return try fixture.conversations.inner.messages(conversationID: "c9", limit: 10)
         }
         #expect(stored.map(\.role) == [.user, .assistant, .user, .assistant])
         #expect(stored.map(\.content).first == "hello again")

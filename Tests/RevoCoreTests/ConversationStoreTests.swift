@@ -10,11 +10,11 @@ struct ConversationStoreTests {
         let store = InMemoryConversationStore()
         let messages = try runSimulation(SimulationExecutor()) {
             for index in 0..<5 {
-                try await store.append(StoredMessage(id: "m\(index)", conversationID: "c", role: .user, content: "v1-\(index)", createdAt: .zero))
+                try store.append(StoredMessage(id: "m\(index)", conversationID: "c", role: .user, content: "v1-\(index)", createdAt: .zero))
             }
-            try await store.append(StoredMessage(id: "m2", conversationID: "c", role: .user, content: "v2-2", createdAt: .zero))
-            try await store.append(StoredMessage(id: "x", conversationID: "other", role: .user, content: "elsewhere", createdAt: .zero))
-            return try await store.messages(conversationID: "c", limit: 3)
+            try store.append(StoredMessage(id: "m2", conversationID: "c", role: .user, content: "v2-2", createdAt: .zero))
+            try store.append(StoredMessage(id: "x", conversationID: "other", role: .user, content: "elsewhere", createdAt: .zero))
+            return try store.messages(conversationID: "c", limit: 3)
         }
         #expect(messages.map(\.content) == ["v2-2", "v1-3", "v1-4"])
     }

@@ -43,32 +43,32 @@ final class FlakyBackend: MemoryBackend {
     func store(_ entry: MemoryEntry) async throws(StoreError) {
         storeCalls.withLock { $0 += 1 }
         try await gate()
-        try await inner.store(entry)
+        try inner.store(entry)
     }
 
     func search(_ query: MemoryQuery) async throws(StoreError) -> [ScoredMemory] {
         try await gate()
-        return try await inner.search(query)
+        return try inner.search(query)
     }
 
     func recordUsage(of id: String, success: Bool?) async throws(StoreError) {
         try await gate()
-        try await inner.recordUsage(of: id, success: success)
+        try inner.recordUsage(of: id, success: success)
     }
 
     func count() async throws(StoreError) -> Int {
         try await gate()
-        return try await inner.count()
+        return try inner.count()
     }
 
     func evictLowest(fraction: Double) async throws(StoreError) -> Int {
         try await gate()
-        return try await inner.evictLowest(fraction: fraction)
+        return try inner.evictLowest(fraction: fraction)
     }
 
     func entry(id: String) async throws(StoreError) -> MemoryEntry? {
         try await gate()
-        return try await inner.entry(id: id)
+        return try inner.entry(id: id)
     }
 }
 

@@ -46,7 +46,9 @@ struct JSONObjectWriterTests {
 
     @Test(
         "numbers, booleans and absent optionals come out byte for byte as JSONEncoder writes them",
-        arguments: [0.0, -0.0, 1, 1.5, 0.0001, 1e-05, 123_456_789, 1e16, 2.5e-7, 1.0 / 3.0, 5e-324, 1.7976931348623157e308, -42.125]
+        arguments: [
+            0.0, -0.0, 1, 1.5, 0.0001, 1e-05, 123_456_789, 1e16, 2.5e-7, 1.0 / 3.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -42.125,
+        ]
     )
     func numbers(_ value: Double) throws {
         let sample = Sample(a: "x", b: value, c: Int(value.rounded(.towardZero).clamped(to: -1e15...1e15)), d: value > 1, e: nil)

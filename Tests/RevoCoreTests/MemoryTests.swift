@@ -155,8 +155,8 @@ struct MemoryDurabilityTests {
             ids.append(try await fixture.engine.store(content: "after, before replay", type: "log").id)
             let replayed = await fixture.manager.replayOutbox()
             var primaryIDs: [String] = []
-            for id in ids where try await fixture.primary.inner.entry(id: id) != nil { primaryIDs.append(id) }
-            return (ids, replayed, primaryIDs, try await fixture.outbox.count(), await fixture.manager.health())
+            for id in ids where try fixture.primary.inner.entry(id: id) != nil { primaryIDs.append(id) }
+            return (ids, replayed, primaryIDs, try fixture.outbox.count(), await fixture.manager.health())
         }
         #expect(replayed == 6)
         #expect(primaryIDs == ids, "every acknowledged write reached the primary")
@@ -170,7 +170,7 @@ struct MemoryDurabilityTests {
         let order = try fixture.run {
             fixture.primary.set(.refusing("down"))
             for index in 0..<4 { _ = try await fixture.engine.store(content: "write \(index)", type: "log") }
-            let pending = try await fixture.outbox.pending(limit: 10)
+            let pending = try fixture.outbox.pending(limit: 10)
             return pending.map(\.entry.content)
         }
         #expect(order == ["write 0", "write 1", "write 2", "write 3"])
@@ -210,16 +210,16 @@ struct MemoryDurabilityTests {
             _ = try await fixture.engine.store(content: "one", type: "log")
             fixture.manager.startReplaying(with: fixture.sim)
             try await fixture.clock.sleep(for: .seconds(3))
-            let stillWaiting = try await fixture.outbox.count()
+            let stillWaiting = try fixture.outbox.count()
             fixture.primary.set(.up)
             try await fixture.clock.sleep(for: .seconds(2))
-            let afterLoop = try await fixture.outbox.count()
+            let afterLoop = try fixture.outbox.count()
             fixture.primary.set(.refusing("down again"))
             _ = try await fixture.engine.store(content: "two", type: "log")
             fixture.primary.set(.up)
             await fixture.manager.shutdown()
             #expect(stillWaiting == 1)
-            return (afterLoop, try await fixture.outbox.count())
+            return (afterLoop, try fixture.outbox.count())
         }
         #expect(afterLoop == 0)
         #expect(afterShutdown == 0)

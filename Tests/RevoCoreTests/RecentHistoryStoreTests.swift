@@ -23,11 +23,11 @@ struct RecentHistoryStoreTests {
 
         func append(_ message: StoredMessage) async throws(StoreError) {
             if state.withLock({ $0.failAppends }) { throw .timeout("cancelled while waiting for a commit") }
-            try await store.append(message)
+            try store.append(message)
         }
 
         func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
-            let read = try await store.messages(conversationID: conversationID, limit: limit)
+            let read = try store.messages(conversationID: conversationID, limit: limit)
             let hold = state.withLock { s in
                 s.reads += 1
                 return s.holdingReads

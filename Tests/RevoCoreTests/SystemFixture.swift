@@ -20,12 +20,12 @@ final class FlakyConversationStore: ConversationStore {
 
     func append(_ message: StoredMessage) async throws(StoreError) {
         try gate()
-        try await inner.append(message)
+        try inner.append(message)
     }
 
     func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
         try gate()
-        return try await inner.messages(conversationID: conversationID, limit: limit)
+        return try inner.messages(conversationID: conversationID, limit: limit)
     }
 }
 

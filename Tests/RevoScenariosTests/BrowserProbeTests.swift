@@ -43,7 +43,7 @@ struct BrowserProbeTests {
         let pages = try await BrowserPages.start(webRoot: webRoot)
         let system = await Self.system()
         let users = InMemoryUserStore()
-        _ = try await users.create(StoredUser(id: "user-browser", username: "browser-tester", passwordHash: "", createdAt: .zero))
+        _ = try users.create(StoredUser(id: "user-browser", username: "browser-tester", passwordHash: "", createdAt: .zero))
         let key = try JWTSecret(Array(secret.utf8))
         let pair = try await TokenService(secret: key).issue(userID: "user-browser", username: "browser-tester")
         let clock = SystemClock(ContinuousClock())

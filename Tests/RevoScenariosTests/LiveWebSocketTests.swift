@@ -72,7 +72,7 @@ struct LiveWebSocketTests {
         let system = await BrowserProbeTests.system()
         let key = try JWTSecret(Array(Self.secret.utf8))
         let users = InMemoryUserStore()
-        _ = try await users.create(StoredUser(id: "user-ws", username: "ws-tester", passwordHash: "", createdAt: .zero))
+        _ = try users.create(StoredUser(id: "user-ws", username: "ws-tester", passwordHash: "", createdAt: .zero))
         let token = try await TokenService(secret: key).issue(userID: "user-ws", username: "ws-tester").accessToken
         let app = RevoApplication.application(
             system: system,

@@ -166,7 +166,7 @@ struct AuthTests {
         let past = await TokenService(secret: TestAuth.secret, now: { Date().addingTimeInterval(-31 * 60) })
         let old = try await past.issue(userID: "user-1", username: "ada")
         let users = InMemoryUserStore()
-        _ = try await users.create(StoredUser(id: "user-1", username: "ada", passwordHash: "x", createdAt: .zero))
+        _ = try users.create(StoredUser(id: "user-1", username: "ada", passwordHash: "x", createdAt: .zero))
         try await Self.app(system, users: users).test(.router) { client in
             try await client.execute(uri: "/api/models", method: .get, headers: Self.bearer(old.accessToken)) { response in
                 #expect(response.status == .unauthorized)
@@ -284,15 +284,15 @@ struct AuthTests {
             let down = Mutex(false)
             func create(_ user: StoredUser) async throws(StoreError) -> UserCreation {
                 if down.withLock({ $0 }) { throw .unavailable("connection refused (PostgreSQL)") }
-                return try await inner.create(user)
+                return try inner.create(user)
             }
             func user(named username: String) async throws(StoreError) -> StoredUser? {
                 if down.withLock({ $0 }) { throw .unavailable("connection refused (PostgreSQL)") }
-                return try await inner.user(named: username)
+                return try inner.user(named: username)
             }
             func user(id: String) async throws(StoreError) -> StoredUser? {
                 if down.withLock({ $0 }) { throw .unavailable("connection refused (PostgreSQL)") }
-                return try await inner.user(id: id)
+                return try inner.user(id: id)
             }
         }
         let users = FlakyUsers()

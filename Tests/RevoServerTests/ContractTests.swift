@@ -73,7 +73,7 @@ struct ContractTests {
     func responsesKeepTheContract() async throws {
         let system = await ServerTests.system()
         let users = InMemoryUserStore()
-        _ = try await users.create(TestAuth.user)
+        _ = try users.create(TestAuth.user)
         let router = RevoApplication.router(
             system: system,
             authentication: await TestAuth.authentication(users: users),

@@ -1,38 +1,41 @@
-/// The embedded default backend: a ``MemoryIndex`` in this process.
-public actor InMemoryMemoryBackend: MemoryBackend {
-    public nonisolated let name: String
-    public nonisolated var runsInProcess: Bool { true }
-    private var index = MemoryIndex()
+import Synchronization
+
+/// The embedded default backend: a ``MemoryIndex`` in this process. A lock rather than an actor: every call is a
+/// short step in memory, so the caller runs it in place instead of hopping to another executor and back.
+public final class InMemoryMemoryBackend: MemoryBackend {
+    public let name: String
+    public var runsInProcess: Bool { true }
+    private let index = Mutex(MemoryIndex())
 
     public init(name: String = "in-process") {
         self.name = name
     }
 
     public func store(_ entry: MemoryEntry) throws(StoreError) {
-        index.upsert(entry)
+        index.withLock { $0.upsert(entry) }
     }
 
     public func search(_ query: MemoryQuery) throws(StoreError) -> [ScoredMemory] {
-        index.search(query)
+        index.withLock { $0.search(query) }
     }
 
     public func recordUsage(of id: String, success: Bool?) throws(StoreError) {
-        index.recordUsage(of: id, success: success)
+        index.withLock { $0.recordUsage(of: id, success: success) }
     }
 
     public func count() throws(StoreError) -> Int {
-        index.count
+        index.withLock { $0.count }
     }
 
     public func evictLowest(fraction: Double) throws(StoreError) -> Int {
-        index.evictLowest(fraction: fraction)
+        index.withLock { $0.evictLowest(fraction: fraction) }
     }
 
     public func entry(id: String) throws(StoreError) -> MemoryEntry? {
-        index.entry(id: id)
+        index.withLock { $0.entry(id: id) }
     }
 
     public func residentBytes() -> Int? {
-        index.residentBytes
+        index.withLock { $0.residentBytes }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A durable, ordered log of memory writes the primary store has not confirmed yet.
 ///
 /// The memory manager acknowledges a write once it is here, so an implementation must not return from ``append(_:)``
@@ -29,32 +31,39 @@ public struct OutboxItem: Sendable, Equatable {
 }
 
 /// An outbox in process memory: durable for as long as the process lives. The embedded default for simulations
-/// (where "durable" means "not lost by the system under test"); servers use the SQLite outbox.
-public actor InMemoryOutbox: MemoryOutbox {
-    private var items: [OutboxItem] = []
-    private var nextSequence: UInt64 = 0
+/// (where "durable" means "not lost by the system under test"); servers use the SQLite outbox. Behind a lock: each
+/// call is a short step in memory.
+public final class InMemoryOutbox: MemoryOutbox {
+    private struct State {
+        var items: [OutboxItem] = []
+        var nextSequence: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     public func append(_ entry: MemoryEntry) throws(StoreError) -> UInt64 {
-        nextSequence += 1
-        items.append(OutboxItem(sequence: nextSequence, entry: entry))
-        return nextSequence
+        state.withLock { s in
+            s.nextSequence += 1
+            s.items.append(OutboxItem(sequence: s.nextSequence, entry: entry))
+            return s.nextSequence
+        }
     }
 
     public func pending(limit: Int) throws(StoreError) -> [OutboxItem] {
-        Array(items.prefix(limit))
+        state.withLock { Array($0.items.prefix(limit)) }
     }
 
     public func residentBytes() -> Int? {
-        items.reduce(0) { $0 + 16 + $1.entry.residentBytes }
+        state.withLock { $0.items.reduce(0) { $0 + 16 + $1.entry.residentBytes } }
     }
 
     public func acknowledge(through sequence: UInt64) throws(StoreError) {
-        items.removeAll { $0.sequence <= sequence }
+        state.withLock { $0.items.removeAll { $0.sequence <= sequence } }
     }
 
     public func count() throws(StoreError) -> Int {
-        items.count
+        state.withLock { $0.items.count }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One chat message as stored.
 public struct StoredMessage: Sendable, Equatable, Codable {
     public enum Role: String, Sendable, Codable {
@@ -53,12 +55,17 @@ extension ConversationStore {
     }
 }
 
-/// The embedded default for simulations and tests: conversations in process memory.
-public actor InMemoryConversationStore: ConversationStore {
-    public nonisolated let name: String
-    private var conversations: [String: [StoredMessage]] = [:]
-    /// Message id → its conversation and position there, so upserts stay O(1) however long a conversation grows.
-    private var positions: [String: (conversation: String, index: Int)] = [:]
+/// The embedded default for simulations and tests: conversations in process memory, behind a lock (each call is a
+/// short step in memory, run in the caller's place rather than on an actor of its own).
+public final class InMemoryConversationStore: ConversationStore {
+    private struct State {
+        var conversations: [String: [StoredMessage]] = [:]
+        /// Message id → its conversation and position there, so upserts stay O(1) however long a conversation grows.
+        var positions: [String: (conversation: String, index: Int)] = [:]
+    }
+
+    public let name: String
+    private let state = Mutex(State())
 
     public init(name: String = "in-process") {
         self.name = name
@@ -67,16 +74,18 @@ public actor InMemoryConversationStore: ConversationStore {
     public func ping() throws(StoreError) {}
 
     public func append(_ message: StoredMessage) throws(StoreError) {
-        if let position = positions[message.id] {
-            conversations[position.conversation]?[position.index].content = message.content
-            conversations[position.conversation]?[position.index].provider = message.provider
-        } else {
-            positions[message.id] = (message.conversationID, conversations[message.conversationID, default: []].count)
-            conversations[message.conversationID, default: []].append(message)
+        state.withLock { s in
+            if let position = s.positions[message.id] {
+                s.conversations[position.conversation]?[position.index].content = message.content
+                s.conversations[position.conversation]?[position.index].provider = message.provider
+            } else {
+                s.positions[message.id] = (message.conversationID, s.conversations[message.conversationID, default: []].count)
+                s.conversations[message.conversationID, default: []].append(message)
+            }
         }
     }
 
     public func messages(conversationID: String, limit: Int) throws(StoreError) -> [StoredMessage] {
-        Array((conversations[conversationID] ?? []).suffix(max(0, limit)))
+        state.withLock { s in Array((s.conversations[conversationID] ?? []).suffix(max(0, limit))) }
     }
 }

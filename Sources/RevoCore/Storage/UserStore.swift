@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An account as stored: the password only as a slow-KDF hash.
 public struct StoredUser: Sendable, Equatable, Codable {
     public var id: String
@@ -30,11 +32,15 @@ public protocol UserStore: Sendable {
     func user(id: String) async throws(StoreError) -> StoredUser?
 }
 
-/// Accounts in process memory: the embedded default for tests and `--database memory`.
-public actor InMemoryUserStore: UserStore {
-    public nonisolated let name: String
-    private var byID: [String: StoredUser] = [:]
-    private var idByName: [String: String] = [:]
+/// Accounts in process memory, behind a lock: the embedded default for tests and `--database memory`.
+public final class InMemoryUserStore: UserStore {
+    private struct State {
+        var byID: [String: StoredUser] = [:]
+        var idByName: [String: String] = [:]
+    }
+
+    public let name: String
+    private let state = Mutex(State())
 
     public init(name: String = "in-process") {
         self.name = name
@@ -42,17 +48,20 @@ public actor InMemoryUserStore: UserStore {
 
     public func create(_ user: StoredUser) throws(StoreError) -> UserCreation {
         let key = user.username.lowercased()
-        guard idByName[key] == nil else { return .usernameTaken }
-        idByName[key] = user.id
-        byID[user.id] = user
-        return .created
+        return state.withLock { s in
+            guard s.idByName[key] == nil else { return .usernameTaken }
+            s.idByName[key] = user.id
+            s.byID[user.id] = user
+            return .created
+        }
     }
 
     public func user(named username: String) throws(StoreError) -> StoredUser? {
-        idByName[username.lowercased()].flatMap { byID[$0] }
+        let key = username.lowercased()
+        return state.withLock { s in s.idByName[key].flatMap { s.byID[$0] } }
     }
 
     public func user(id: String) throws(StoreError) -> StoredUser? {
-        byID[id]
+        state.withLock { $0.byID[id] }
     }
 }

@@ -120,7 +120,7 @@ public struct SimRunner: Sendable {
         let pending = Set(((try? await world.outbox.pending(limit: Int.max)) ?? []).map(\.entry.id))
         var missing: [String] = []
         for id in acknowledged where !pending.contains(id) {
-            if (try? await world.memoryPrimary.inner.entry(id: id)) == nil { missing.append(id) }
+            if (try? world.memoryPrimary.inner.entry(id: id)) == nil { missing.append(id) }
         }
         return missing
     }
@@ -130,7 +130,7 @@ public struct SimRunner: Sendable {
     private static func duplicatedMessages(_ world: SimWorld, sessions: [MetricsRecorder.WebSocketSession]) async -> [String] {
         var doubled: [String] = []
         for session in sessions {
-            let stored = (try? await world.conversations.inner.messages(conversationID: session.conversation, limit: Int.max)) ?? []
+            let stored = (try? world.conversations.inner.messages(conversationID: session.conversation, limit: Int.max)) ?? []
             if stored.filter({ $0.role == .user }).count > session.messages { doubled.append(session.conversation) }
         }
         return doubled

@@ -19,7 +19,7 @@ struct SimUsers {
         var expired: [String] = []
         for index in 0..<count {
             let id = "user-\(index)"
-            _ = try? await world.users.inner.create(StoredUser(id: id, username: id, passwordHash: hash, createdAt: world.clock.now))
+            _ = try? world.users.inner.create(StoredUser(id: id, username: id, passwordHash: hash, createdAt: world.clock.now))
             guard let pair = try? await tokens.issue(userID: id, username: id),
                 let old = try? await past.issue(userID: id, username: id)
             else { preconditionFailure("signing a token with the run's own secret cannot fail") }

@@ -15,11 +15,11 @@ public struct CacheCoupledOutbox: MemoryOutbox {
 
     public func append(_ entry: MemoryEntry) async throws(StoreError) -> UInt64 {
         let cacheDown = faults.active(.cache).contains { if case .outage = $0.kind { true } else { false } }
-        return cacheDown ? 0 : try await kept.append(entry)
+        return cacheDown ? 0 : try kept.append(entry)
     }
 
-    public func pending(limit: Int) async throws(StoreError) -> [OutboxItem] { try await kept.pending(limit: limit) }
-    public func acknowledge(through sequence: UInt64) async throws(StoreError) { try await kept.acknowledge(through: sequence) }
-    public func count() async throws(StoreError) -> Int { try await kept.count() }
+    public func pending(limit: Int) async throws(StoreError) -> [OutboxItem] { try kept.pending(limit: limit) }
+    public func acknowledge(through sequence: UInt64) async throws(StoreError) { try kept.acknowledge(through: sequence) }
+    public func count() async throws(StoreError) -> Int { try kept.count() }
     public func residentBytes() async -> Int? { await kept.residentBytes() }
 }

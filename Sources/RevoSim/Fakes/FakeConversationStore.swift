@@ -17,7 +17,7 @@ public struct FakeConversationStore: ConversationStore {
 
     public func append(_ message: StoredMessage) async throws(StoreError) {
         try await gate.pass("write")
-        try await inner.append(message)
+        try inner.append(message)
     }
 
     /// A question and its answer in one transaction, one round trip, as the real drivers write them.
@@ -28,6 +28,6 @@ public struct FakeConversationStore: ConversationStore {
 
     public func messages(conversationID: String, limit: Int) async throws(StoreError) -> [StoredMessage] {
         try await gate.pass("read")
-        return try await inner.messages(conversationID: conversationID, limit: limit)
+        return try inner.messages(conversationID: conversationID, limit: limit)
     }
 }

@@ -15,31 +15,31 @@ public struct FakeMemoryBackend: MemoryBackend {
 
     public func store(_ entry: MemoryEntry) async throws(StoreError) {
         try await gate.pass("store")
-        try await inner.store(entry)
+        try inner.store(entry)
     }
 
     public func search(_ query: MemoryQuery) async throws(StoreError) -> [ScoredMemory] {
         try await gate.pass("search")
-        return try await inner.search(query)
+        return try inner.search(query)
     }
 
     public func recordUsage(of id: String, success: Bool?) async throws(StoreError) {
         try await gate.pass("usage")
-        try await inner.recordUsage(of: id, success: success)
+        try inner.recordUsage(of: id, success: success)
     }
 
     public func count() async throws(StoreError) -> Int {
         try await gate.pass("count")
-        return try await inner.count()
+        return try inner.count()
     }
 
     public func evictLowest(fraction: Double) async throws(StoreError) -> Int {
         try await gate.pass("evict")
-        return try await inner.evictLowest(fraction: fraction)
+        return try inner.evictLowest(fraction: fraction)
     }
 
     public func entry(id: String) async throws(StoreError) -> MemoryEntry? {
         try await gate.pass("read")
-        return try await inner.entry(id: id)
+        return try inner.entry(id: id)
     }
 }

@@ -14,16 +14,16 @@ public struct FakeUserStore: UserStore {
 
     public func create(_ user: StoredUser) async throws(StoreError) -> UserCreation {
         try await gate.pass("write")
-        return try await inner.create(user)
+        return try inner.create(user)
     }
 
     public func user(named username: String) async throws(StoreError) -> StoredUser? {
         try await gate.pass("read")
-        return try await inner.user(named: username)
+        return try inner.user(named: username)
     }
 
     public func user(id: String) async throws(StoreError) -> StoredUser? {
         try await gate.pass("read")
-        return try await inner.user(id: id)
+        return try inner.user(id: id)
     }
 }
