@@ -16,10 +16,11 @@ struct RedisCacheTests {
     @Test("a repeated stateless chat is answered from Redis; with Redis unreachable chat still answers and health says why")
     func cachedInRedis() async throws {
         let url = try RedisURL(parsing: try #require(ProcessInfo.processInfo.environment["REVO_TEST_REDIS_URL"]))
-        // Generous timeouts: this is about behaviour, and a loaded CI machine can take longer than 250 ms.
+        // Generous timeouts, in the client and in the system's guard around the cache: this is about behaviour,
+        // and on a loaded CI machine a first connect and command can take longer than the default 250 ms.
         let client = RedisClient(url, settings: .init(connectTimeout: .seconds(5), commandTimeout: .seconds(5)))
         let prefix = "test-\(UUID().uuidString):"
-        let system = await ServerTests.system(cache: RedisCache(client: client, keyPrefix: prefix))
+        let system = await ServerTests.system(cache: RedisCache(client: client, keyPrefix: prefix), cacheTimeout: .seconds(5))
         let app = Application(
             router: RevoApplication.router(
                 system: system,

@@ -15,13 +15,14 @@ struct ServerTests {
     static func system(
         databaseDown: Bool = false,
         cache: (any Cache)? = nil,
+        cacheTimeout: Duration = .milliseconds(250),
         providers: [any ModelProvider] = [InstantProvider(.openai(hasKey: true)), InstantProvider(.mock())]
     ) async -> RevoSystem {
         let clock = SystemClock(ContinuousClock())
         let machine = MachineResources(totalRAM: .gigabytes(16), availableRAM: .gigabytes(8), cpuCores: 4)
         let conversations: any ConversationStore = databaseDown ? DownStore() : InMemoryConversationStore()
         let system = RevoSystem(
-            configuration: RevoSystem.Configuration(seed: 1),
+            configuration: RevoSystem.Configuration(cacheTimeout: cacheTimeout, seed: 1),
             dependencies: RevoSystem.Dependencies(
                 providers: providers,
                 probe: FixedResourceProbe(machine),
