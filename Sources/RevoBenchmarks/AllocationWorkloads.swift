@@ -1,4 +1,4 @@
-public import RevoCore
+import RevoCore
 import RevoRuntime
 import RevoServer
 import RevoSim

@@ -5,7 +5,7 @@ import NIOEmbedded
 public import RevoCore
 public import RevoDrivers
 import RevoRuntime
-public import RevoServer
+import RevoServer
 import RevoSim
 
 /// `POST /api/chat` through the router `revo serve` builds — every middleware, the token check, the body's decoding,

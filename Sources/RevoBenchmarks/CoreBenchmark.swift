@@ -1,4 +1,4 @@
-public import RevoCore
+import RevoCore
 public import RevoRuntime
 import RevoSim
 

@@ -168,8 +168,9 @@ private final class Streamer: ChannelInboundHandler {
         if sent >= total {
             self.chunk = nil
             // Close once everything written has reached the socket, i.e. when the last write completes.
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { [context] _ in
-                context.close(promise: nil)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                bound.value.close(promise: nil)
             }
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-public import RevoCore
+import RevoCore
 public import RevoRuntime
 
 /// The real-time ``DeadlineScheduler``: one thread sleeps until the earliest pending deadline and fires it.

@@ -1,5 +1,5 @@
-public import RevoCore
-public import RevoSim
+import RevoCore
+import RevoSim
 
 /// A fault added at run time through `POST /admin/faults`, in the scenario vocabulary for providers.
 ///

@@ -3,13 +3,13 @@ public import Foundation
 public import Logging
 import NIOCore
 import PostgresNIO
-public import RevoCore
+import RevoCore
 import RevoDrivers
 import RevoFaultProxy
 import RevoRuntime
 public import RevoScenarios
 import RevoServer
-public import RevoSim
+import RevoSim
 import Synchronization
 
 /// Live mode: the scenario against a real `revo serve` over loopback, with real PostgreSQL and Redis behind fault

@@ -234,5 +234,3 @@ struct MemoryStatsAnswer: Encodable, Sendable {
         reasons = report.health.reasons
     }
 }
-
-extension EngineKind: @retroactive CaseIterable {}

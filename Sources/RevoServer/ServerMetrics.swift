@@ -23,33 +23,38 @@ public final class ServerMetrics: Sendable {
             }
         }
         let help = "0 healthy, 1 degraded, 2 unhealthy"
-        registry.makeGauge(name: "revo_health_status", labels: [("service", "overall")], help: help).set(to: level(report.status))
+        gauge("revo_health_status", labels: [("service", "overall")], help: help).set(to: level(report.status))
         for entry in report.services {
-            registry.makeGauge(name: "revo_health_status", labels: [("service", entry.service.rawValue)], help: help).set(
+            gauge("revo_health_status", labels: [("service", entry.service.rawValue)], help: help).set(
                 to: level(entry.health.status)
             )
         }
-        registry.makeGauge(name: "revo_ready", help: "1 when every required service answers").set(to: report.ready ? 1 : 0)
+        gauge("revo_ready", help: "1 when every required service answers").set(to: report.ready ? 1 : 0)
         let available = report.availableProviders
         for status in system.models.statuses() {
             let labels = [("provider", status.id.rawValue)]
-            registry.makeGauge(name: "revo_provider_available", labels: labels, help: "1 when the provider can take a request").set(
+            gauge("revo_provider_available", labels: labels, help: "1 when the provider can take a request").set(
                 to: available.contains(status.id) ? 1 : 0
             )
             let open: Bool = if case .open = status.breaker { true } else { false }
-            registry.makeGauge(name: "revo_provider_circuit_open", labels: labels, help: "1 while the provider's circuit is open").set(
+            gauge("revo_provider_circuit_open", labels: labels, help: "1 while the provider's circuit is open").set(
                 to: open ? 1 : 0
             )
         }
         let costs = system.models.costSummary()
-        registry.makeGauge(name: "revo_cost_usd_today", help: "API spend in the current clock day").set(to: costs.spentTodayUSD)
+        gauge("revo_cost_usd_today", help: "API spend in the current clock day").set(to: costs.spentTodayUSD)
         let memory = await system.memory.stats()
-        registry.makeGauge(name: "revo_memory_outbox_depth", help: "memory writes waiting for the primary store").set(
+        gauge("revo_memory_outbox_depth", help: "memory writes waiting for the primary store").set(
             to: Double(memory.outboxDepth ?? 0)
         )
-        registry.makeGauge(name: "revo_parallel_mind_workers", help: "Parallel Mind pool size").set(
+        gauge("revo_parallel_mind_workers", help: "Parallel Mind pool size").set(
             to: Double(system.parallelMind.snapshot().workers)
         )
         return registry.emitToString() + ProcessMetrics.text()
+    }
+
+    /// The gauge of that full name (no unit suffix added) and those labels.
+    private func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-public import NIOCore
+import NIOCore
 
 /// The reverse proxies whose `Forwarded` / `X-Forwarded-For` headers say who the client is (`--trusted-proxy`).
 /// From anyone else those headers are ignored: a client could otherwise pick its own rate-limit bucket.

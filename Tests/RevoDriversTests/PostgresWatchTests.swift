@@ -9,7 +9,7 @@ struct PostgresWatchTests {
     func refusedConnectsFailQueries() async throws {
         let database = PostgresDatabase(try PostgresURL(parsing: "postgres://revo@127.0.0.1:1/revo"))
         let store = PostgresConversationStore(database: database)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             defer { group.cancelAll() }
             for attempt in 1...3 {

@@ -146,7 +146,7 @@ struct LiveWebSocketTests {
         let tampered = await end(of: base + "/ws/chat?token=\(ForgedTokens.tampered(token))")
         #expect(tampered == "1008 the token's signature does not verify")
         do {
-            try await LiveWebSocket.connect(url: base + "/health/live") { _ in Issue.record("a plain route upgraded") }
+            _ = try await LiveWebSocket.connect(url: base + "/health/live") { _ in Issue.record("a plain route upgraded") }
         } catch let refused as LiveWebSocket.Refused {
             // HummingbirdWebSocket answers a handshake on a plain route with an empty 400.
             #expect(refused.status == 400)

@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-public import RevoCore
+import RevoCore
 
 /// The wire format a remote model speaks: OpenAI's chat completions (also llama.cpp, vLLM, Ollama) or Anthropic's
 /// messages; both stream over SSE.

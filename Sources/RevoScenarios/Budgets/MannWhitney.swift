@@ -60,7 +60,7 @@ public struct MannWhitney: Sendable, Equatable {
         let maximum = n1 * n2
         var previous = [[Double]](repeating: [Double](repeating: 0, count: maximum + 1), count: n2 + 1)
         for j in 0...n2 { previous[j][0] = 1 }
-        for i in 1...n1 {
+        for _ in 1...n1 {
             var current = [[Double]](repeating: [Double](repeating: 0, count: maximum + 1), count: n2 + 1)
             current[0][0] = 1
             for j in 1...n2 {

@@ -1,4 +1,4 @@
-public import RevoCore
+import RevoCore
 import RevoSim
 
 /// A check's verdict. No data is its own verdict, never a pass.

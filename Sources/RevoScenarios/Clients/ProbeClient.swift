@@ -1,5 +1,5 @@
-package import HTTPTypes
-package import RevoCore
+import HTTPTypes
+import RevoCore
 package import RevoRuntime
 import RevoServer
 

@@ -1,6 +1,6 @@
 import Foundation
 public import RevoCore
-public import RevoSim
+import RevoSim
 import Yams
 
 /// Reads scenario files strictly: unknown keys, wrong types and impossible values are rejected with

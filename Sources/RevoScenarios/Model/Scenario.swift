@@ -1,5 +1,5 @@
 public import RevoCore
-public import RevoServer
+import RevoServer
 public import RevoSim
 
 /// One reproducible situation: a machine, a system configuration, a workload, a fault timeline and the checks that

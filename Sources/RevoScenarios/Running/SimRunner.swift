@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
-public import RevoCore
+import RevoCore
 import RevoServer
 public import RevoSim
 import Synchronization

@@ -1,4 +1,4 @@
-package import RevoCore
+import RevoCore
 package import RevoRuntime
 import Synchronization
 

@@ -1,4 +1,4 @@
-public import RevoCore
+import RevoCore
 
 /// One run a swarm drew: its shape, workload and faults, written out as an ordinary scenario file. Shrinking edits a
 /// plan; the file it writes is exactly what ran.

@@ -1,4 +1,4 @@
-public import RevoCore
+import RevoCore
 
 /// The bounds a swarm draws its runs from: how long, how busy, which operations, and which faults may be on, where,
 /// when, for how long and how hard. Each seed turns a random subset of the fault kinds on (swarm testing).

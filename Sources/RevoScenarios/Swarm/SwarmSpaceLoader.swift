@@ -1,5 +1,5 @@
 import Foundation
-public import RevoCore
+import RevoCore
 import Yams
 
 /// Reads swarm spaces (`Scenarios/swarm/*.yaml`) as strictly as scenarios: every error names the file, line, column

@@ -1,8 +1,8 @@
 import HTTPTypes
 import Hummingbird
-public import Logging
-public import NIOCore
-public import RevoServer
+import Logging
+import NIOCore
+import RevoServer
 
 /// The application `revo serve` builds, called in process: each request is handed to its router as the server's channel
 /// would hand it (head and body bytes, the client's address), and the response's body is written out as the server

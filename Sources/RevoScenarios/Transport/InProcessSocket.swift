@@ -1,7 +1,7 @@
 import HummingbirdWebSocket
-package import NIOCore
+import NIOCore
 import NIOWebSocket
-public import RevoServer
+import RevoServer
 import Synchronization
 
 /// A WebSocket between a client and ``ChatSocket`` in process: two frame queues, no socket. The server end is a

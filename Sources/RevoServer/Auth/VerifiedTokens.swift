@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Tokens whose signature and claims were verified, with what they say, until they expire. Bounded: when full,

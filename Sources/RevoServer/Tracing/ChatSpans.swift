@@ -1,5 +1,5 @@
 import RevoCore
-public import Tracing
+import Tracing
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,3 @@
-public import RevoCore
 public import RevoRuntime
 
 /// Deadlines on the virtual clock: a timer in the executor's own queue, fired in (deadline, registration) order like

@@ -1,4 +1,3 @@
-public import RevoCore
 public import RevoRuntime
 
 /// RevoCore's background work (re-probes, health loops, engine workers) runs as named simulated tasks.
