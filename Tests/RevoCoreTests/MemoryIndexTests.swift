@@ -4,7 +4,7 @@ import Testing
 @testable import RevoCore
 @testable import RevoSim
 
-@Suite("Memory index: a recall within a session reads only that session's rows")
+@Suite("Memory index")
 struct MemoryIndexTests {
     @Test("session-filtered search equals the full scan filtered by session, through moves and evictions")
     func sessionRows() {
@@ -29,5 +29,30 @@ struct MemoryIndexTests {
                 #expect(scoped == scanned, "step \(step), session \(session)")
             }
         }
+    }
+
+    @Test("an embedding of another length than the index's rows is similarity 0 to them, and compared with its own kind")
+    func otherLengths() {
+        func entry(_ id: String, _ embedding: [Float]) -> MemoryEntry {
+            MemoryEntry(id: id, content: id, type: "note", createdAt: .zero, embedding: embedding)
+        }
+        let wide = HashedEmbedding(dimensions: 8)
+        let narrow = HashedEmbedding(dimensions: 4)
+        var index = MemoryIndex()
+        index.upsert(entry("wide-1", wide.embed("rate limit")))  // the first entry sets the rows' width
+        index.upsert(entry("narrow", narrow.embed("rate limit")))
+        index.upsert(entry("wide-2", wide.embed("rate limit cache")))
+        func similarities(_ query: [Float]) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: index.search(MemoryQuery(embedding: query, minimumSimilarity: 0)).map { ($0.entry.id, $0.similarity) })
+        }
+        let byWide = similarities(wide.embed("rate limit"))
+        #expect(byWide["narrow"] == 0)
+        #expect(abs((byWide["wide-1"] ?? 0) - 1) < 1e-6)
+        #expect((byWide["wide-2"] ?? 0) > 0)
+        let byNarrow = similarities(narrow.embed("rate limit"))
+        #expect(abs((byNarrow["narrow"] ?? 0) - 1) < 1e-6)
+        #expect(byNarrow["wide-1"] == 0 && byNarrow["wide-2"] == 0)
+        // Above the threshold, the entry of the other length is not found at all.
+        #expect(index.search(MemoryQuery(embedding: wide.embed("rate limit"), minimumSimilarity: 0.1)).map(\.entry.id).contains("narrow") == false)
     }
 }

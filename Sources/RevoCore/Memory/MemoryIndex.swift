@@ -86,12 +86,14 @@ public struct MemoryIndex: Sendable {
         into found: inout [ScoredMemory]
     ) {
         guard query.filter.matches(entries[position]) else { return }
-        // A vector of another length is not comparable: similarity 0, as the cosine of unequal lengths.
+        // A vector of another length is not comparable: similarity 0, as the cosine of unequal lengths. A query of the
+        // rows' width needs no check of the entry's own length, which would read every entry's array: the row of an
+        // entry of another length is zeros, so its dot product is that 0.
         let similarity: Double
-        if entries[position].embedding.count != embedding.count {
-            similarity = 0
-        } else if embedding.count == width {
+        if embedding.count == width {
             similarity = Double(HashedEmbedding.dot(UnsafeBufferPointer(rebasing: vectors[position * width..<(position + 1) * width]), embedding))
+        } else if entries[position].embedding.count != embedding.count {
+            similarity = 0
         } else {
             similarity = HashedEmbedding.cosine(query.embedding, entries[position].embedding)
         }
