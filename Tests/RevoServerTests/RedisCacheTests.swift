@@ -17,7 +17,7 @@ struct RedisCacheTests {
     func cachedInRedis() async throws {
         let url = try RedisURL(parsing: try #require(ProcessInfo.processInfo.environment["REVO_TEST_REDIS_URL"]))
         // Generous timeouts, in the client and in the system's guard around the cache: this is about behaviour,
-        // and on a loaded CI machine a first connect and command can take longer than the default 250 ms.
+        // and on a loaded CI machine a first connect and command can take longer than the default guard allows.
         let client = RedisClient(url, settings: .init(connectTimeout: .seconds(5), commandTimeout: .seconds(5)))
         let prefix = "test-\(UUID().uuidString):"
         let system = await ServerTests.system(cache: RedisCache(client: client, keyPrefix: prefix), cacheTimeout: .seconds(5))

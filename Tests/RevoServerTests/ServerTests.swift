@@ -15,7 +15,7 @@ struct ServerTests {
     static func system(
         databaseDown: Bool = false,
         cache: (any Cache)? = nil,
-        cacheTimeout: Duration = .milliseconds(250),
+        cacheTimeout: Duration = RevoSystem.Configuration().cacheTimeout,
         providers: [any ModelProvider] = [InstantProvider(.openai(hasKey: true)), InstantProvider(.mock())]
     ) async -> RevoSystem {
         let clock = SystemClock(ContinuousClock())
