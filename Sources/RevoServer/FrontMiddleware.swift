@@ -6,7 +6,7 @@ import Logging
 /// limit, the one error shape for whatever the routes throw, and the request metrics. One middleware rather than five:
 /// every layer is an async call through an existential and a closure, paid on every request. Errors get the request id
 /// and, for an allowed origin, the CORS headers, so a browser can read a 429 or a 401 too.
-struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
+struct FrontMiddleware<Context: RemoteAddressRequestContext & RequestIDContext>: RouterMiddleware {
     let ids: @Sendable () -> String
     let cors: CORSPolicy
     let limiter: RateLimiter<ClientAddress>
@@ -20,13 +20,15 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         let id = request.headers.value(.requestID).flatMap(Self.sane) ?? ids()
         let client = proxies.client(of: context.remoteAddress, headers: request.headers)
         var context = context
-        context.logger[metadataKey: "request"] = .string(id)
-        let (response, failed) = await answer(request, context: context, id: id, client: client, next: next)
+        context.requestID = id
+        let (response, failed) = await RequestLogMetadata.$requestID.withValue(id) {
+            await answer(request, context: context, id: id, client: client, next: next)
+        }
         let elapsed = start.duration(to: .now)
         let endpoint = context.endpointPath ?? "NotFound"
         metrics.finished(meter, endpoint: endpoint, method: request.method, status: response.status, failed: failed, elapsed: elapsed)
         if accessLog, context.logger.logLevel <= .info {
-            log(request, response, endpoint: endpoint, client: client, elapsed: elapsed, logger: context.logger)
+            log(request, response, id: id, endpoint: endpoint, client: client, elapsed: elapsed, logger: context.logger)
         }
         return response
     }
@@ -85,9 +87,11 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         )
     }
 
-    /// The access log line: one per request, with the request id the logger already carries.
-    private func log(_ request: Request, _ response: Response, endpoint: String, client: ClientAddress, elapsed: Duration, logger: Logger) {
+    /// The access log line: one per request, naming its request id itself (a logger may have no metadata provider).
+    private func log(_ request: Request, _ response: Response, id: String, endpoint: String, client: ClientAddress, elapsed: Duration, logger: Logger)
+    {
         var metadata: Logger.Metadata = [
+            "request": .string(id),
             "method": .string(request.method.rawValue),
             "route": .string(endpoint),
             "status": .stringConvertible(response.status.code),

@@ -5,10 +5,13 @@ public import NIOCore
 
 /// The request context of the API: Hummingbird's core context, the client's address (for rate limiting) and, behind
 /// the auth middleware, the caller's verified identity.
-public struct RevoRequestContext: IdentifiedRequestContext, RemoteAddressRequestContext, WebSocketRequestContext, InProcessUpgradeContext {
+public struct RevoRequestContext: IdentifiedRequestContext, RemoteAddressRequestContext, RequestIDContext, WebSocketRequestContext,
+    InProcessUpgradeContext
+{
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     public var identity: TokenService.Identity?
+    public var requestID: String?
     public let webSocket: WebSocketHandlerReference<Self>
     public let inProcessUpgrade: InProcessUpgrade?
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import RevoServer
 
 @main
 struct Revo: AsyncParsableCommand {
@@ -19,11 +20,17 @@ struct Revo: AsyncParsableCommand {
     /// level, info by default.
     static func main() async {
         let level = ProcessEnvironment.value("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = DeferredMetadataLogHandler(inner: StreamLogHandler.standardError(label: label), label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap(
+            { label, provider in
+                var handler = DeferredMetadataLogHandler(
+                    inner: StreamLogHandler.standardError(label: label, metadataProvider: provider),
+                    label: label
+                )
+                handler.logLevel = level
+                return handler
+            },
+            metadataProvider: RequestLogMetadata.provider
+        )
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

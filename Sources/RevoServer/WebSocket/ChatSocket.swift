@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// The protocol runs over a ``SocketConnection``: a real socket from HummingbirdWebSocket, or an in-process one when
 /// the router was called without a server (the simulation), so both run this same code.
-struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & InProcessUpgradeContext>: Sendable {
+struct ChatSocket<Context: IdentifiedRequestContext & RequestIDContext & WebSocketRequestContext & InProcessUpgradeContext>: Sendable {
     let system: RevoSystem
     let tokens: TokenService
     let settings: WebSocketSettings
@@ -54,11 +54,13 @@ struct ChatSocket<Context: IdentifiedRequestContext & WebSocketRequestContext & 
                     message: "\(served) is a WebSocket: connect with Upgrade: websocket (ws://HOST\(served))"
                 )
             }
-            let logger = context.logger
+            // The session outlives the request's handling, and with it the request id's binding for log lines.
+            let logger = context.logger.naming(request: context.requestID)
             context.inProcessUpgrade?.accept { connection in await accepted(connection, request: request, logger: logger) }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            await accepted(socket(inbound, outbound), request: context.request, logger: context.logger)
+            let logger = context.logger.naming(request: context.requestContext.requestID)
+            await accepted(socket(inbound, outbound), request: context.request, logger: logger)
         }
     }
 
