@@ -91,7 +91,7 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext & RequestIDContext>:
     private func log(_ request: Request, _ response: Response, id: String, endpoint: String, client: ClientAddress, elapsed: Duration, logger: Logger)
     {
         var metadata: Logger.Metadata = [
-            "request": .string(id),
+            RequestLogMetadata.key: .string(id),
             "method": .string(request.method.rawValue),
             "route": .string(endpoint),
             "status": .stringConvertible(response.status.code),

@@ -9,10 +9,13 @@ public import Logging
 public enum RequestLogMetadata {
     @TaskLocal public static var requestID: String?
 
-    /// Adds `request` to every line written while a request is handled.
+    /// The metadata key of the id in every line that names a request.
+    public static let key = "request"
+
+    /// Adds ``key`` to every line written while a request is handled.
     public static let provider = Logger.MetadataProvider {
         guard let id = requestID else { return [:] }
-        return ["request": .string(id)]
+        return [key: .string(id)]
     }
 }
 
@@ -27,7 +30,7 @@ extension Logger {
     func naming(request id: String?) -> Logger {
         guard let id else { return self }
         var logger = self
-        logger[metadataKey: "request"] = .string(id)
+        logger[metadataKey: RequestLogMetadata.key] = .string(id)
         return logger
     }
 }
