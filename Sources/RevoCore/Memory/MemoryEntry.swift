@@ -16,6 +16,15 @@ public struct MemoryEntry: Sendable, Equatable, Codable {
     public var successScore: Double
     public var usageCount: Int
 
+    /// One more use; `success`, when known, moves the success score.
+    public mutating func recordUsage(success: Bool?) {
+        usageCount += 1
+        if let success {
+            // An exponential moving average keeps the score in 0...1 and lets recent outcomes count most.
+            successScore = 0.8 * successScore + 0.2 * (success ? 1 : 0)
+        }
+    }
+
     /// What the entry holds in memory: its strings' bytes, its vector, and a fixed allowance for the structure.
     public var residentBytes: Int {
         let metadataBytes = metadata.reduce(0) { $0 + 32 + $1.key.utf8.count + $1.value.utf8.count }

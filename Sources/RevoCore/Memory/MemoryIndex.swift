@@ -104,11 +104,7 @@ public struct MemoryIndex: Sendable {
 
     public mutating func recordUsage(of id: String, success: Bool?) {
         guard let position = positions[id] else { return }
-        entries[position].usageCount += 1
-        if let success {
-            // An exponential moving average keeps the score in 0...1 and lets recent outcomes count most.
-            entries[position].successScore = 0.8 * entries[position].successScore + 0.2 * (success ? 1 : 0)
-        }
+        entries[position].recordUsage(success: success)
     }
 
     /// Removes `fraction` of the entries with the lowest retention score; returns how many.
@@ -119,14 +115,26 @@ public struct MemoryIndex: Sendable {
     /// Removes `fraction` of the entries with the lowest retention score; returns their ids, so a durable store can
     /// delete the same rows.
     public mutating func evict(fraction: Double) -> [String] {
+        let removed = lowest(fraction: fraction)
+        remove(ids: removed)
+        return removed
+    }
+
+    /// The ids of `fraction` of the entries, those with the lowest retention score, lowest first.
+    public func lowest(fraction: Double) -> [String] {
         let victims = Int((Double(entries.count) * fraction).rounded(.up))
         guard victims > 0 else { return [] }
-        let doomed = entries.indices
+        return entries.indices
             .sorted { (entries[$0].retentionScore, $0) < (entries[$1].retentionScore, $1) }
             .prefix(victims)
-        let doomedSet = Set(doomed)
-        let removed = doomed.map { entries[$0].id }
-        let kept = entries.indices.filter { !doomedSet.contains($0) }
+            .map { entries[$0].id }
+    }
+
+    /// Removes the entries with these ids; an id not in the index is ignored.
+    public mutating func remove(ids: [String]) {
+        let doomed = Set(ids.compactMap { positions[$0] })
+        guard !doomed.isEmpty else { return }
+        let kept = entries.indices.filter { !doomed.contains($0) }
         vectors = kept.flatMap { vectors[$0 * width..<($0 + 1) * width] }
         entries = kept.map { entries[$0] }
         entryBytes = entries.reduce(0) { $0 + Self.bytes(of: $1) }
@@ -136,6 +144,5 @@ public struct MemoryIndex: Sendable {
             positions[entry.id] = position
             if let session = entry.sessionID { sessionRows[session, default: []].append(position) }
         }
-        return removed
     }
 }

@@ -26,11 +26,13 @@ public actor IndexedMemoryBackend<Table: MemoryTable>: MemoryBackend {
         self.name = table.name
     }
 
+    // Each change goes into the index as it is once the table has it, in place: a copy of the index taken before
+    // the table's await would copy every entry, and writing it back would drop what another call changed meanwhile.
+
     public func store(_ entry: MemoryEntry) async throws(StoreError) {
-        var loaded = try await loadedIndex()
+        _ = try await loadedIndex()
         try await table.upsert(entry)
-        loaded.upsert(entry)
-        index = loaded
+        index?.upsert(entry)
     }
 
     public func search(_ query: MemoryQuery) async throws(StoreError) -> [ScoredMemory] {
@@ -38,11 +40,10 @@ public actor IndexedMemoryBackend<Table: MemoryTable>: MemoryBackend {
     }
 
     public func recordUsage(of id: String, success: Bool?) async throws(StoreError) {
-        var loaded = try await loadedIndex()
-        loaded.recordUsage(of: id, success: success)
-        guard let updated = loaded.entry(id: id) else { return }
+        guard var updated = try await loadedIndex().entry(id: id) else { return }
+        updated.recordUsage(success: success)
         try await table.updateUsage(of: updated)
-        index = loaded
+        index?.recordUsage(of: id, success: success)
     }
 
     public func count() async throws(StoreError) -> Int {
@@ -50,10 +51,9 @@ public actor IndexedMemoryBackend<Table: MemoryTable>: MemoryBackend {
     }
 
     public func evictLowest(fraction: Double) async throws(StoreError) -> Int {
-        var loaded = try await loadedIndex()
-        let removed = loaded.evict(fraction: fraction)
+        let removed = try await loadedIndex().lowest(fraction: fraction)
         try await table.delete(ids: removed)
-        index = loaded
+        index?.remove(ids: removed)
         return removed.count
     }
 
