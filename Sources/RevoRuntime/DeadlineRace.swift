@@ -1,8 +1,10 @@
-import Synchronization
+public import Synchronization
 
 /// `operation` in a child task against a timer of `scheduler`: the first to finish settles the race. On time-out the
 /// child is cancelled and waited for, as in ``withTimeout(after:tolerance:clock:operation:)``, whose behaviour this
-/// keeps with one child task and no sleep instead of two tasks and a dispatch timer.
+/// keeps with one child task and no sleep instead of two tasks and a dispatch timer. Inlinable, so the caller's module
+/// specializes it: unspecialized, every race looked up the generic metadata of its types at run time.
+@inlinable
 func withDeadline<Success: Sendable>(
     after remaining: Duration,
     scheduler: any DeadlineScheduler,
@@ -31,19 +33,27 @@ func withDeadline<Success: Sendable>(
 }
 
 /// Settled once, by the operation or by the timer, and awaited once.
-private final class DeadlineRace<Success: Sendable>: Sendable {
+@usableFromInline
+final class DeadlineRace<Success: Sendable>: Sendable {
+    @usableFromInline
     enum Outcome: Sendable {
         case finished(Result<Success, any Error>)
         case timedOut
     }
 
-    private struct State {
-        var outcome: Outcome?
-        var waiter: UnsafeContinuation<Outcome, Never>?
+    @usableFromInline
+    struct State {
+        @usableFromInline var outcome: Outcome?
+        @usableFromInline var waiter: UnsafeContinuation<Outcome, Never>?
+
+        @inlinable init() {}
     }
 
-    private let state = Mutex(State())
+    @usableFromInline let state: Mutex<State>
 
+    @inlinable init() { state = Mutex(State()) }
+
+    @inlinable
     func settle(_ outcome: Outcome) {
         let waiter = state.withLock { s -> UnsafeContinuation<Outcome, Never>? in
             guard s.outcome == nil else { return nil }
@@ -54,6 +64,7 @@ private final class DeadlineRace<Success: Sendable>: Sendable {
         waiter?.resume(returning: outcome)
     }
 
+    @inlinable
     func outcome() async -> Outcome {
         await withUnsafeContinuation { continuation in
             let settled = state.withLock { s -> Outcome? in

@@ -37,6 +37,8 @@ public struct SystemClock: Sendable {
     }
 
     /// Runs `operation` with a deadline on this clock; see ``withTimeout(after:tolerance:clock:operation:)``.
+    /// Inlinable, so a call on the request path is specialized for its result type.
+    @inlinable
     public func withDeadline<Success: Sendable>(
         _ deadline: Duration,
         operation: @escaping @Sendable () async throws -> Success
@@ -46,13 +48,23 @@ public struct SystemClock: Sendable {
         if let deadlines {
             return try await RevoRuntime.withDeadline(after: remaining, scheduler: deadlines, operation: operation)
         }
-        return try await withTimeout(after: remaining, clock: DeadlineClock(clock: self), operation: operation)
+        return try await withSleepingTimer(remaining, operation: operation)
+    }
+
+    /// The race without a scheduler: against a task sleeping on this clock.
+    @usableFromInline
+    func withSleepingTimer<Success: Sendable>(
+        _ remaining: Duration,
+        operation: @escaping @Sendable () async throws -> Success
+    ) async throws -> Success {
+        try await withTimeout(after: remaining, clock: DeadlineClock(clock: self), operation: operation)
     }
 
     /// Runs `operation`, which cannot wait on anything (an answer computed in this process), under `deadline` without a
     /// race: nothing could interrupt it, so it runs in this task, and an answer that comes after the deadline is a
     /// time-out all the same, as the race would have called it once the operation wound down. It saves the race's
     /// child task and timer.
+    @inlinable
     public func withDeadline<Success>(unraced deadline: Duration, operation: () async throws -> Success) async throws -> Success {
         let remaining = deadline - now
         guard remaining > .zero else { throw TimeoutError(limit: "deadline passed") }

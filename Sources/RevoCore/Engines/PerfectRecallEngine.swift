@@ -49,10 +49,19 @@ public final class PerfectRecallEngine: ManagedEngine {
         var servedBy: MemoryManager.ServedBy
     }
 
+    /// A recalled memory as the cache keeps it: without its vector, which nothing that reads a recall uses and which
+    /// was most of the text to encode and decode.
     private struct CachedMemory: Codable {
         var entry: MemoryEntry
         var similarity: Double
         var score: Double
+
+        init(_ memory: ScoredMemory) {
+            entry = memory.entry
+            entry.embedding = []
+            similarity = memory.similarity
+            score = memory.score
+        }
     }
 
     public let memory: MemoryManager
@@ -126,7 +135,7 @@ public final class PerfectRecallEngine: ManagedEngine {
         let (memories, servedBy) = try await memory.search(search)
         if let cache {
             let cached = CachedRecall(
-                memories: memories.map { CachedMemory(entry: $0.entry, similarity: $0.similarity, score: $0.score) },
+                memories: memories.map(CachedMemory.init),
                 servedBy: servedBy
             )
             if let data = try? Self.encoder.encode(cached) {

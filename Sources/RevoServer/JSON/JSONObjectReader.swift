@@ -175,12 +175,11 @@ public struct JSONObjectReader {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                // Left out, it is still checked without being kept: ASCII is valid UTF-8 as it stands.
-                let text: String? =
-                    !building && bytes[start..<index].allSatisfy({ $0 < 0x80 }) ? "" : String(validating: bytes[start..<index], as: UTF8.self)
-                guard let text else { throw SyntaxError(offset: start, problem: "a string is not valid UTF-8") }
+                guard let text = Self.text(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), building: building) else {
+                    throw SyntaxError(offset: start, problem: "a string is not valid UTF-8")
+                }
                 index += 1
-                return building ? text : ""
+                return text
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw error("a control character must be escaped in a string") }
@@ -192,7 +191,7 @@ public struct JSONObjectReader {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: unescaped, as: UTF8.self) else {
+                guard let text = unescaped.withUnsafeBytes({ Self.text($0, building: true) }) else {
                     throw SyntaxError(offset: start, problem: "a string is not valid UTF-8")
                 }
                 return text
@@ -206,6 +205,14 @@ public struct JSONObjectReader {
             }
         }
         throw SyntaxError(offset: start - 1, problem: "a string is not closed")
+    }
+
+    /// `bytes` as a string, or nil when they are not UTF-8; "" for a value left out. ASCII, the common case, is valid
+    /// UTF-8 as it stands and needs no decoder; the stdlib's validating initializer looks up generic metadata per call.
+    private static func text(_ bytes: UnsafeRawBufferPointer, building: Bool) -> String? {
+        let ascii = bytes.allSatisfy { $0 < 0x80 }
+        if !building { return ascii || String(validating: bytes, as: UTF8.self) != nil ? "" : nil }
+        return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
     }
 
     private mutating func unescape(into text: inout [UInt8]) throws(SyntaxError) {
