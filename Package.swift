@@ -7,6 +7,9 @@ let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // A nonisolated async function runs on its caller's executor instead of hopping to the global one on every call:
+    // a chat made dozens of such hops, each a runtime call, and in a simulation each a check of the task's executor.
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
 
 let package = Package(

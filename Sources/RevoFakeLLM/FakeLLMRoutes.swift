@@ -319,7 +319,7 @@ public enum FakeLLMRoutes {
     /// `faultEvent`: the bytes that end the stream when it failed in a wire form (an error event, a malformed event)
     /// rather than by a dropped connection.
     static func eventStream(
-        _ body: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void,
+        _ body: @escaping @Sendable @concurrent (inout any ResponseBodyWriter) async throws -> Void,
         faultEvent: @escaping @Sendable () -> ByteBuffer? = { nil },
         cut: @escaping @Sendable () -> Void
     ) -> Response {

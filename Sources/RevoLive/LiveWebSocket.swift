@@ -116,7 +116,7 @@ final class LiveWebSocket: @unchecked Sendable {
                 guard answer.status == 101 else { throw try await refused(answer, inbound: &inbound) }
                 return answer
             }
-            guard var more = try await inbound.next() else {
+            guard var more = try await inbound.next(isolation: #isolation) else {
                 throw Refused(status: 0, headers: [], body: "the connection closed before the server answered the handshake")
             }
             received.writeBuffer(&more)
@@ -130,7 +130,7 @@ final class LiveWebSocket: @unchecked Sendable {
     ) async throws -> Refused {
         var body = answer.rest
         let length = answer.header("content-length").flatMap { Int($0) } ?? 65536
-        while body.readableBytes < min(length, 65536), var more = try await inbound.next() { body.writeBuffer(&more) }
+        while body.readableBytes < min(length, 65536), var more = try await inbound.next(isolation: #isolation) { body.writeBuffer(&more) }
         return Refused(status: answer.status, headers: answer.headers, body: String(buffer: body))
     }
 

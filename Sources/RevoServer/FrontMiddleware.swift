@@ -14,7 +14,7 @@ struct FrontMiddleware<Context: RemoteAddressRequestContext & RequestIDContext>:
     let metrics: RequestMetrics
     let accessLog: Bool
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let meter = metrics.started(request.method)
         let id = request.headers.value(.requestID).flatMap(Self.sane) ?? ids()

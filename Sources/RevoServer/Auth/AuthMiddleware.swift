@@ -9,7 +9,7 @@ public protocol IdentifiedRequestContext: RequestContext {
 struct AuthMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
     let tokens: TokenService
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         do throws(AuthError) {
             context.identity = try await tokens.verify(try Self.bearerToken(request), as: .access)

@@ -128,7 +128,7 @@ struct ChatSocket<Context: IdentifiedRequestContext & RequestIDContext & WebSock
             try? await connection.close(.policyViolation, reason: "authentication required within \(timeout)")
         }
         defer { watchdog.cancel() }
-        guard case .text(let text) = try? await messages.next(),
+        guard case .text(let text) = try? await messages.next(isolation: #isolation),
             let command = try? SocketCommand(text: text),
             command.kind == .auth, let token = command.token
         else { throw AuthError.missingToken }
@@ -176,7 +176,7 @@ struct ChatSocket<Context: IdentifiedRequestContext & RequestIDContext & WebSock
         let message: WebSocketMessage?
         var tooLarge = false
         do {
-            message = try await messages.next()
+            message = try await messages.next(isolation: #isolation)
             tooLarge = message.map(Self.size) ?? 0 > settings.maxMessageBytes
         } catch {
             message = nil
