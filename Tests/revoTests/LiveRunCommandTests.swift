@@ -54,11 +54,12 @@ struct LiveRunCommandTests {
           rate: 4/s
           mix: {chat: 45, stream: 15, memory_store: 20, memory_recall: 20}
         faults:
+          # Over 10 s before the end: the cache must be seen healthy again within the run, on a loaded machine too.
           - id: cache-down
             what: outage
             where: cache
-            at: 4s
-            for: 5s
+            at: 2s
+            for: 4s
           - id: slow-db
             what: latency
             where: database
