@@ -76,7 +76,7 @@ public enum RevoApplication {
             )
         )
         if let webRoot = configuration.webRoot {
-            // Files first: a path that names no file falls through to the routes (and their 404 naming the right one).
+            // The routes answer first; only a GET or HEAD they answer with 404 looks for a file of that name.
             router.add(
                 middleware: FileMiddleware(webRoot, cacheControl: CacheControl([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true)
             )
