@@ -15,7 +15,9 @@ public protocol MemoryTable: Sendable {
 /// A memory backend over a durable table, searched through an in-process ``MemoryIndex`` loaded on first use.
 ///
 /// The table is the truth and the index a cache of it: a write lands in the table first, so a crash loses nothing the
-/// caller was told is stored, and a table that is down fails the write (which then goes to the outbox).
+/// caller was told is stored, and a table that is down fails the write (which then goes to the outbox). Each change
+/// goes into the index as it stands once the table has it, in place: a copy taken before the table's await would copy
+/// every entry, and writing it back would drop what another call changed meanwhile.
 public actor IndexedMemoryBackend<Table: MemoryTable>: MemoryBackend {
     public nonisolated let name: String
     private let table: Table
@@ -25,9 +27,6 @@ public actor IndexedMemoryBackend<Table: MemoryTable>: MemoryBackend {
         self.table = table
         self.name = table.name
     }
-
-    // Each change goes into the index as it is once the table has it, in place: a copy of the index taken before
-    // the table's await would copy every entry, and writing it back would drop what another call changed meanwhile.
 
     public func store(_ entry: MemoryEntry) async throws(StoreError) {
         _ = try await loadedIndex()
