@@ -61,9 +61,9 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: await metrics.scrape(system)))
             )
         }
-        let document = ByteBuffer(string: OpenAPIDocument.json(providers: system.models.statuses().map(\.id.rawValue)))
+        let document = ServedOpenAPIDocument(providers: system.models.statuses().map(\.id.rawValue))
         router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: document))
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: document.body))
         }
     }
 
