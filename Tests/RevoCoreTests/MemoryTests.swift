@@ -20,6 +20,19 @@ struct MemoryRecallTests {
         }
     }
 
+    @Test("words are counted by bytes exactly as they are split by characters")
+    func wordCount() {
+        var random = SeededRandom(seed: 11)
+        let alphabet = Array("abcXYZ019 ,.-_!?\t\r\n'\"é")
+        var texts = ["", "a", "x2", "Hello, World! x2", "  leading and trailing  ", "crème brûlée 2 ways", "\r\n\r\n"]
+        for _ in 0..<300 {
+            texts.append(String((0..<Int(random.next() % 60)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+        }
+        for text in texts {
+            #expect(HashedEmbedding.wordCount(of: text) == HashedEmbedding.words(of: text).count, "\(text)")
+        }
+    }
+
     @Test("the eight-lane dot product is the sum of the products, for every length")
     func dotProduct() {
         for count in [0, 1, 7, 8, 9, 31, 256] {

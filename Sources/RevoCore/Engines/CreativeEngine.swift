@@ -108,7 +108,7 @@ public final class CreativeEngine: ManagedEngine {
         for (index, draft) in drafts.enumerated() {
             let closest = drafts.indices.filter { $0 != index }.map { HashedEmbedding.cosine(draft.vector, drafts[$0].vector) }.max() ?? 0
             let novelty = min(1, max(0, 1 - closest))
-            let developed = min(1, Double(HashedEmbedding.words(of: draft.text).count) / 40)
+            let developed = min(1, Double(HashedEmbedding.wordCount(of: draft.text)) / 40)
             solutions.append(Solution(technique: draft.technique, text: draft.text, novelty: novelty, feasibility: developed * (1 - 0.3 * novelty)))
             for other in drafts.indices where other > index {
                 distances.append(1 - HashedEmbedding.cosine(draft.vector, drafts[other].vector))

@@ -131,6 +131,22 @@ public struct HashedEmbedding: Sendable {
         return words
     }
 
+    /// How many words ``words(of:)`` finds, counted over the bytes when the text is ASCII: no lower-cased copy, no
+    /// string per word.
+    static func wordCount(of text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return words(of: text).count }
+            let isWord =
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            if isWord, !inWord { count += 1 }
+            inWord = isWord
+        }
+        return count
+    }
+
     private func add(_ feature: String, weight: Float, to vector: inout [Float]) {
         add(hash: StableHash.of(feature), weight: weight, to: &vector)
     }
