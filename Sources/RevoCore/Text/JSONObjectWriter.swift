@@ -184,8 +184,8 @@ public struct JSONObjectWriter: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The string quoted and escaped. Runs of bytes that need no escape are copied at once: a byte at a time was a
-    /// third of the writer's cost.
+    /// The string quoted and escaped. Runs of bytes that need no escape are found eight bytes at a time and copied at
+    /// once.
     static func appendString(_ string: String, to bytes: inout [UInt8], escapingSlashes: Bool) {
         // Left unescaped, `/` is replaced by a byte escaped anyway, so the test below stays one comparison per byte.
         let slash = escapingSlashes ? UInt8(ascii: "/") : UInt8(ascii: "\"")
@@ -193,13 +193,14 @@ public struct JSONObjectWriter: Sendable {
         var string = string
         string.withUTF8 { utf8 in
             var runStart = 0
-            for (index, byte) in utf8.enumerated()
-            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == slash {
+            var nonASCII = false
+            while true {
+                let index = JSONStringScan.firstSpecial(in: UnsafeRawBufferPointer(utf8), from: runStart, extra: slash, nonASCII: &nonASCII)
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                guard index < utf8.count else { break }
+                appendEscape(utf8[index], to: &bytes)
                 runStart = index + 1
-                appendEscape(byte, to: &bytes)
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
     }

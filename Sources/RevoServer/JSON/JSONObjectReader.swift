@@ -1,3 +1,5 @@
+import RevoCore
+
 /// Reads JSON text (RFC 8259, strictly: no trailing commas, no comments, valid UTF-8, at most 512 levels deep) into
 /// ``JSONValue``s: a request body into its members, for the routes that serve the most requests, or any answer whole.
 /// Foundation's `JSONDecoder` cost the chat route more than any other single step, most of it in generic machinery a
@@ -172,18 +174,15 @@ public struct JSONObjectReader {
         index += 1
         let start = index
         // The common case, no escapes: the bytes as they are.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                guard let text = Self.text(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), building: building) else {
-                    throw SyntaxError(offset: start, problem: "a string is not valid UTF-8")
-                }
-                index += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { break }
+        var nonASCII = false
+        index = JSONStringScan.firstSpecial(in: bytes, from: start, extra: UInt8(ascii: "\""), nonASCII: &nonASCII)
+        if let byte = peek, byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw error("a control character must be escaped in a string") }
+            guard let text = Self.text(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), building: building, ascii: !nonASCII) else {
+                throw SyntaxError(offset: start, problem: "a string is not valid UTF-8")
+            }
             index += 1
+            return text
         }
         var unescaped = Array(bytes[start..<index])
         while index < bytes.count {
@@ -191,7 +190,7 @@ public struct JSONObjectReader {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = unescaped.withUnsafeBytes({ Self.text($0, building: true) }) else {
+                guard let text = unescaped.withUnsafeBytes({ Self.text($0, building: true, ascii: $0.allSatisfy { $0 < 0x80 }) }) else {
                     throw SyntaxError(offset: start, problem: "a string is not valid UTF-8")
                 }
                 return text
@@ -209,8 +208,7 @@ public struct JSONObjectReader {
 
     /// `bytes` as a string, or nil when they are not UTF-8; "" for a value left out. ASCII, the common case, is valid
     /// UTF-8 as it stands and needs no decoder; the stdlib's validating initializer looks up generic metadata per call.
-    private static func text(_ bytes: UnsafeRawBufferPointer, building: Bool) -> String? {
-        let ascii = bytes.allSatisfy { $0 < 0x80 }
+    private static func text(_ bytes: UnsafeRawBufferPointer, building: Bool, ascii: Bool) -> String? {
         if !building { return ascii || String(validating: bytes, as: UTF8.self) != nil ? "" : nil }
         return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
     }
