@@ -40,13 +40,16 @@ enum JSONBody {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
+    /// Made once: a field's value is checked byte by byte when it is made.
+    private static let jsonContentType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
+
     /// JSON written already (by a ``JSONObjectWriter``).
     /// `headers` follow the content type and length. The list is built at its final size, with room for the request
     /// id added after it: every growth of it, and Response's own set of the length on a shared copy, allocated.
     static func response(json: [UInt8], status: HTTPResponse.Status = .ok, headers: [HTTPField] = []) -> Response {
         var fields = HTTPFields()
         fields.reserveCapacity(headers.count + 3)
-        fields.append(HTTPField(name: .contentType, value: "application/json; charset=utf-8"))
+        fields.append(jsonContentType)
         fields.append(HTTPField(name: .contentLength, value: String(json.count)))
         fields.append(contentsOf: headers)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json)))

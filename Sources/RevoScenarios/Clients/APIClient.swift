@@ -23,10 +23,10 @@ package struct APIClient: Sendable {
     /// Sends `call` as `user`, authorized with their current access token.
     package func send(_ call: HTTPCall, as user: VirtualUser, index: Int) async -> HTTPAnswer {
         await freshTokens(for: user, index: index)
-        let answer = await transport.send(call.authorized(user.tokens.access), from: user.address)
+        let answer = await transport.send(call.authorized(user.tokens.bearer), from: user.address)
         guard answer.status == 401, answer.json?["error"]?["code"]?.string == "token_expired" else { return answer }
         await refresh(user, index: index)
-        return await transport.send(call.authorized(user.tokens.access), from: user.address)
+        return await transport.send(call.authorized(user.tokens.bearer), from: user.address)
     }
 
     /// Sends `call` as it is (credentials, or bad input that carries its own token, or none).

@@ -1,4 +1,4 @@
-import HTTPTypes
+package import HTTPTypes
 import RevoCore
 
 /// The API's requests as a client writes them.
@@ -58,8 +58,14 @@ extension HTTPCall {
 
     /// The same request carrying `token` as its bearer token.
     package func authorized(_ token: String) -> HTTPCall {
+        authorized(HTTPField(name: .authorization, value: "Bearer \(token)"))
+    }
+
+    /// The same request carrying `bearer`, an `Authorization` field.
+    package func authorized(_ bearer: HTTPField) -> HTTPCall {
         var call = self
-        call.headers[.authorization] = "Bearer \(token)"
+        call.headers[.authorization] = nil
+        call.headers.append(bearer)
         return call
     }
 }

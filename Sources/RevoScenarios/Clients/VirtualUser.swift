@@ -1,3 +1,4 @@
+package import HTTPTypes
 package import NIOCore
 import RevoServer
 import Synchronization
@@ -6,15 +7,19 @@ import Synchronization
 /// the server last gave them, which they refresh when the access token expires.
 package final class VirtualUser: Sendable {
     package struct Tokens: Sendable {
-        package var access: String
+        package let access: String
         package var refresh: String
         /// When the access token expires, on the client's clock (issue time plus `expires_in`).
         package var accessExpiresAt: Duration
+        /// `Authorization: Bearer` with the access token, made once: a field's value is checked byte by byte when it
+        /// is made, and the token goes out with every request.
+        package let bearer: HTTPField
 
         package init(access: String, refresh: String, accessExpiresAt: Duration) {
             self.access = access
             self.refresh = refresh
             self.accessExpiresAt = accessExpiresAt
+            self.bearer = HTTPField(name: .authorization, value: "Bearer " + access)
         }
     }
 

@@ -66,14 +66,23 @@ struct WorkloadPlan {
         let session = "session-\(random.next() % UInt64(workload.sessions))"
         let jitter = 1 + workload.promptSpread * (random.nextUnitInterval() * 2 - 1)
         let count = max(1, Int((Double(workload.promptWords) * jitter).rounded()))
-        var text = "[\(index)] about \(topic):"
-        text.reserveCapacity(text.utf8.count + count * 9)
-        for _ in 0..<count {
-            text += " "
-            text += words[Int(random.next() % UInt64(words.count))]
+        let head = "[\(index)] about \(topic):"
+        // Written as bytes into the string's own storage: appending a string per word went through the general
+        // append path every time.
+        let text = String(unsafeUninitializedCapacity: head.utf8.count + count * (1 + longestWord)) { buffer in
+            var end = buffer.initialize(fromContentsOf: head.utf8)
+            for _ in 0..<count {
+                buffer[end] = UInt8(ascii: " ")
+                end += 1
+                end = buffer[end...].initialize(fromContentsOf: wordBytes[Int(random.next() % UInt64(wordBytes.count))])
+            }
+            return end
         }
         return (text, topic, session)
     }
+
+    private static let wordBytes = words.map { Array($0.utf8) }
+    private static let longestWord = words.map(\.utf8.count).max() ?? 0
 
     /// One of `distinct` common questions, the first ones far more often (the square of a uniform draw), as traffic
     /// to a public assistant repeats its popular questions.
