@@ -81,7 +81,11 @@ public struct JSONObjectReader {
                 building = true
             } else {
                 let value = try self.value(depth: depth + 1)
-                if building { members.append(JSONObject.Member(key: key, value: value)) }
+                if building {
+                    // Room for the members of a usual object at once, rather than growing through 1, 2, 4 and 8.
+                    if members.isEmpty { members.reserveCapacity(8) }
+                    members.append(JSONObject.Member(key: key, value: value))
+                }
             }
             skipWhitespace()
             switch peek {
