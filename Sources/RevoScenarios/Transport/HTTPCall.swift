@@ -35,7 +35,7 @@ public struct HTTPAnswer: Sendable {
     }
 
     public func header(_ name: HTTPField.Name) -> String? {
-        headers[name]
+        headers.value(name)
     }
 
     /// The body read as JSON; nil when it is not JSON.
