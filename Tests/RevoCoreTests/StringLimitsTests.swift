@@ -25,3 +25,20 @@ struct StringLimitsTests {
         #expect(!"\u{200B}".isBlank)
     }
 }
+
+@Suite("UTF8Writer")
+struct UTF8WriterTests {
+    @Test("writes strings, byte arrays and bytes in order, and fills exactly what it wrote")
+    func writesInOrder() {
+        let pieces = ["Conversation so far:", "\n", "user: crème brûlée", "", "中文 👩‍👩‍👧", "\n\n"]
+        let capacity = pieces.reduce(8) { $0 + $1.utf8.count }
+        let text = UTF8Writer.string(capacity: capacity) { writer in
+            for piece in pieces { writer.append(piece) }
+            writer.append(bytes: Array("ok".utf8))
+            writer.append(byte: UInt8(ascii: "!"))
+        }
+        #expect(text == pieces.joined() + "ok!")
+        #expect(text.utf8.count == capacity - 5)
+        #expect(UTF8Writer.string(capacity: 0) { _ in }.isEmpty)
+    }
+}

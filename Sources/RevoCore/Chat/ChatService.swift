@@ -265,32 +265,31 @@ public final class ChatService: Sendable {
     }
 
     /// The prompt: recent history, then relevant memories, then the message, each part after a blank line. Written
-    /// into one string, not a string per message joined afterwards.
+    /// into one string's storage, not a string per message joined afterwards.
     static func prompt(_ content: String, history: [StoredMessage], memories: [ScoredMemory]) -> String {
-        var prompt = ""
-        prompt.reserveCapacity(
+        let capacity =
             content.utf8.count + history.reduce(40) { $0 + $1.content.utf8.count + 12 } + memories.reduce(40) { $0 + $1.entry.content.utf8.count + 3 }
-        )
-        if !history.isEmpty {
-            prompt += "Conversation so far:"
-            for message in history {
-                prompt += "\n"
-                prompt += message.role.rawValue
-                prompt += ": "
-                prompt += message.content
+        return UTF8Writer.string(capacity: capacity) { prompt in
+            if !history.isEmpty {
+                prompt.append("Conversation so far:")
+                for message in history {
+                    prompt.append(byte: UInt8(ascii: "\n"))
+                    prompt.append(message.role.rawValue)
+                    prompt.append(": ")
+                    prompt.append(message.content)
+                }
+                prompt.append("\n\n")
             }
-            prompt += "\n\n"
-        }
-        if !memories.isEmpty {
-            prompt += "Relevant memories:"
-            for memory in memories {
-                prompt += "\n- "
-                prompt += memory.entry.content
+            if !memories.isEmpty {
+                prompt.append("Relevant memories:")
+                for memory in memories {
+                    prompt.append("\n- ")
+                    prompt.append(memory.entry.content)
+                }
+                prompt.append("\n\n")
             }
-            prompt += "\n\n"
+            prompt.append(content)
         }
-        prompt += content
-        return prompt
     }
 
     /// The stored id of a message the client gave no id: its time first, so ids sort as they are written and a

@@ -67,16 +67,12 @@ struct WorkloadPlan {
         let jitter = 1 + workload.promptSpread * (random.nextUnitInterval() * 2 - 1)
         let count = max(1, Int((Double(workload.promptWords) * jitter).rounded()))
         let head = "[\(index)] about \(topic):"
-        // Written as bytes into the string's own storage: appending a string per word went through the general
-        // append path every time.
-        let text = String(unsafeUninitializedCapacity: head.utf8.count + count * (1 + longestWord)) { buffer in
-            var end = buffer.initialize(fromContentsOf: head.utf8)
+        let text = UTF8Writer.string(capacity: head.utf8.count + count * (1 + longestWord)) { text in
+            text.append(head)
             for _ in 0..<count {
-                buffer[end] = UInt8(ascii: " ")
-                end += 1
-                end = buffer[end...].initialize(fromContentsOf: wordBytes[Int(random.next() % UInt64(wordBytes.count))])
+                text.append(byte: UInt8(ascii: " "))
+                text.append(bytes: wordBytes[Int(random.next() % UInt64(wordBytes.count))])
             }
-            return end
         }
         return (text, topic, session)
     }
