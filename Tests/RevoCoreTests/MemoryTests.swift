@@ -9,12 +9,11 @@ struct MemoryRecallTests {
     @Test("ASCII text read by bytes embeds exactly as read by characters")
     func bytewiseEmbedding() {
         let embedding = HashedEmbedding()
-        var random = SeededRandom(seed: 9)
-        let alphabet = Array("abcXYZ019 ,.-_!?\t\n'\"")
-        var texts = ["", "a", "I", "x2", "Hello, World! x2", "  leading and trailing  ", "[12] about rate-limits: how the API-keys work?"]
-        for _ in 0..<300 {
-            texts.append(String((0..<Int(random.next() % 60)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
-        }
+        let texts = Self.texts(
+            ["", "a", "I", "x2", "Hello, World! x2", "  leading and trailing  ", "[12] about rate-limits: how the API-keys work?"],
+            alphabet: "abcXYZ019 ,.-_!?\t\n'\"",
+            seed: 9
+        )
         for text in texts {
             #expect(embedding.embed(text, bytewise: true) == embedding.embed(text, bytewise: false), "\(text)")
         }
@@ -22,15 +21,24 @@ struct MemoryRecallTests {
 
     @Test("words are counted by bytes exactly as they are split by characters")
     func wordCount() {
-        var random = SeededRandom(seed: 11)
-        let alphabet = Array("abcXYZ019 ,.-_!?\t\r\n'\"é")
-        var texts = ["", "a", "x2", "Hello, World! x2", "  leading and trailing  ", "crème brûlée 2 ways", "\r\n\r\n"]
-        for _ in 0..<300 {
-            texts.append(String((0..<Int(random.next() % 60)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
-        }
+        let texts = Self.texts(
+            ["", "a", "x2", "Hello, World! x2", "  leading and trailing  ", "crème brûlée 2 ways", "\r\n\r\n"],
+            alphabet: "abcXYZ019 ,.-_!?\t\r\n'\"é",
+            seed: 11
+        )
         for text in texts {
             #expect(HashedEmbedding.wordCount(of: text) == HashedEmbedding.words(of: text).count, "\(text)")
         }
+    }
+
+    /// `fixed`, then 300 texts of up to 59 characters drawn from `alphabet`.
+    private static func texts(_ fixed: [String], alphabet: String, seed: UInt64) -> [String] {
+        var random = SeededRandom(seed: seed)
+        let characters = Array(alphabet)
+        return fixed
+            + (0..<300).map { _ in
+                String((0..<Int(random.next() % 60)).map { _ in characters[Int(random.next() % UInt64(characters.count))] })
+            }
     }
 
     @Test("the eight-lane dot product is the sum of the products, for every length")
