@@ -3,7 +3,7 @@ extension String {
     /// the contract in openapi.yaml and the server agree on every string.
     public var codePointCount: Int {
         // In UTF-8 every code point has exactly one byte that does not continue another (10xxxxxx): counting those
-        // over the stored bytes is a loop the compiler vectorizes, where walking the scalars decodes each one.
+        // over the stored bytes is one test per byte, where walking the scalars decodes each one.
         utf8.withContiguousStorageIfAvailable { bytes in bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } } ?? unicodeScalars.count
     }
 
