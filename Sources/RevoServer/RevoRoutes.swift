@@ -53,7 +53,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         api.get("/engines/status") { _, _ in
             try JSONBody.response(system.coordinator.statuses().map { ["engine": $0.engine.rawValue, "state": $0.state.rawValue] })
         }
-        api.post("/engines/execute") { request, _ in try await executeEngines(request) }
+        api.post("/engines/execute") { request, context in try await executeEngines(request, context: context) }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok,
@@ -105,7 +105,10 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         try APILimits.check(body.type, "type", atMost: APILimits.typeLength)
         let sessionID: String?
         do throws(ChatError) {
-            sessionID = try body.sessionId.map { id throws(ChatError) in try ChatRequest.scope(id, field: "session_id", to: context.identity) }
+            // A memory without a session is still the account's: it is stored in the account's own scope.
+            sessionID =
+                try body.sessionId.map { id throws(ChatError) in try ChatRequest.scope(id, field: "session_id", to: context.identity) }
+                ?? context.identity.map { MemoryFilter.ownScope(of: $0.userID) }
         } catch {
             throw APIError(error)
         }
@@ -128,7 +131,9 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
                 body.query,
                 filter: MemoryFilter(
                     type: body.type,
-                    sessionID: try body.sessionId.map { id throws(ChatError) in try ChatRequest.scope(id, field: "session_id", to: context.identity) }
+                    sessionID: try body.sessionId.map { id throws(ChatError) in try ChatRequest.scope(id, field: "session_id", to: context.identity)
+                    },
+                    owner: context.identity?.userID
                 ),
                 limit: body.limit ?? 10
             )
@@ -146,7 +151,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         )
     }
 
-    private func executeEngines(_ request: Request) async throws -> Response {
+    private func executeEngines(_ request: Request, context: Context) async throws -> Response {
         let body = try await JSONBody.decode(EngineBody.self, from: request, limit: bodyLimit)
         try APILimits.check(body.taskType, "task_type", atMost: APILimits.typeLength)
         if let seconds = body.timeoutSeconds, !(0.001...600).contains(seconds) {
@@ -180,7 +185,8 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
             complexity: try choose(body.complexity, "complexity", default: CoordinationRequest.Complexity.moderate),
             requiredEngines: engines,
             strategy: try choose(body.strategy, "strategy", default: CoordinationRequest.Strategy.adaptive),
-            timeout: .milliseconds(Int64(((body.timeoutSeconds ?? 60) * 1_000).rounded()))
+            timeout: .milliseconds(Int64(((body.timeoutSeconds ?? 60) * 1_000).rounded())),
+            memoryOwner: context.identity?.userID
         )
         let response: CoordinationResponse
         do throws(ChatError) {

@@ -19,6 +19,9 @@ public struct ChatRequest: Sendable, Equatable {
     /// The client's id for this message. A client that resends after a dropped connection sends the same id, and the
     /// stored conversation keeps the message once.
     public var messageID: String?
+    /// The account whose memories the chat recalls and under whose scope it remembers the exchange; nil recalls
+    /// every memory (callers without accounts).
+    public var memoryOwner: String?
 
     public init(
         content: String,
@@ -29,7 +32,8 @@ public struct ChatRequest: Sendable, Equatable {
         conversationID: String? = nil,
         useMemory: Bool = false,
         sessionID: String? = nil,
-        messageID: String? = nil
+        messageID: String? = nil,
+        memoryOwner: String? = nil
     ) {
         self.content = content
         self.systemPrompt = systemPrompt
@@ -40,6 +44,7 @@ public struct ChatRequest: Sendable, Equatable {
         self.useMemory = useMemory
         self.sessionID = sessionID
         self.messageID = messageID
+        self.memoryOwner = memoryOwner
     }
 
     /// Room for a 128-byte client id behind the server's per-user scope prefix.

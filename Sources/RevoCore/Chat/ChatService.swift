@@ -168,7 +168,7 @@ public final class ChatService: Sendable {
     /// Memories relevant to the message, when it asks for them; none when recall fails.
     private func recalledMemories(for request: ChatRequest) async -> [ScoredMemory] {
         guard request.useMemory, let recall else { return [] }
-        let filter = MemoryFilter(sessionID: request.sessionID)
+        let filter = MemoryFilter(sessionID: request.sessionID, owner: request.memoryOwner)
         return (try? await recall.recall(request.content, filter: filter, limit: settings.memoryRecallLimit))?.memories ?? []
     }
 
@@ -221,7 +221,7 @@ public final class ChatService: Sendable {
         return try? await recall.store(
             content: "Q: \(request.content)\nA: \(response.text)",
             type: "conversation",
-            sessionID: request.sessionID,
+            sessionID: request.sessionID ?? request.memoryOwner.map(MemoryFilter.ownScope(of:)),
             metadata: ["provider": response.provider.rawValue, "request": requestID],
             indexedBy: request.content
         ).durability

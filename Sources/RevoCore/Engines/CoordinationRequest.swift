@@ -26,6 +26,8 @@ public struct CoordinationRequest: Sendable, Equatable {
     public var requiredEngines: [EngineKind]
     public var strategy: Strategy
     public var timeout: Duration
+    /// The account whose memories Perfect Recall searches; nil searches every memory (callers without accounts).
+    public var memoryOwner: String?
 
     public init(
         taskID: String,
@@ -35,7 +37,8 @@ public struct CoordinationRequest: Sendable, Equatable {
         complexity: Complexity = .moderate,
         requiredEngines: [EngineKind] = [],
         strategy: Strategy = .adaptive,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60),
+        memoryOwner: String? = nil
     ) {
         self.taskID = taskID
         self.taskType = taskType
@@ -45,6 +48,7 @@ public struct CoordinationRequest: Sendable, Equatable {
         self.requiredEngines = requiredEngines
         self.strategy = strategy
         self.timeout = timeout
+        self.memoryOwner = memoryOwner
     }
 }
 

@@ -153,7 +153,7 @@ public final class EngineCoordinator: Sendable {
         let query = input.isEmpty ? request.description : request.description + "\n" + input
         switch engine {
         case .perfectRecall:
-            let found = try await recall.recall(query)
+            let found = try await recall.recall(query, filter: MemoryFilter(owner: request.memoryOwner))
             return found.memories.isEmpty ? "no matching memories" : found.memories.map(\.entry.content).joined(separator: "\n")
         case .parallelMind:
             let task = ParallelTask(

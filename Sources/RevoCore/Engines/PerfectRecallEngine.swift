@@ -178,6 +178,7 @@ public final class PerfectRecallEngine: ManagedEngine {
         hash.combine(query)
         hash.combine(filter.type ?? "\u{0}")
         hash.combine(filter.sessionID ?? "\u{0}")
+        hash.combine(filter.owner ?? "\u{0}")
         hash.combine(filter.createdBetween.map { "\($0.lowerBound.nanoseconds)-\($0.upperBound.nanoseconds)" } ?? "\u{0}")
         hash.combine(UInt64(limit))
         return "recall:" + hash.hex

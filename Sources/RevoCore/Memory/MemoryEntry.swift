@@ -73,20 +73,39 @@ public struct MemoryEntry: Sendable, Equatable, Codable {
 public struct MemoryFilter: Sendable, Equatable {
     public var type: String?
     public var sessionID: String?
+    /// Only the memories of this account (a user id): those whose session id lies in the account's scope, `owner/…`,
+    /// as the server scopes every memory an account stores. nil: every memory (callers without accounts).
+    public var owner: String?
     /// Clock times, inclusive.
     public var createdBetween: ClosedRange<Duration>?
 
-    public init(type: String? = nil, sessionID: String? = nil, createdBetween: ClosedRange<Duration>? = nil) {
+    public init(type: String? = nil, sessionID: String? = nil, owner: String? = nil, createdBetween: ClosedRange<Duration>? = nil) {
         self.type = type
         self.sessionID = sessionID
+        self.owner = owner
         self.createdBetween = createdBetween
     }
 
     public func matches(_ entry: MemoryEntry) -> Bool {
         if let type, entry.type != type { return false }
         if let sessionID, entry.sessionID != sessionID { return false }
+        if let owner, !Self.isScoped(entry.sessionID, to: owner) { return false }
         if let createdBetween, !createdBetween.contains(entry.createdAt) { return false }
         return true
+    }
+
+    /// The session id of a memory `owner` stores without one: the account's scope itself, so that the memory is the
+    /// account's and no other's.
+    public static func ownScope(of owner: String) -> String {
+        owner + "/"
+    }
+
+    /// Whether `sessionID` is `owner/` or `owner/…`. Bytes, not characters: `String.hasPrefix` compares grapheme
+    /// clusters.
+    static func isScoped(_ sessionID: String?, to owner: String) -> Bool {
+        guard let id = sessionID?.utf8 else { return false }
+        let prefix = owner.utf8
+        return id.count > prefix.count && id.starts(with: prefix) && id[id.index(id.startIndex, offsetBy: prefix.count)] == UInt8(ascii: "/")
     }
 }
 

@@ -11,6 +11,7 @@ extension ChatRequest {
         scoped.conversationID = try conversationID.map { id throws(ChatError) in try Self.scope(id, field: "conversation_id", to: identity) }
         scoped.sessionID = try sessionID.map { id throws(ChatError) in try Self.scope(id, field: "session_id", to: identity) }
         scoped.messageID = try messageID.map { id throws(ChatError) in try Self.scope(id, field: "message_id", to: identity) }
+        scoped.memoryOwner = identity?.userID
         return scoped
     }
 
