@@ -10,10 +10,7 @@ struct MemoryPrivacyTests {
 
     @Test("another account finds none of them: not by query, not in a chat's recall, not through Perfect Recall")
     func memoriesStayWithTheirAccount() async throws {
-        let system = await ServerTests.system()
-        try await AuthTests.app(system).test(.router) { client in
-            let alice = try await Self.register("alice", on: client)
-            let bob = try await Self.register("bobby", on: client)
+        try await Self.withTwoAccounts { client, alice, bob in
             // One memory without a session, one in a session of alice's.
             for body in [#"{"content":"\#(Self.notes[0])"}"#, #"{"content":"\#(Self.notes[1])","session_id":"s1"}"#] {
                 try await client.execute(uri: "/api/memory/store", method: .post, headers: AuthTests.bearer(alice), body: ByteBuffer(string: body)) {
@@ -34,18 +31,24 @@ struct MemoryPrivacyTests {
             #expect(try await Self.memoriesUsed(chatting: Self.notes[0], as: alice, on: client) > 0)
             #expect(try await Self.memoriesUsed(chatting: Self.notes[0], as: bob, on: client) == 0)
         }
-        await system.shutdown()
     }
 
     @Test("what a chat remembers is found by its account only")
     func rememberedExchangesStayWithTheirAccount() async throws {
-        let system = await ServerTests.system()
-        try await AuthTests.app(system).test(.router) { client in
-            let alice = try await Self.register("alice", on: client)
-            let bob = try await Self.register("bobby", on: client)
+        try await Self.withTwoAccounts { client, alice, bob in
             _ = try await Self.memoriesUsed(chatting: "where is the spare key", as: alice, on: client)
             #expect(try await Self.memoriesUsed(chatting: "where is the spare key", as: alice, on: client) > 0)
             #expect(try await Self.memoriesUsed(chatting: "where is the spare key", as: bob, on: client) == 0)
+        }
+    }
+
+    /// `body` against a fresh server with two accounts, given their access tokens.
+    static func withTwoAccounts(
+        _ body: @escaping @Sendable (any TestClientProtocol, _ alice: String, _ bob: String) async throws -> Void
+    ) async throws {
+        let system = await ServerTests.system()
+        try await AuthTests.app(system).test(.router) { client in
+            try await body(client, try await Self.register("alice", on: client), try await Self.register("bobby", on: client))
         }
         await system.shutdown()
     }
