@@ -6,16 +6,19 @@ import Testing
 
 @Suite("Memory index")
 struct MemoryIndexTests {
-    @Test("session-filtered search equals the full scan filtered by session, through moves and evictions")
-    func sessionRows() {
+    @Test("session- and owner-filtered searches equal the full scan filtered alike, through moves and evictions")
+    func groupedRows() {
         let embedding = HashedEmbedding()
         var random = SeededRandom(seed: 21)
         let words = ["rate", "limit", "cache", "redis", "token", "stream", "model", "memory"]
         func text() -> String { (0..<3).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ") }
+        // Accounts' own scopes, their sessions, an account whose id has a slash, and session ids of no account.
+        let sessions = ["alice/", "alice/s1", "alice/s1/x", "bob/s1", "bob/", "al/ice/s2", "alice", "s3", "/lead"]
+        let owners = ["alice", "bob", "al", "al/ice", "", "carol", "alice/s1"]
         var index = MemoryIndex()
         for step in 0..<400 {
             let id = "m\(random.next() % 120)"  // ids repeat: some writes replace an entry, often in another session
-            let session = random.next() % 5 == 0 ? nil : "s\(random.next() % 4)"
+            let session = random.next() % 5 == 0 ? nil : sessions[Int(random.next() % UInt64(sessions.count))]
             let content = text()
             index.upsert(
                 MemoryEntry(id: id, content: content, type: "conversation", sessionID: session, createdAt: .zero, embedding: embedding.embed(content))
@@ -23,12 +26,41 @@ struct MemoryIndexTests {
             if step % 97 == 96 { _ = index.evict(fraction: 0.2) }
             guard step % 10 == 0 else { continue }
             let probe = embedding.embed(text())
-            for session in ["s0", "s1", "s2", "s3", "nobody"] {
-                let scoped = index.search(MemoryQuery(embedding: probe, filter: MemoryFilter(sessionID: session), limit: 1000, minimumSimilarity: 0))
-                let scanned = index.search(MemoryQuery(embedding: probe, limit: 1000, minimumSimilarity: 0)).filter { $0.entry.sessionID == session }
-                #expect(scoped == scanned, "step \(step), session \(session)")
+            // What a search finds, in order: ids and similarities (whole entries make unreadable failures).
+            func found(_ memories: [ScoredMemory]) -> [String] { memories.map { "\($0.entry.id) \($0.similarity)" } }
+            func search(_ filter: MemoryFilter) -> [String] {
+                found(index.search(MemoryQuery(embedding: probe, filter: filter, limit: 1000, minimumSimilarity: 0)))
+            }
+            let all = index.search(MemoryQuery(embedding: probe, limit: 1000, minimumSimilarity: 0))
+            for session in sessions + ["nobody"] {
+                let inSession = all.filter { $0.entry.sessionID == session }
+                #expect(search(MemoryFilter(sessionID: session)) == found(inSession), "step \(step), session \(session)")
+            }
+            for owner in owners {
+                let owned = all.filter { ($0.entry.sessionID ?? "").hasPrefix(owner + "/") }
+                #expect(search(MemoryFilter(owner: owner)) == found(owned), "step \(step), owner \(owner)")
+                #expect(search(MemoryFilter(sessionID: "alice/s1", owner: owner)) == found(owned.filter { $0.entry.sessionID == "alice/s1" }))
             }
         }
+    }
+
+    @Test("a string lies in a scope when the scope and a slash start it")
+    func scopes() {
+        #expect("alice/".lies(inScope: "alice"))
+        #expect("alice/s1".lies(inScope: "alice"))
+        #expect("al/ice/s1".lies(inScope: "al/ice") && "al/ice/s1".lies(inScope: "al"))
+        #expect("/s1".lies(inScope: ""))
+        #expect(!"alice".lies(inScope: "alice"))
+        #expect(!"alices/s1".lies(inScope: "alice"))
+        #expect(!"alic/e".lies(inScope: "alice"))
+        #expect(!"bob/alice/".lies(inScope: "alice"))
+        #expect(!"".lies(inScope: ""))
+        // Bytes, not characters: a combining accent after the slash makes one character with it, and the scope holds.
+        #expect("e/\u{301}".lies(inScope: "e"))
+        #expect(!"e\u{301}/x".lies(inScope: "e"))
+        // Long strings, past the inline size of small ones.
+        #expect("an-account-with-a-long-id/a-session".lies(inScope: "an-account-with-a-long-id"))
+        #expect(!"an-account-with-a-long-iD/a-session".lies(inScope: "an-account-with-a-long-id"))
     }
 
     @Test("an embedding of another length than the index's rows is similarity 0 to them, and compared with its own kind")

@@ -310,9 +310,7 @@ public final class ChatService: Sendable {
     /// True for a client-keyed message id of `conversationID` (`conversation/message`): under this service's keys no
     /// other conversation can hold a message with that id.
     public static func isScoped(messageID: String, to conversationID: String) -> Bool {
-        let id = messageID.utf8
-        let prefix = conversationID.utf8
-        return id.count > prefix.count && id.starts(with: prefix) && id[id.index(id.startIndex, offsetBy: prefix.count)] == UInt8(ascii: "/")
+        messageID.lies(inScope: conversationID)
     }
 
     static func cacheKey(_ request: ChatRequest) -> String {

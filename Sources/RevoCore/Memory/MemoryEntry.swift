@@ -100,12 +100,9 @@ public struct MemoryFilter: Sendable, Equatable {
         owner + "/"
     }
 
-    /// Whether `sessionID` is `owner/` or `owner/…`. Bytes, not characters: `String.hasPrefix` compares grapheme
-    /// clusters.
+    /// Whether `sessionID` is `owner/` or `owner/…`.
     static func isScoped(_ sessionID: String?, to owner: String) -> Bool {
-        guard let id = sessionID?.utf8 else { return false }
-        let prefix = owner.utf8
-        return id.count > prefix.count && id.starts(with: prefix) && id[id.index(id.startIndex, offsetBy: prefix.count)] == UInt8(ascii: "/")
+        sessionID?.lies(inScope: owner) ?? false
     }
 }
 

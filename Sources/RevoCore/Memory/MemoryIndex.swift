@@ -13,8 +13,10 @@ public struct MemoryIndex: Sendable {
     private var width = 0
     /// The entries' share of ``residentBytes``, kept as entries come and go so a memory sample costs nothing.
     private var entryBytes = 0
-    /// Rows of each session's entries in ascending order: a recall within one session reads only those.
-    private var sessionRows: [String: [Int]] = [:]
+    /// Rows of each session's entries: a recall within one session reads only those.
+    private var sessionRows = MemoryRowGroups()
+    /// Rows of each account's entries, by ``account(of:)``: a recall of one account's memories reads only those.
+    private var accountRows = MemoryRowGroups()
 
     public init() {}
 
@@ -27,14 +29,15 @@ public struct MemoryIndex: Sendable {
         if let position = positions[entry.id] {
             entryBytes -= Self.bytes(of: entries[position])
             if entries[position].sessionID != entry.sessionID {
-                if let old = entries[position].sessionID { sessionRows[old]?.removeAll { $0 == position } }
-                if let new = entry.sessionID { Self.insert(position, into: &sessionRows[new, default: []]) }
+                ungroup(position, sessionID: entries[position].sessionID)
+                sessionRows.insert(position, into: entry.sessionID)
+                accountRows.insert(position, into: Self.account(of: entry.sessionID))
             }
             entries[position] = entry
             vectors.replaceSubrange(position * width..<(position + 1) * width, with: row)
         } else {
             positions[entry.id] = entries.count
-            if let session = entry.sessionID { sessionRows[session, default: []].append(entries.count) }
+            group(entries.count, sessionID: entry.sessionID)
             entries.append(entry)
             vectors.append(contentsOf: row)
         }
@@ -49,9 +52,30 @@ public struct MemoryIndex: Sendable {
         entryBytes + vectors.count * 4
     }
 
-    private static func insert(_ row: Int, into rows: inout [Int]) {
-        let at = rows.firstIndex { $0 > row } ?? rows.endIndex
-        rows.insert(row, at: at)
+    /// Files a new row, numbered after every other, under its session and its account.
+    private mutating func group(_ row: Int, sessionID: String?) {
+        sessionRows.append(row, to: sessionID)
+        accountRows.append(row, to: Self.account(of: sessionID))
+    }
+
+    private mutating func ungroup(_ row: Int, sessionID: String?) {
+        sessionRows.remove(row, from: sessionID)
+        accountRows.remove(row, from: Self.account(of: sessionID))
+    }
+
+    /// What a session id's first slash follows: the account it is scoped to (``MemoryFilter/ownScope(of:)``) when
+    /// that account's id has no slash of its own.
+    private static func account(of sessionID: String?) -> String? {
+        guard let sessionID, let slash = sessionID.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        return String(sessionID[..<slash])
+    }
+
+    /// The only rows a query can match, when an index narrows them; nil when every row must be read.
+    private func candidateRows(_ filter: MemoryFilter) -> [Int]? {
+        if let session = filter.sessionID { return sessionRows[session] ?? [] }
+        // An owner without a slash owns exactly the session ids whose first slash follows it.
+        if let owner = filter.owner, !owner.utf8.contains(UInt8(ascii: "/")) { return accountRows[owner] ?? [] }
+        return nil
     }
 
     /// An entry, its id's slot in ``positions`` and the key's bytes.
@@ -63,10 +87,8 @@ public struct MemoryIndex: Sendable {
         var found: [ScoredMemory] = []
         vectors.withUnsafeBufferPointer { vectors in
             query.embedding.withUnsafeBufferPointer { embedding in
-                if let session = query.filter.sessionID {
-                    for position in sessionRows[session] ?? [] {
-                        score(position, query, embedding, vectors, into: &found)
-                    }
+                if let rows = candidateRows(query.filter) {
+                    for position in rows { score(position, query, embedding, vectors, into: &found) }
                 } else {
                     for position in entries.indices { score(position, query, embedding, vectors, into: &found) }
                 }
@@ -139,10 +161,11 @@ public struct MemoryIndex: Sendable {
         entries = kept.map { entries[$0] }
         entryBytes = entries.reduce(0) { $0 + Self.bytes(of: $1) }
         positions = [:]
-        sessionRows = [:]
+        sessionRows.removeAll()
+        accountRows.removeAll()
         for (position, entry) in entries.enumerated() {
             positions[entry.id] = position
-            if let session = entry.sessionID { sessionRows[session, default: []].append(position) }
+            group(position, sessionID: entry.sessionID)
         }
     }
 }
