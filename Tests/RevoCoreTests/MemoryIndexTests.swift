@@ -15,14 +15,14 @@ struct MemoryIndexTests {
         // Accounts' own scopes, their sessions, an account whose id has a slash, and session ids of no account.
         let sessions = ["alice/", "alice/s1", "alice/s1/x", "bob/s1", "bob/", "al/ice/s2", "alice", "s3", "/lead"]
         let owners = ["alice", "bob", "al", "al/ice", "", "carol", "alice/s1"]
+        let types = ["conversation", "note"]
         var index = MemoryIndex()
         for step in 0..<400 {
             let id = "m\(random.next() % 120)"  // ids repeat: some writes replace an entry, often in another session
             let session = random.next() % 5 == 0 ? nil : sessions[Int(random.next() % UInt64(sessions.count))]
             let content = text()
-            index.upsert(
-                MemoryEntry(id: id, content: content, type: "conversation", sessionID: session, createdAt: .zero, embedding: embedding.embed(content))
-            )
+            let type = types[step % 2]
+            index.upsert(MemoryEntry(id: id, content: content, type: type, sessionID: session, createdAt: .zero, embedding: embedding.embed(content)))
             if step % 97 == 96 { _ = index.evict(fraction: 0.2) }
             guard step % 10 == 0 else { continue }
             let probe = embedding.embed(text())
@@ -40,6 +40,7 @@ struct MemoryIndexTests {
                 let owned = all.filter { ($0.entry.sessionID ?? "").hasPrefix(owner + "/") }
                 #expect(search(MemoryFilter(owner: owner)) == found(owned), "step \(step), owner \(owner)")
                 #expect(search(MemoryFilter(sessionID: "alice/s1", owner: owner)) == found(owned.filter { $0.entry.sessionID == "alice/s1" }))
+                #expect(search(MemoryFilter(type: "note", owner: owner)) == found(owned.filter { $0.entry.type == "note" }))
             }
         }
     }

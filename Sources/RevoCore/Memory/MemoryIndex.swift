@@ -70,12 +70,20 @@ public struct MemoryIndex: Sendable {
         return String(sessionID[..<slash])
     }
 
-    /// The only rows a query can match, when an index narrows them; nil when every row must be read.
-    private func candidateRows(_ filter: MemoryFilter) -> [Int]? {
-        if let session = filter.sessionID { return sessionRows[session] ?? [] }
-        // An owner without a slash owns exactly the session ids whose first slash follows it.
-        if let owner = filter.owner, !owner.utf8.contains(UInt8(ascii: "/")) { return accountRows[owner] ?? [] }
-        return nil
+    /// The only rows a query can match when an index narrows them, with the part of the filter those rows still need
+    /// checked (nil: none). Rows nil: every row must be read.
+    private func candidates(_ filter: MemoryFilter) -> (rows: [Int]?, rest: MemoryFilter?) {
+        var rest = filter
+        var rows: [Int]?
+        if let session = filter.sessionID {
+            // Every row of the group has this session id, so an owner either owns them all or none.
+            if let owner = filter.owner, !MemoryFilter.isScoped(session, to: owner) { return ([], nil) }
+            (rows, rest.sessionID, rest.owner) = (sessionRows[session] ?? [], nil, nil)
+        } else if let owner = filter.owner, !owner.utf8.contains(UInt8(ascii: "/")) {
+            // An owner without a slash owns exactly the session ids whose first slash follows it.
+            (rows, rest.owner) = (accountRows[owner] ?? [], nil)
+        }
+        return (rows, rest == MemoryFilter() ? nil : rest)
     }
 
     /// An entry, its id's slot in ``positions`` and the key's bytes.
@@ -87,10 +95,11 @@ public struct MemoryIndex: Sendable {
         var found: [ScoredMemory] = []
         vectors.withUnsafeBufferPointer { vectors in
             query.embedding.withUnsafeBufferPointer { embedding in
-                if let rows = candidateRows(query.filter) {
-                    for position in rows { score(position, query, embedding, vectors, into: &found) }
+                let (rows, filter) = candidates(query.filter)
+                if let rows {
+                    for position in rows { score(position, filter, query, embedding, vectors, into: &found) }
                 } else {
-                    for position in entries.indices { score(position, query, embedding, vectors, into: &found) }
+                    for position in entries.indices { score(position, filter, query, embedding, vectors, into: &found) }
                 }
             }
         }
@@ -99,15 +108,17 @@ public struct MemoryIndex: Sendable {
         return Array(found.prefix(max(0, query.limit)))
     }
 
-    /// Adds the entry in row `position` to `found` when it passes the filter and is similar enough.
+    /// Adds the entry in row `position` to `found` when it passes `filter` (nil: nothing left to check) and is similar
+    /// enough.
     private func score(
         _ position: Int,
+        _ filter: MemoryFilter?,
         _ query: MemoryQuery,
         _ embedding: UnsafeBufferPointer<Float>,
         _ vectors: UnsafeBufferPointer<Float>,
         into found: inout [ScoredMemory]
     ) {
-        guard query.filter.matches(entries[position]) else { return }
+        if let filter, !filter.matches(entries[position]) { return }
         // A vector of another length is not comparable: similarity 0, as the cosine of unequal lengths. A query of the
         // rows' width needs no check of the entry's own length, which would read every entry's array: the row of an
         // entry of another length is zeros, so its dot product is that 0.
