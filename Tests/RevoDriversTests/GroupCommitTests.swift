@@ -98,6 +98,34 @@ extension GroupCommitTests {
     }
 }
 
+extension GroupCommitTests {
+    @Test("callers answered with nothing queued find the committer stepped down, so their next writes lead a commit")
+    func answeredAfterSteppingDown() async throws {
+        let recorder = Recorder()
+        let commits = GroupCommit<Int>(largestBatch: 10_000) { items throws(StoreError) in try await recorder.commit(items) }
+        let callers = 5_000
+        let sawCommitting = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await commits.submit([-1])
+                return false
+            }
+            while recorder.batches.withLock({ $0.isEmpty }) { await Task.yield() }
+            // One batch of many callers: while they are answered one by one, the first ones answered already run.
+            for caller in 0..<callers {
+                group.addTask {
+                    try await commits.submit([caller])
+                    return commits.isCommitting
+                }
+            }
+            while commits.waitingCount < callers { await Task.yield() }
+            await recorder.open()
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(recorder.batches.withLock { $0.count } == 2)
+        #expect(sawCommitting == 0, "\(sawCommitting) of \(callers) callers were answered before the committer stepped down")
+    }
+}
+
 extension Result {
     fileprivate var error: Failure? {
         if case .failure(let error) = self { return error }

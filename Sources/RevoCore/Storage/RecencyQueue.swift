@@ -4,7 +4,8 @@ public import DequeModule
 ///
 /// Every use is queued with a fresh tick, which the owner stores on the entry; a queued use whose tick is no longer
 /// its entry's (used again since, or dropped) is stale: eviction skips it, and the queue sheds stale uses whenever it
-/// grows past twice the entries (at least 64), so repeated uses of a few entries cannot grow it either.
+/// grows past twice the entries (at least 64), so repeated uses of a few entries cannot grow it either; once it has
+/// grown to that size, a use allocates nothing.
 public struct RecencyQueue<Key: Hashable & Sendable>: Sendable {
     @usableFromInline var uses = Deque<(key: Key, tick: UInt64)>()
     @usableFromInline var tick: UInt64 = 0
@@ -22,8 +23,9 @@ public struct RecencyQueue<Key: Hashable & Sendable>: Sendable {
         uses.append((key, tick))
         if uses.count > 2 * max(32, entries.count) {
             let current = tick
-            // The use just queued is current although its entry does not carry the tick yet.
-            uses = Deque(uses.filter { $0.tick == current || entries[$0.key].map(entryTick) == $0.tick })
+            // The use just queued is current although its entry does not carry the tick yet. Shed in place, keeping
+            // the order and the storage: a new queue here would be allocated again, and grown again, every few uses.
+            uses.removeAll { $0.tick != current && entries[$0.key].map(entryTick) != $0.tick }
         }
         return tick
     }

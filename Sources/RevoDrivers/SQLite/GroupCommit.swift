@@ -74,20 +74,19 @@ final class GroupCommit<Item: Sendable>: Sendable {
         state.withLock { $0.waiting.count }
     }
 
+    /// True while a committer runs: from the first caller of a quiet period until the last batch is taken.
+    var isCommitting: Bool {
+        state.withLock { $0.committing }
+    }
+
     private static var cancelled: StoreError { .timeout("cancelled while waiting for a commit") }
 
+    /// Commits batches until none is queued. The committer steps down before it answers the last batch, so a caller
+    /// that writes again as soon as it is answered leads the next commit itself: whether a write leads or joins does
+    /// not depend on which thread gets there first.
     private func drain() async {
-        while true {
-            let batch = state.withLock { s -> [Waiting] in
-                guard !s.waiting.isEmpty else {
-                    s.committing = false
-                    return []
-                }
-                let count = min(s.waiting.count, largestBatch)
-                defer { s.waiting.removeFirst(count) }
-                return Array(s.waiting.prefix(count))
-            }
-            guard !batch.isEmpty else { return }
+        var batch = state.withLock { s in Self.take(largestBatch, from: &s) }
+        while !batch.isEmpty {
             let result: Result<Void, StoreError>
             do throws(StoreError) {
                 try await commit(batch.flatMap(\.items))
@@ -95,8 +94,22 @@ final class GroupCommit<Item: Sendable>: Sendable {
             } catch {
                 result = .failure(error)
             }
-            let answered = state.withLock { s in batch.compactMap { s.waiters.removeValue(forKey: $0.id) } }
+            let (answered, next) = state.withLock { s in
+                (batch.compactMap { s.waiters.removeValue(forKey: $0.id) }, Self.take(largestBatch, from: &s))
+            }
             for waiter in answered { waiter.resume(returning: result) }
+            batch = next
         }
+    }
+
+    /// The next batch, oldest first; when none is queued, the committer steps down.
+    private static func take(_ largest: Int, from s: inout State) -> [Waiting] {
+        guard !s.waiting.isEmpty else {
+            s.committing = false
+            return []
+        }
+        let count = min(s.waiting.count, largest)
+        defer { s.waiting.removeFirst(count) }
+        return Array(s.waiting.prefix(count))
     }
 }
