@@ -23,6 +23,14 @@ struct StringLimitsTests {
         #expect(" \t\n\u{00A0}\u{3000}".isBlank)
         #expect(!" a ".isBlank)
         #expect(!"\u{200B}".isBlank)
+        // Every ASCII byte, first and alone: only the six white-space ones are blank.
+        for byte in UInt8(0)..<0x80 {
+            let text = String(decoding: [byte], as: UTF8.self)
+            #expect(text.isBlank == [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20].contains(byte), "byte \(byte)")
+            #expect(!(text + "a").isBlank)
+        }
+        #expect("\u{85}\u{2028}".isBlank)
+        #expect(!"\u{85}x".isBlank)
     }
 }
 

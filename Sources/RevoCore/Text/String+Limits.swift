@@ -9,5 +9,9 @@ extension String {
 
     /// Whether every code point is white space (Unicode's White_Space property, which the contract's non-blank
     /// pattern spells out).
-    public var isBlank: Bool { unicodeScalars.allSatisfy(\.properties.isWhitespace) }
+    public var isBlank: Bool {
+        // Most text starts with a visible ASCII character, which ends the question without a Unicode property lookup.
+        if let first = utf8.first, first < 0x80, first != 0x20, !(0x09...0x0D).contains(first) { return false }
+        return unicodeScalars.allSatisfy(\.properties.isWhitespace)
+    }
 }
