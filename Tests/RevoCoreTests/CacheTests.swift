@@ -80,4 +80,29 @@ struct CacheTests {
         #expect(statistics.errors == 2)
         #expect(statistics.bypassed == 1)
     }
+
+    @Test("the embedded cache behind the guard: values round-trip, hits and misses are counted, health stays healthy")
+    func guardedInProcessCache() throws {
+        let sim = SimulationExecutor()
+        let clock = SystemClock(sim.clock)
+        let inner = InMemoryCache(capacity: 2, clock: clock)
+        let cache = GuardedCache(inner, clock: clock)
+        let (values, statistics) = try runSimulation(sim) {
+            var values = [await cache.get("a")]
+            await cache.set("a", value: "1", ttl: .seconds(10))
+            await cache.set("b", value: "2", ttl: .seconds(100))
+            values.append(await cache.get("a"))
+            values.append(await cache.get("b"))
+            try await clock.sleep(for: .seconds(20))
+            values.append(await cache.get("a"))  // expired
+            await cache.set("c", value: "3", ttl: .seconds(100))
+            await cache.set("d", value: "4", ttl: .seconds(100))
+            values.append(await cache.get("b"))  // the oldest written, gone past capacity
+            return (values, cache.statistics)
+        }
+        #expect(values == [nil, "1", "2", nil, nil])
+        #expect(statistics == GuardedCache.Statistics(hits: 2, misses: 3, errors: 0, bypassed: 0))
+        #expect(try inner.get("d") == "4")
+        #expect(cache.health() == .healthy)
+    }
 }

@@ -13,8 +13,13 @@ public final class GuardedCache: Sendable {
     }
 
     public let cache: any Cache
+    /// The embedded cache, called directly: a lookup in this process can neither fail nor block, so the guard's
+    /// timeout and breaker have nothing to watch, and the closure and bookkeeping of a guarded call would be paid on
+    /// every chat for nothing.
+    private let inProcess: InMemoryCache?
     private let dependency: DependencyGuard
-    private let counts = Mutex((hits: 0, misses: 0))
+    private let hits = Atomic(0)
+    private let misses = Atomic(0)
 
     public init(
         _ cache: any Cache,
@@ -23,19 +28,24 @@ public final class GuardedCache: Sendable {
         clock: SystemClock
     ) {
         self.cache = cache
+        self.inProcess = cache as? InMemoryCache
         self.dependency = DependencyGuard(timeout: cache.runsInProcess ? nil : timeout, breaker: breaker, clock: clock)
     }
 
     public func get(_ key: String) async -> String? {
-        let cache = self.cache
-        let value = await dependency.call { try await cache.get(key) } ?? nil
-        counts.withLock { c in
-            if value == nil { c.misses += 1 } else { c.hits += 1 }
+        let value: String?
+        if let inProcess {
+            value = inProcess.lookup(key)
+        } else {
+            let cache = self.cache
+            value = await dependency.call { try await cache.get(key) } ?? nil
         }
+        if value == nil { misses.add(1, ordering: .relaxed) } else { hits.add(1, ordering: .relaxed) }
         return value
     }
 
     public func set(_ key: String, value: String, ttl: Duration) async {
+        if let inProcess { return inProcess.store(key, value: value, ttl: ttl) }
         let cache = self.cache
         _ = await dependency.call { try await cache.set(key, value: value, ttl: ttl) }
     }
@@ -46,8 +56,12 @@ public final class GuardedCache: Sendable {
     }
 
     public var statistics: Statistics {
-        let (hits, misses) = counts.withLock { ($0.hits, $0.misses) }
-        return Statistics(hits: hits, misses: misses, errors: dependency.failures, bypassed: dependency.bypassed)
+        Statistics(
+            hits: hits.load(ordering: .relaxed),
+            misses: misses.load(ordering: .relaxed),
+            errors: dependency.failures,
+            bypassed: dependency.bypassed
+        )
     }
 
     /// Degraded, with the reason, while the cache's circuit is open or its calls fail.

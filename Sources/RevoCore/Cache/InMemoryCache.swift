@@ -42,6 +42,15 @@ public final class InMemoryCache: Cache {
     }
 
     public func get(_ key: String) throws(StoreError) -> String? {
+        lookup(key)
+    }
+
+    public func set(_ key: String, value: String, ttl: Duration) throws(StoreError) {
+        store(key, value: value, ttl: ttl)
+    }
+
+    /// ``get(_:)``, which cannot fail: for callers that know they hold this cache.
+    func lookup(_ key: String) -> String? {
         let now = clock.now
         return state.withLock { s in
             guard let stored = s.entries[key] else { return nil }
@@ -53,7 +62,8 @@ public final class InMemoryCache: Cache {
         }
     }
 
-    public func set(_ key: String, value: String, ttl: Duration) throws(StoreError) {
+    /// ``set(_:value:ttl:)``, which cannot fail.
+    func store(_ key: String, value: String, ttl: Duration) {
         let expiresAt = clock.now + ttl
         let capacity = self.capacity
         state.withLock { s in

@@ -345,9 +345,12 @@ public final class ModelManager: Sendable {
     func admit(_ id: ProviderID, requiredContext: Int, bypassBreaker: Bool, at now: Duration) -> Admission {
         let capUSD = policy.cost.dailyCapUSD
         return state.withLock { s in
-            guard var entry = s.entries[id] else { return .skip("not registered", reopensAt: nil) }
-            let descriptor = entry.provider.descriptor
-            switch entry.state {
+            // The entry is read and its breaker asked in place: a copy written back retains every reference it holds,
+            // on every request, in a table all requests share.
+            guard let index = s.entries.index(forKey: id) else { return .skip("not registered", reopensAt: nil) }
+            let provider = s.entries.values[index].provider
+            let descriptor = provider.descriptor
+            switch s.entries.values[index].state {
             case .ready: break
             case .unavailable(let reason, _): return .skip(reason, reopensAt: nil)
             case .loading: return .skip("still loading", reopensAt: nil)
@@ -360,14 +363,13 @@ public final class ModelManager: Sendable {
                 return .skip("daily cost cap $\(capUSD) reached", reopensAt: nil)
             }
             if bypassBreaker {
-                guard entry.breaker.forceProbe() else {
+                guard s.entries.values[index].breaker.forceProbe() else {
                     return .skip("every circuit open; a probe of \(id) is in flight", reopensAt: nil)
                 }
-            } else if case .rejected(let retryAt, let reason) = entry.breaker.permit(at: now) {
+            } else if case .rejected(let retryAt, let reason) = s.entries.values[index].breaker.permit(at: now) {
                 return .skip(reason, reopensAt: retryAt)
             }
-            s.entries[id] = entry
-            return .go(descriptor, entry.provider)
+            return .go(descriptor, provider)
         }
     }
 
