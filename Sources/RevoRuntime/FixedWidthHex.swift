@@ -7,14 +7,15 @@ extension UInt64 {
         }
     }
 
-    /// `prefix`, a dash and the sixteen digits (`req-3f9a1c0b2d4e5f60`), written into one string: two concatenations
-    /// allocated twice as often, on every request id.
-    public func fixedWidthHex(after prefix: String) -> String {
+    /// `prefix`, a separator (a dash unless told) and the sixteen digits (`req-3f9a1c0b2d4e5f60`), written into one
+    /// string: two concatenations allocated twice as often, on every request id and reply-cache key.
+    public func fixedWidthHex(after prefix: String, separator: Unicode.Scalar = "-") -> String {
+        precondition(separator.isASCII, "the separator is one ASCII byte")
         var prefix = prefix
         return prefix.withUTF8 { head in
             String(unsafeUninitializedCapacity: head.count + 17) { buffer in
                 var index = buffer.initialize(fromContentsOf: head)
-                buffer[index] = UInt8(ascii: "-")
+                buffer[index] = UInt8(separator.value)
                 index += 1
                 writeHex(into: buffer, at: index)
                 return index + 16

@@ -1,4 +1,5 @@
 import Foundation
+import RevoRuntime
 import Testing
 
 @testable import RevoCore
@@ -194,5 +195,22 @@ struct ChatServiceTests {
         #expect(keys.allSatisfy { ChatService.isMinted(messageID: $0 + ".user") })
         #expect(!ChatService.isMinted(messageID: "conversation/m1.user"))
         #expect(UInt64.max.fixedWidthHex == "ffffffffffffffff")
+    }
+
+    @Test("a reply-cache key is `reply:` and the request's stable hash in sixteen hex digits, one per request")
+    func replyCacheKeys() {
+        let request = ChatRequest(content: "What does a circuit breaker do?", maxTokens: 16)
+        var hash = StableHash()
+        hash.combine(request.content)
+        hash.combine("\u{0}")
+        hash.combine(UInt64(request.maxTokens))
+        hash.combine(request.temperature.bitPattern)
+        hash.combine("\u{0}")
+        #expect(ChatService.cacheKey(request) == "reply:" + hash.hex)
+        var other = request
+        other.maxTokens = 17
+        #expect(ChatService.cacheKey(other) != ChatService.cacheKey(request))
+        #expect(UInt64(0x3f9a).fixedWidthHex(after: "req") == "req-0000000000003f9a")
+        #expect(UInt64.max.fixedWidthHex(after: "", separator: ":") == ":ffffffffffffffff")
     }
 }

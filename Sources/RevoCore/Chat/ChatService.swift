@@ -320,7 +320,7 @@ public final class ChatService: Sendable {
         hash.combine(UInt64(request.maxTokens))
         hash.combine(request.temperature.bitPattern)
         hash.combine(request.provider ?? "\u{0}")
-        return "reply:" + hash.hex
+        return hash.value.fixedWidthHex(after: "reply", separator: ":")
     }
 
     private static let decoder = JSONDecoder()
