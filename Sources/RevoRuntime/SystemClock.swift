@@ -26,8 +26,16 @@ public struct SystemClock: Sendable {
         elapsed()
     }
 
-    /// Suspends until `deadline` (a value of ``now``); returns at once if it has passed. Throws on cancellation.
+    /// The deadline ``withDeadline(kept:operation:)`` holds this task to: no sleep of a clock goes past it.
+    @TaskLocal public static var keptDeadline: Duration?
+
+    /// Suspends until `deadline` (a value of ``now``); returns at once if it has passed. Throws on cancellation, and
+    /// ``TimeoutError`` at a kept deadline that comes first (or at the same time, as a raced timer would win the tie).
     public func sleep(until deadline: Duration) async throws {
+        if let kept = Self.keptDeadline, deadline >= kept {
+            if kept > now { try await sleeper(kept) }
+            throw TimeoutError(limit: "deadline passed")
+        }
         guard deadline > now else { return }
         try await sleeper(deadline)
     }
@@ -51,6 +59,20 @@ public struct SystemClock: Sendable {
         return try await withSleepingTimer(remaining, operation: operation)
     }
 
+    /// Runs `operation` under `deadline` the cheapest way that can still interrupt it, given what it `waits` on.
+    @inlinable
+    public func withDeadline<Success: Sendable>(
+        _ deadline: Duration,
+        waits: Waits,
+        operation: @escaping @Sendable () async throws -> Success
+    ) async throws -> Success {
+        switch waits {
+        case .never: try await withDeadline(unraced: deadline, operation: operation)
+        case .onClockOnly: try await withDeadline(kept: deadline, operation: operation)
+        case .onAnything: try await withDeadline(deadline, operation: operation)
+        }
+    }
+
     /// The race without a scheduler: against a task sleeping on this clock.
     @usableFromInline
     func withSleepingTimer<Success: Sendable>(
@@ -71,6 +93,25 @@ public struct SystemClock: Sendable {
         let value = try await operation()
         guard now <= deadline else { throw TimeoutError(limit: "\(remaining)") }
         return value
+    }
+
+    /// Runs `operation`, which waits only in sleeps of this clock, in this task with `deadline` kept: a sleep that
+    /// would end at or after it ends there instead, so the call stops when a race against a timer would have stopped
+    /// it, with the same ``TimeoutError``, but without the race's child task and timer.
+    @inlinable
+    public func withDeadline<Success>(kept deadline: Duration, operation: () async throws -> Success) async throws -> Success {
+        let remaining = deadline - now
+        guard remaining > .zero else { throw TimeoutError(limit: "deadline passed") }
+        let held = Self.keptDeadline.map { min($0, deadline) } ?? deadline
+        do {
+            let value = try await Self.$keptDeadline.withValue(held) { try await operation() }
+            guard now < deadline else { throw TimeoutError(limit: "\(remaining)") }
+            return value
+        } catch {
+            // Whatever the operation made of its interrupted sleep, the caller sees the time-out a race reports.
+            guard now < deadline else { throw TimeoutError(limit: "\(remaining)") }
+            throw error
+        }
     }
 }
 

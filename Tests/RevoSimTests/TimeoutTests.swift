@@ -113,4 +113,79 @@ struct SimulatedDeadlineTests {
         }
         #expect(fast == "answered" && late == "timed out" && at == .seconds(6))
     }
+
+    /// What one call under a deadline came to, and when.
+    struct Ending: Equatable, Sendable {
+        var outcome: String
+        var at: Duration
+    }
+
+    @Test(
+        "a kept deadline ends every call where the race ends it: the same answer or error at the same virtual time",
+        arguments: [Duration.seconds(1), .seconds(5), .seconds(3600)]
+    )
+    func keptDeadlineMatchesTheRace(wait: Duration) throws {
+        struct Refused: Error {}
+        let endings = try simulate { sim in
+            let clock = SystemClock(sim.clock, deadlines: sim)
+            var endings: [Waits: [Ending]] = [:]
+            for waits in [Waits.onAnything, .onClockOnly] {
+                // An answer, an error of the operation's own, and an interrupted sleep turned into another error (as
+                // a fake dependency reports it).
+                let operations: [@Sendable () async throws -> String] = [
+                    {
+                        try await clock.sleep(for: wait)
+                        return "answered"
+                    },
+                    {
+                        try await clock.sleep(for: wait)
+                        throw Refused()
+                    },
+                    {
+                        do { try await clock.sleep(for: wait) } catch { throw Refused() }
+                        return "answered"
+                    },
+                ]
+                for operation in operations {
+                    let start = clock.now
+                    var outcome: String
+                    do {
+                        outcome = try await clock.withDeadline(start + .seconds(5), waits: waits, operation: operation)
+                    } catch is TimeoutError {
+                        outcome = "timed out"
+                    } catch {
+                        outcome = "\(error)"
+                    }
+                    endings[waits, default: []].append(Ending(outcome: outcome, at: clock.now - start))
+                    // The deadline was this call's: a sleep after it is not cut short.
+                    try await clock.sleep(for: .seconds(10))
+                }
+            }
+            return endings
+        }
+        let expected: [Ending] =
+            wait < .seconds(5)
+            ? [Ending(outcome: "answered", at: wait), Ending(outcome: "Refused()", at: wait), Ending(outcome: "answered", at: wait)]
+            : Array(repeating: Ending(outcome: "timed out", at: .seconds(5)), count: 3)
+        #expect(endings[.onAnything] == expected)
+        #expect(endings[.onClockOnly] == expected)
+    }
+
+    @Test("a kept deadline inside another ends at the earlier of the two")
+    func nestedKeptDeadlines() throws {
+        let (outcome, at) = try simulate { sim in
+            let clock = SystemClock(sim.clock, deadlines: sim)
+            let outer = clock.now + .seconds(2)
+            var outcome = "answered"
+            do {
+                _ = try await clock.withDeadline(kept: outer) {
+                    try await clock.withDeadline(kept: clock.now + .seconds(60)) { try await clock.sleep(for: .seconds(30)) }
+                }
+            } catch is TimeoutError {
+                outcome = "timed out"
+            }
+            return (outcome, clock.now)
+        }
+        #expect(outcome == "timed out" && at == .seconds(2))
+    }
 }

@@ -1,3 +1,5 @@
+public import RevoRuntime
+
 /// A key-value cache with expiry: the embedded default is in process; RevoDrivers adds Redis. Failures are
 /// ``StoreError``s (Redis `-LOADING` and `-OOM` arrive as ``StoreError/failed(_:)``).
 public protocol Cache: Sendable {
@@ -6,14 +8,14 @@ public protocol Cache: Sendable {
     func get(_ key: String) async throws(StoreError) -> String?
     func set(_ key: String, value: String, ttl: Duration) async throws(StoreError)
     func delete(_ key: String) async throws(StoreError)
-    /// True when a call is a lookup in this process that cannot block: it then runs without a timeout, which on a
-    /// real clock costs a timer and two tasks per call. False (the default) for anything across a socket.
-    var runsInProcess: Bool { get }
+    /// What a call can wait on (see ``Waits``): `.never` for a lookup in this process, which then runs without a
+    /// timeout; `.onAnything` (the default) for anything across a socket, raced against a timer.
+    var waits: Waits { get }
     /// Bytes of this process's memory the cache holds; nil for one that lives elsewhere (the default).
     func residentBytes() -> Int?
 }
 
 extension Cache {
-    public var runsInProcess: Bool { false }
+    public var waits: Waits { .onAnything }
     public func residentBytes() -> Int? { nil }
 }

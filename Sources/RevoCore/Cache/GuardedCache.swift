@@ -29,7 +29,7 @@ public final class GuardedCache: Sendable {
     ) {
         self.cache = cache
         self.inProcess = cache as? InMemoryCache
-        self.dependency = DependencyGuard(timeout: cache.runsInProcess ? nil : timeout, breaker: breaker, clock: clock)
+        self.dependency = DependencyGuard(timeout: timeout, waits: cache.waits, breaker: breaker, clock: clock)
     }
 
     public func get(_ key: String) async -> String? {

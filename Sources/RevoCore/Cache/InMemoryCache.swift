@@ -27,7 +27,7 @@ public final class InMemoryCache: Cache {
 
     public let name: String
     public let capacity: Int
-    public var runsInProcess: Bool { true }
+    public var waits: Waits { .never }
     private let clock: SystemClock
     private let state: Mutex<State>
 

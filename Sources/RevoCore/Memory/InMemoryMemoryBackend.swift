@@ -1,10 +1,11 @@
+public import RevoRuntime
 import Synchronization
 
 /// The embedded default backend: a ``MemoryIndex`` in this process. A lock rather than an actor: every call is a
 /// short step in memory, so the caller runs it in place instead of hopping to another executor and back.
 public final class InMemoryMemoryBackend: MemoryBackend {
     public let name: String
-    public var runsInProcess: Bool { true }
+    public var waits: Waits { .never }
     private let index = Mutex(MemoryIndex())
 
     public init(name: String = "in-process") {

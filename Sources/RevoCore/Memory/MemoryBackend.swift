@@ -1,3 +1,5 @@
+public import RevoRuntime
+
 /// Where memories live: the embedded default keeps them in process; RevoDrivers adds SQLite and PostgreSQL.
 ///
 /// Writes are upserts keyed by ``MemoryEntry/id``, so a replayed write is harmless.
@@ -12,14 +14,14 @@ public protocol MemoryBackend: Sendable {
     /// Removes the given fraction of entries with the lowest retention score (oldest first among equals).
     func evictLowest(fraction: Double) async throws(StoreError) -> Int
     func entry(id: String) async throws(StoreError) -> MemoryEntry?
-    /// True for an index in this process, whose calls cannot block: they run without a timeout (see
-    /// ``Cache/runsInProcess``). False by default.
-    var runsInProcess: Bool { get }
+    /// What a call can wait on (see ``Cache/waits``): `.never` for an index in this process, whose calls run without a
+    /// timeout; `.onAnything` by default.
+    var waits: Waits { get }
     /// Bytes of this process's memory the backend holds; nil for one that lives elsewhere (the default).
     func residentBytes() async -> Int?
 }
 
 extension MemoryBackend {
-    public var runsInProcess: Bool { false }
+    public var waits: Waits { .onAnything }
     public func residentBytes() async -> Int? { nil }
 }

@@ -93,7 +93,8 @@ public final class MemoryManager: Sendable {
         self.clock = clock
         self.logger = logger
         self.primaryGuard = DependencyGuard(
-            timeout: primary.runsInProcess ? nil : settings.primaryTimeout,
+            timeout: settings.primaryTimeout,
+            waits: primary.waits,
             breaker: settings.breaker,
             clock: clock
         )

@@ -1,3 +1,5 @@
+public import RevoRuntime
+
 /// A model the manager can route requests to: a local model, a remote API, or the mock.
 ///
 /// Implementations report failures as ``ProviderError`` (anything else is treated as a server error). The stream
@@ -24,15 +26,15 @@ public protocol ModelProvider: Sendable {
     /// A cheap liveness check (a local health URL, a models listing).
     func health() async -> ProviderHealth
 
-    /// True when a call computes its answer in this process without waiting on anything (a canned reply): nothing could
-    /// interrupt it, so it runs without the deadline's race (see ``SystemClock/withDeadline(unraced:operation:)``), as
-    /// ``Cache/runsInProcess`` caches do. False (the default) for anything that waits: a socket, a clock, a model.
-    var runsInProcess: Bool { get }
+    /// What a call can wait on (see ``Waits``): `.never` when it computes its answer in this process (a canned reply),
+    /// so it runs without the deadline's race; `.onClockOnly` when ``complete(_:)`` waits only on the clock (a
+    /// simulated model; its streams are still raced); `.onAnything` (the default) for a socket or a model.
+    var waits: Waits { get }
 }
 
 extension ModelProvider {
     public func complete(_ request: GenerationRequest) async throws -> Completion? { nil }
-    public var runsInProcess: Bool { false }
+    public var waits: Waits { .onAnything }
 }
 
 /// What a provider says about itself.

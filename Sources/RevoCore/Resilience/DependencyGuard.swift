@@ -12,13 +12,15 @@ public final class DependencyGuard: Sendable {
         var bypassed = 0
     }
 
-    /// nil for a dependency whose calls cannot block (in process): they run without the timeout's race.
-    public let timeout: Duration?
+    public let timeout: Duration
+    /// What the dependency's calls wait on: how the timeout holds them (none for `.never`, which cannot block).
+    public let waits: Waits
     private let clock: SystemClock
     private let state: Mutex<State>
 
-    public init(timeout: Duration?, breaker: BreakerSettings, clock: SystemClock) {
+    public init(timeout: Duration, waits: Waits = .onAnything, breaker: BreakerSettings, clock: SystemClock) {
         self.timeout = timeout
+        self.waits = waits
         self.clock = clock
         self.state = Mutex(State(breaker: CircuitBreaker(settings: breaker)))
     }
@@ -32,12 +34,7 @@ public final class DependencyGuard: Sendable {
             return nil
         }
         do {
-            let value: T
-            if let timeout {
-                value = try await clock.withDeadline(now + timeout, operation: operation)
-            } else {
-                value = try await operation()
-            }
+            let value = waits == .never ? try await operation() : try await clock.withDeadline(now + timeout, waits: waits, operation: operation)
             let finished = clock.now
             state.withLock { s in
                 s.breaker.recordSuccess(at: finished)
@@ -49,8 +46,7 @@ public final class DependencyGuard: Sendable {
                 state.withLock { $0.breaker.recordAbandoned() }
                 return nil
             }
-            // Only a guarded call can time out, so `timeout` is set whenever the error is a TimeoutError.
-            let described = error is TimeoutError ? "timed out after \((timeout ?? .zero).formattedSeconds)" : "\(error)"
+            let described = error is TimeoutError ? "timed out after \(timeout.formattedSeconds)" : "\(error)"
             let finished = clock.now
             state.withLock { s in
                 s.breaker.recordFailure(.unavailable(described), at: finished)

@@ -475,10 +475,9 @@ public final class ModelManager: Sendable {
                 }
                 throw ProviderError.serverError(status: 502, message: "stream ended without completing")
             }
-            let (text, usage) =
-                provider.runsInProcess
-                ? try await clock.withDeadline(unraced: deadline, operation: call)
-                : try await clock.withDeadline(deadline, operation: call)
+            // A provider's `waits` speaks for `complete`; a stream it feeds from a task of its own is raced.
+            let waits = sink == nil || provider.waits == .never ? provider.waits : .onAnything
+            let (text, usage) = try await clock.withDeadline(deadline, waits: waits, operation: call)
             return .answered(text, usage, firstTokenAt: delivery.firstTokenAt)
         } catch {
             let snapshot = delivery.snapshot

@@ -1,3 +1,4 @@
+public import RevoRuntime
 import Synchronization
 
 /// One chat message as stored.
@@ -44,10 +45,13 @@ public protocol ConversationStore: Sendable {
     /// ``RecentHistoryStore``): read without waiting, so without a guard's timeout. nil (the default) sends the caller
     /// to the store.
     func keptMessages(conversationID: String, limit: Int) -> [StoredMessage]?
+    /// What a call can wait on (see ``Cache/waits``); `.onAnything` by default.
+    var waits: Waits { get }
 }
 
 extension ConversationStore {
     public func keptMessages(conversationID: String, limit: Int) -> [StoredMessage]? { nil }
+    public var waits: Waits { .onAnything }
 
     /// One message at a time, in order, for stores without transactions.
     public func append(contentsOf messages: [StoredMessage]) async throws(StoreError) {
@@ -58,6 +62,7 @@ extension ConversationStore {
 /// The embedded default for simulations and tests: conversations in process memory, behind a lock (each call is a
 /// short step in memory, run in the caller's place rather than on an actor of its own).
 public final class InMemoryConversationStore: ConversationStore {
+    public var waits: Waits { .never }
     private struct State {
         var conversations: [String: [StoredMessage]] = [:]
         /// Message id → its conversation and position there, so upserts stay O(1) however long a conversation grows.

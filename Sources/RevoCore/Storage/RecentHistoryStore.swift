@@ -1,3 +1,4 @@
+public import RevoRuntime
 import Synchronization
 
 /// A conversation store with the recent messages of recent conversations kept in process: a chat that continues a
@@ -48,6 +49,8 @@ public final class RecentHistoryStore: ConversationStore {
     private let state = Mutex(State())
 
     public var name: String { inner.name }
+    /// Only the store underneath waits.
+    public var waits: Waits { inner.waits }
 
     public init(
         _ inner: any ConversationStore,

@@ -163,6 +163,7 @@ public final class RevoSystem: Sendable {
         }
         self.database = DependencyGuard(
             timeout: configuration.databaseTimeout,
+            waits: dependencies.conversations.waits,
             breaker: BreakerSettings(minimumRequests: 3, cooldown: .seconds(5)),
             clock: clock
         )

@@ -4,6 +4,8 @@ public import RevoRuntime
 /// A cache (Redis in the original) with latency and faults.
 public struct FakeCache: Cache {
     public let name = "redis"
+    /// Its latency and faults are sleeps of the simulation's clock, the only thing it waits on.
+    public var waits: Waits { .onClockOnly }
     private let inner: InMemoryCache
     private let gate: FaultGate
 

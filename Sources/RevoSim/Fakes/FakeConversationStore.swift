@@ -1,8 +1,11 @@
 public import RevoCore
+public import RevoRuntime
 
 /// A conversation store with a database's latency and faults.
 public struct FakeConversationStore: ConversationStore {
     public let name = "postgres"
+    /// Its latency and faults are sleeps of the simulation's clock, the only thing it waits on.
+    public var waits: Waits { .onClockOnly }
     /// The data, readable by invariant checks without going through faults.
     public let inner = InMemoryConversationStore()
     private let gate: FaultGate

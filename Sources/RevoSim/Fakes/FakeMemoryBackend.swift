@@ -1,8 +1,11 @@
 public import RevoCore
+public import RevoRuntime
 
 /// A memory backend (Cognee in the original) with latency and faults.
 public struct FakeMemoryBackend: MemoryBackend {
     public let name: String
+    /// Its latency and faults are sleeps of the simulation's clock, the only thing it waits on.
+    public var waits: Waits { .onClockOnly }
     /// The data, readable by invariant checks without going through faults.
     public let inner: InMemoryMemoryBackend
     private let gate: FaultGate

@@ -1,4 +1,5 @@
 public import RevoCore
+public import RevoRuntime
 
 /// A provider that answers at once with a fixed number of tokens (fewer when `max_tokens` asks for fewer) and never
 /// fails: the zero-latency fake benchmarks use to measure RevoCore's own overhead.
@@ -19,7 +20,7 @@ public struct InstantProvider: ModelProvider {
     public func unload() async {}
     public func health() async -> ProviderHealth { .healthy }
     /// Its words are at hand: a call never waits.
-    public var runsInProcess: Bool { true }
+    public var waits: Waits { .never }
 
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationChunk, any Error> {
         let (stream, continuation) = AsyncThrowingStream<GenerationChunk, any Error>.makeStream()
