@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The API's string limits")
 struct StringLimitsTests {
-    @Test("code points are counted over the bytes exactly as the scalars are")
+    @Test("code points are counted, and ASCII told, eight bytes at a time exactly as byte by byte and scalar by scalar")
     func codePointCount() {
         var random = SeededRandom(seed: 17)
         let alphabet: [Character] = ["a", "Z", "0", " ", "\n", "\r\n", "é", "e\u{301}", "ß", "中", "👩‍👩‍👧", "🇫🇷", "\u{0}"]
@@ -12,8 +12,13 @@ struct StringLimitsTests {
         for _ in 0..<300 {
             texts.append(String((0..<Int(random.next() % 80)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
         }
+        // Every position of a multi-byte character within and across the eight-byte words.
+        for prefix in 0..<9 {
+            texts.append(String(repeating: "a", count: prefix) + "中é👩‍👩‍👧" + String(repeating: "b", count: 9 - prefix))
+        }
         for text in texts {
             #expect(text.codePointCount == text.unicodeScalars.count, "\(text.debugDescription)")
+            #expect(text.isAllASCII == text.utf8.allSatisfy { $0 < 0x80 }, "\(text.debugDescription)")
         }
     }
 

@@ -50,4 +50,18 @@ struct VerifiedTokensTests {
         let altered = String(characters)
         await #expect(throws: AuthError.self) { try await service.verify(altered, as: .access) }
     }
+
+    @Test("a token that ends as a cached one does but differs before its signature is verified afresh and refused")
+    func alteredPayloadIsRefused() async throws {
+        let service = await TokenService(secret: TestAuth.secret)
+        let token = try await service.issue(userID: "u1", username: "ada").accessToken
+        _ = try await service.verify(token, as: .access)
+        // The cache hashes a token's tail; equality must still read every byte. A character of the payload changes.
+        var characters = Array(token)
+        let index = token.firstIndex(of: ".").map { token.distance(from: token.startIndex, to: $0) + 5 } ?? 5
+        characters[index] = characters[index] == "A" ? "B" : "A"
+        let altered = String(characters)
+        #expect(altered.suffix(40) == token.suffix(40))
+        await #expect(throws: AuthError.self) { try await service.verify(altered, as: .access) }
+    }
 }
