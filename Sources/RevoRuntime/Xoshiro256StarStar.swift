@@ -28,7 +28,9 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         return result
     }
 
+    /// `k` is 7 or 45: masking shifts, without the checks a shift by any amount needs.
+    @inline(__always)
     private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
-        (x << k) | (x >> (64 - k))
+        (x &<< k) | (x &>> (64 - k))
     }
 }

@@ -15,7 +15,7 @@ public struct HashedEmbedding: Sendable {
     }
 
     public func embed(_ text: String) -> [Float] {
-        embed(text, bytewise: text.utf8.allSatisfy { $0 < 0x80 })
+        embed(text, bytewise: text.isAllASCII)
     }
 
     /// `bytewise` reads ASCII text by bytes; the result is the same either way (a test holds the two to it).
@@ -38,53 +38,67 @@ public struct HashedEmbedding: Sendable {
         return vector.map { $0 / norm }
     }
 
-    /// The same features, in the same order, as the general path, for ASCII text: words are byte ranges of one
-    /// lower-cased copy and each feature is hashed as it is read, without a string per feature.
+    /// The same features, in the same order, as the general path, for ASCII text: each word is copied once, lower-cased
+    /// and padded as `^word$`, and each feature is hashed as it is read from those bytes, without a string per feature.
     private func addASCIIFeatures(of text: String, to vector: inout [Float]) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
+        var padded: [UInt8] = []
+        padded.reserveCapacity(text.utf8.count * 2 + 2)
+        // Each word's letters in `padded`, between its `^` and its `$`.
         var words: [Range<Int>] = []
+        var inWord = false
         var start = 0
         for byte in text.utf8 {
             let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
             let isWord = (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (lower >= UInt8(ascii: "0") && lower <= UInt8(ascii: "9"))
             if isWord {
-                bytes.append(lower)
-            } else if bytes.count > start {
-                words.append(start..<bytes.count)
-                start = bytes.count
-            }
-        }
-        if bytes.count > start { words.append(start..<bytes.count) }
-        var wordHashes: [StableHash] = []
-        wordHashes.reserveCapacity(words.count)
-        for word in words {
-            var hash = StableHash()
-            for index in word { hash.combine(byte: bytes[index]) }
-            wordHashes.append(hash)
-            add(hash: hash.value, weight: 1.0, to: &vector)
-        }
-        for pair in words.indices.dropLast() {
-            var hash = wordHashes[pair]
-            hash.combine(byte: UInt8(ascii: " "))
-            for index in words[pair + 1] { hash.combine(byte: bytes[index]) }
-            add(hash: hash.value, weight: 0.5, to: &vector)
-        }
-        for word in words {
-            // Trigrams of "^word$": the padding counts as a character at each end.
-            let padded = word.count + 2
-            guard padded >= 3 else { continue }
-            for first in 0...(padded - 3) {
-                var hash = StableHash()
-                hash.combine(byte: UInt8(ascii: "#"))
-                for position in first..<first + 3 {
-                    hash.combine(
-                        byte: position == 0 ? UInt8(ascii: "^") : position == padded - 1 ? UInt8(ascii: "$") : bytes[word.lowerBound + position - 1]
-                    )
+                if !inWord {
+                    padded.append(UInt8(ascii: "^"))
+                    start = padded.count
                 }
-                add(hash: hash.value, weight: 0.25, to: &vector)
+                padded.append(lower)
+            } else if inWord {
+                words.append(start..<padded.count)
+                padded.append(UInt8(ascii: "$"))
+            }
+            inWord = isWord
+        }
+        if inWord {
+            words.append(start..<padded.count)
+            padded.append(UInt8(ascii: "$"))
+        }
+        let dimensions = UInt64(self.dimensions)
+        padded.withUnsafeBufferPointer { bytes in
+            vector.withUnsafeMutableBufferPointer { vector in
+                func add(_ hash: UInt64, _ weight: Float) {
+                    vector[Int(hash % dimensions)] += (hash >> 63) == 0 ? weight : -weight
+                }
+                var wordHashes: [UInt64] = []
+                wordHashes.reserveCapacity(words.count)
+                for word in words {
+                    let hash = Self.fnv(bytes, word, from: StableHash.offsetBasis)
+                    wordHashes.append(hash)
+                    add(hash, 1.0)
+                }
+                for pair in words.indices.dropLast() {
+                    let spaced = (wordHashes[pair] ^ UInt64(UInt8(ascii: " "))) &* StableHash.prime
+                    add(Self.fnv(bytes, words[pair + 1], from: spaced), 0.5)
+                }
+                // Trigrams of "^word$", each hashed after a "#".
+                let hashMark = (StableHash.offsetBasis ^ UInt64(UInt8(ascii: "#"))) &* StableHash.prime
+                for word in words {
+                    for first in (word.lowerBound - 1)..<(word.upperBound - 1) {
+                        add(Self.fnv(bytes, first..<first + 3, from: hashMark), 0.25)
+                    }
+                }
             }
         }
+    }
+
+    /// FNV-1a 64 of `bytes[range]` continued from `hash` (``StableHash``'s steps, without its wrapper).
+    private static func fnv(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, from hash: UInt64) -> UInt64 {
+        var hash = hash
+        for index in range { hash = (hash ^ UInt64(bytes[index])) &* StableHash.prime }
+        return hash
     }
 
     /// Cosine similarity of two normalised vectors of the same length.

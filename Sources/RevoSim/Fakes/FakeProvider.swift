@@ -35,6 +35,9 @@ public final class FakeProvider: ModelProvider {
 
     private var target: FaultSpec.Target { .provider(descriptor.id) }
 
+    /// ``complete(_:)`` only sleeps on the simulation's clock; a stream is produced by a task of its own.
+    public var waits: Waits { .onClockOnly }
+
     public var inFlight: Int { state.withLock { $0.inFlight } }
     public var served: Int { state.withLock { $0.served } }
 
@@ -103,7 +106,7 @@ public final class FakeProvider: ModelProvider {
                 try await clock.sleep(for: .seconds(86_400 * 365))
             }
             let chunk = min(Self.tokensPerChunk, plan.tokens - cursor.emitted)
-            let wait = cursor.emitted == 0 ? plan.firstToken : plan.interToken * chunk
+            let wait = cursor.emitted == 0 ? plan.firstToken : plan.wait(forChunkOf: chunk)
             try await clock.sleep(for: wait)
             if let cut = plan.cutAfter, cursor.emitted >= cut {
                 throw ProviderError.serverError(status: 502, message: "stream disconnected after \(cut) tokens")
@@ -131,7 +134,7 @@ public final class FakeProvider: ModelProvider {
         var stalledAt: Duration?
         while emitted < plan.tokens {
             let chunk = min(Self.tokensPerChunk, plan.tokens - emitted)
-            wait += emitted == 0 ? plan.firstToken : plan.interToken * chunk
+            wait += emitted == 0 ? plan.firstToken : plan.wait(forChunkOf: chunk)
             if let cut = plan.cutAfter, emitted >= cut {
                 try await clock.sleep(for: wait)
                 throw ProviderError.serverError(status: 502, message: "stream disconnected after \(cut) tokens")
@@ -168,6 +171,13 @@ public final class FakeProvider: ModelProvider {
         var streamFault: StreamFault?
         var hangs: Bool
         var seed: UInt64
+        /// ``interToken`` times a full chunk, multiplied once: `Duration * Int` is generic in the standard library.
+        var fullChunk: Duration
+
+        /// The wait for a chunk of `count` tokens after the first chunk.
+        func wait(forChunkOf count: Int) -> Duration {
+            count == FakeProvider.tokensPerChunk ? fullChunk : interToken * count
+        }
 
         /// The words at `tokens`, each followed by a space: a word per token, chosen by mixing the seed and the token's
         /// index (SplitMix64's finalizer), written straight into the string's storage.
@@ -234,17 +244,20 @@ public final class FakeProvider: ModelProvider {
         var seed = StableHash(basis: random.seed)
         seed.combine(wordsOf: request.prompt)
         seed.combine(request.requestID)
+        let firstToken = profile.timeToFirstToken * (jitter() * slowdown) + extraLatency
+        let interToken = profile.interTokenLatency * (jitter() * slowdown)
         return .success(
             Plan(
-                firstToken: profile.timeToFirstToken * (jitter() * slowdown) + extraLatency,
-                interToken: profile.interTokenLatency * (jitter() * slowdown),
+                firstToken: firstToken,
+                interToken: interToken,
                 tokens: tokens,
                 cutAfter: cutAfter,
                 stallAfter: stallAfter,
                 stallUntil: stallUntil,
                 streamFault: streamFault,
                 hangs: hangs,
-                seed: seed.value
+                seed: seed.value,
+                fullChunk: interToken * Self.tokensPerChunk
             )
         )
     }
