@@ -3,7 +3,7 @@ package import RevoRuntime
 import Synchronization
 
 /// The workload as an open model, written once for both modes: arrivals drawn from the seed, each sent at its time by
-/// one of the users in a task of its own, then the requests still running let finish (each is bounded by its
+/// one of the users in a task that is not busy with another (``RequestWorkers``), then the requests still running let finish (each is bounded by its
 /// deadline). Sim and live differ only in the client's transport, its clock and the task starter.
 package struct WorkloadDriver: Sendable {
     let scenario: Scenario
@@ -34,12 +34,15 @@ package struct WorkloadDriver: Sendable {
         let inFlight = InFlightCounter()
         var prompts = random.split("workload.prompts")
         var choices = random.split("workload.clients")
+        // Unstructured tasks, reused from one arrival to the next: a task group with thousands of live children is
+        // quadratic.
+        let workers = RequestWorkers(starter: starter)
+        defer { workers.close() }
         for (index, arrival) in arrivals.enumerated() {
             do { try await clock.sleep(until: arrival.at) } catch { break }
             let draw = self.draw(index: index, prompts: &prompts, choices: &choices)
             inFlight.add(1)
-            // One unstructured task per arrival: a task group with thousands of live children is quadratic.
-            starter.start("request-\(index)") { [client, finished] in
+            workers.run { [client, finished] in
                 let record = await client.perform(arrival, index: index, draw: draw)
                 metrics.record(record)
                 finished?(index, record)
