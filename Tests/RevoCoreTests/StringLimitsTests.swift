@@ -54,4 +54,17 @@ struct UTF8WriterTests {
         #expect(text.utf8.count == capacity - 5)
         #expect(UTF8Writer.string(capacity: 0) { _ in }.isEmpty)
     }
+
+    @Test("writes integers in decimal as String(_:) does, at the edges too")
+    func writesDecimals() {
+        let values = [0, 7, -7, 9, 10, 99, 100, 1_234_567_890, -1_000_000, Int.max, Int.min]
+        for value in values {
+            let text = UTF8Writer.string(capacity: 24) { writer in
+                writer.append(byte: UInt8(ascii: "<"))
+                writer.append(decimal: value)
+                writer.append(byte: UInt8(ascii: ">"))
+            }
+            #expect(text == "<\(value)>")
+        }
+    }
 }

@@ -293,28 +293,34 @@ public final class ModelManager: Sendable {
     /// Models are healthy when every provider in the chain is usable, degraded when some are not (or only the mock
     /// answers), unhealthy when nothing can answer.
     public func health() -> ComponentHealth {
-        let statuses = statuses().filter { chain.contains($0.id) }
         let now = clock.now
-        var reasons: [String] = []
-        var usable: [ProviderStatus] = []
-        for status in statuses {
-            switch status.state {
-            case .unavailable(let reason, _):
-                reasons.append("\(status.id): \(reason)")
-            case .unloaded, .loading:
-                reasons.append("\(status.id): \(status.state == .loading ? "loading" : "not loaded")")
-            case .ready:
-                if case .open(let until, let reason) = status.breaker, until > now {
-                    reasons.append("\(status.id): \(reason)")
-                } else {
-                    usable.append(status)
+        // Read in place under the lock: a status per provider copied each descriptor, on every health check.
+        let (reasons, usable, usableMocks) = state.withLock { s in
+            var reasons: [String] = []
+            var usable = 0
+            var usableMocks = 0
+            for id in providerIDs where chain.contains(id) {
+                guard let entry = s.entries[id] else { continue }
+                switch entry.state {
+                case .unavailable(let reason, _):
+                    reasons.append("\(id): \(reason)")
+                case .unloaded, .loading:
+                    reasons.append("\(id): \(entry.state == .loading ? "loading" : "not loaded")")
+                case .ready:
+                    if case .open(let until, let reason) = entry.breaker.state, until > now {
+                        reasons.append("\(id): \(reason)")
+                    } else {
+                        usable += 1
+                        if entry.provider.descriptor.kind == .mock { usableMocks += 1 }
+                    }
                 }
             }
+            return (reasons, usable, usableMocks)
         }
-        if usable.isEmpty {
+        if usable == 0 {
             return ComponentHealth(status: .unhealthy, reasons: ["no model available"] + reasons)
         }
-        if usable.allSatisfy({ $0.descriptor.kind == .mock }) {
+        if usableMocks == usable {
             return ComponentHealth(status: .degraded, reasons: ["only the mock answers"] + reasons)
         }
         return ComponentHealth(status: reasons.isEmpty ? .healthy : .degraded, reasons: reasons)

@@ -31,6 +31,24 @@ package struct UTF8Writer: ~Copyable {
         count = buffer[count...].initialize(fromContentsOf: bytes)
     }
 
+    /// `value` in decimal, its digits written from the last: no string is made for the number.
+    package mutating func append(decimal value: Int) {
+        if value < 0 { append(byte: UInt8(ascii: "-")) }
+        var digits = 1
+        var rest = value.magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        precondition(count + digits <= buffer.count, "UTF8Writer: more bytes than its capacity")
+        var magnitude = value.magnitude
+        for position in stride(from: count + digits - 1, through: count, by: -1) {
+            buffer[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        }
+        count += digits
+    }
+
     package mutating func append(byte: UInt8) {
         // The buffer's own subscript checks bounds in debug builds only.
         precondition(count < buffer.count, "UTF8Writer: more bytes than its capacity")

@@ -62,11 +62,7 @@ public struct SimRunner: Sendable {
                 expiredTokens: signedIn.expiredTokens
             )
             var driver = WorkloadDriver(scenario: scenario, client: client, users: signedIn.users, random: world.random, starter: sim)
-            driver.finished = { index, record in
-                sim.record(
-                    "request \(index) \(record.operation.rawValue) \(record.status ?? 0) \(record.outcome.rawValue) \(record.provider?.rawValue ?? "-") \(record.latency.nanoseconds)"
-                )
-            }
+            driver.finished = { index, record in sim.record(record.traceLine(index: index)) }
             await driver.drive()
             sampler.cancel()
             _ = await sampler.value
