@@ -37,23 +37,23 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         }
         // Everything that reaches the models, memory or engines needs an access token; health, metrics and the
         // document do not (probes and scrapers carry none).
-        let api = router.group().add(middleware: AuthMiddleware<Context>(tokens: tokens))
-        api.post("/api/chat") { request, context in try await chat(request, context: context) }
-        api.get("/api/models") { _, _ in try JSONBody.response(ModelsAnswer(await system.modelList())) }
-        api.get("/api/memory/stats") { _, _ in
+        let api = ProtectedRoutes(router: router, access: AuthMiddleware<Context>(tokens: tokens))
+        api.on("/api/chat", .post) { request, context in try await chat(request, context: context) }
+        api.on("/api/models", .get) { _, _ in try JSONBody.response(ModelsAnswer(await system.modelList())) }
+        api.on("/api/memory/stats", .get) { _, _ in
             let report = await system.memoryReport()
             return try JSONBody.response(MemoryStatsAnswer(report))
         }
-        api.post("/api/memory/query") { request, context in try await memoryQuery(request, context: context) }
-        api.post("/api/memory/store") { request, context in try await memoryStore(request, context: context) }
-        api.get("/api/memory/health") { _, _ in
+        api.on("/api/memory/query", .post) { request, context in try await memoryQuery(request, context: context) }
+        api.on("/api/memory/store", .post) { request, context in try await memoryStore(request, context: context) }
+        api.on("/api/memory/health", .get) { _, _ in
             let health = await system.memory.health()
             return try JSONBody.response(health, status: health.status == .unhealthy ? .serviceUnavailable : .ok)
         }
-        api.get("/engines/status") { _, _ in
+        api.on("/engines/status", .get) { _, _ in
             try JSONBody.response(system.coordinator.statuses().map { ["engine": $0.engine.rawValue, "state": $0.state.rawValue] })
         }
-        api.post("/engines/execute") { request, context in try await executeEngines(request, context: context) }
+        api.on("/engines/execute", .post) { request, context in try await executeEngines(request, context: context) }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok,

@@ -93,7 +93,7 @@ public struct JSONObjectWriter: Sendable {
         self.key(key)
         var object = JSONObjectWriter(continuing: &bytes, escapesSlashes: escapesSlashes)
         write(&object)
-        bytes = object.finished()
+        close(&object)
     }
 
     /// A nested object under a name known only at run time (a map's key), escaped as any string is.
@@ -104,7 +104,7 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(UInt8(ascii: ":"))
         var object = JSONObjectWriter(continuing: &bytes, escapesSlashes: escapesSlashes)
         write(&object)
-        bytes = object.finished()
+        close(&object)
     }
 
     /// An array of objects, each written by `write` in place. Inlinable so that it is specialized where it is called:
@@ -117,7 +117,7 @@ public struct JSONObjectWriter: Sendable {
             var object = openObject(first: first)
             first = false
             write(&object, element)
-            close(object)
+            close(&object)
         }
         closeArray()
     }
@@ -136,9 +136,12 @@ public struct JSONObjectWriter: Sendable {
         return JSONObjectWriter(continuing: &bytes, escapesSlashes: escapesSlashes)
     }
 
+    /// Closes `object` and takes the buffer back. Swapped, not assigned from `object.finished()`: that call could run
+    /// on a copy of `object`, whose closing brace then copied the whole buffer.
     @usableFromInline
-    mutating func close(_ object: consuming JSONObjectWriter) {
-        bytes = object.finished()
+    mutating func close(_ object: inout JSONObjectWriter) {
+        object.bytes.append(UInt8(ascii: "}"))
+        swap(&bytes, &object.bytes)
     }
 
     @usableFromInline

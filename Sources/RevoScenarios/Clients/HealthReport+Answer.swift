@@ -4,8 +4,9 @@ package import RevoServer
 extension HealthReport {
     /// Reads `GET /health`'s answer back into the report the recorder samples.
     package init(answer json: JSONValue, at checkedAt: Duration) {
+        let services = json["services"]
         let entries = Service.allCases.compactMap { service -> HealthReport.Entry? in
-            guard let body = json["services"]?[service.rawValue] else { return nil }
+            guard let body = services?[service.rawValue] else { return nil }
             let status = body["status"]?.string.flatMap(HealthStatus.init(rawValue:)) ?? .unhealthy
             let reasons = body["reasons"]?.array?.compactMap(\.string) ?? []
             return HealthReport.Entry(service: service, health: ComponentHealth(status: status, reasons: reasons))
