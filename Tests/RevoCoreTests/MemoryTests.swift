@@ -6,9 +6,9 @@ import Testing
 
 @Suite("Memory: embeddings, recall ranking, capacity")
 struct MemoryRecallTests {
-    @Test("ASCII text read by bytes embeds exactly as read by characters")
-    func bytewiseEmbedding() {
-        let embedding = HashedEmbedding()
+    @Test("ASCII text read by bytes embeds exactly as read by characters", arguments: [256, 100])
+    func bytewiseEmbedding(dimensions: Int) {
+        let embedding = HashedEmbedding(dimensions: dimensions)
         let texts = Self.texts(
             ["", "a", "I", "x2", "Hello, World! x2", "  leading and trailing  ", "[12] about rate-limits: how the API-keys work?"],
             alphabet: "abcXYZ019 ,.-_!?\t\n'\"",

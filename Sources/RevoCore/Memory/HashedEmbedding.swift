@@ -35,7 +35,11 @@ public struct HashedEmbedding: Sendable {
         }
         let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
         guard norm > 0 else { return vector }
-        return vector.map { $0 / norm }
+        // Divided in place: `map` made a second vector.
+        vector.withUnsafeMutableBufferPointer { vector in
+            for index in vector.indices { vector[index] /= norm }
+        }
+        return vector
     }
 
     /// The same features, in the same order, as the general path, for ASCII text: each word is copied once, lower-cased
@@ -67,10 +71,14 @@ public struct HashedEmbedding: Sendable {
             padded.append(UInt8(ascii: "$"))
         }
         let dimensions = UInt64(self.dimensions)
+        // The slot is the hash modulo the dimensions; for a power of two (the default 256) a mask gives it without a
+        // division.
+        let mask: UInt64? = dimensions.nonzeroBitCount == 1 ? dimensions - 1 : nil
         padded.withUnsafeBufferPointer { bytes in
             vector.withUnsafeMutableBufferPointer { vector in
                 func add(_ hash: UInt64, _ weight: Float) {
-                    vector[Int(hash % dimensions)] += (hash >> 63) == 0 ? weight : -weight
+                    let slot = mask.map { hash & $0 } ?? hash % dimensions
+                    vector[Int(slot)] += (hash >> 63) == 0 ? weight : -weight
                 }
                 var wordHashes: [UInt64] = []
                 wordHashes.reserveCapacity(words.count)
