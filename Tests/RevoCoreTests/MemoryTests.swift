@@ -142,6 +142,33 @@ struct MemoryRecallTests {
 
 @Suite("Memory manager: nothing acknowledged is ever lost")
 struct MemoryDurabilityTests {
+    @Test("the in-process outbox's resident size is what its waiting writes hold, through appends and acknowledgements")
+    func outboxResidentBytes() throws {
+        let outbox = InMemoryOutbox()
+        func walked() throws -> Int {
+            try outbox.pending(limit: .max).reduce(0) { $0 + 16 + $1.entry.residentBytes }
+        }
+        #expect(outbox.residentBytes() == 0)
+        var sequences: [UInt64] = []
+        for index in 0..<12 {
+            let entry = MemoryEntry(
+                id: "m\(index)",
+                content: String(repeating: "x", count: index * 7),
+                type: "note",
+                sessionID: index % 2 == 0 ? "s" : nil,
+                createdAt: .seconds(Int64(index)),
+                embedding: HashedEmbedding(dimensions: 8).embed("memory \(index)")
+            )
+            sequences.append(try outbox.append(entry))
+            #expect(outbox.residentBytes() == (try walked()))
+        }
+        for through in [sequences[2], sequences[2], sequences[7], sequences[11]] {
+            try outbox.acknowledge(through: through)
+            #expect(outbox.residentBytes() == (try walked()))
+        }
+        #expect(outbox.residentBytes() == 0)
+    }
+
     @Test("while the primary is down writes land in the outbox and recalls come from the fallback")
     func primaryDown() throws {
         let fixture = MemoryFixture()

@@ -133,7 +133,7 @@ public final class MemoryManager: Sendable {
 
     /// Bytes of this process's memory the primary store, the fallback and the outbox hold, each that lives here.
     public func residentMemory() async -> [(part: String, bytes: Int)] {
-        var parts: [(String, Int)] = []
+        var parts: [(part: String, bytes: Int)] = []
         if let bytes = await primary.residentBytes() { parts.append(("memory primary", bytes)) }
         if let bytes = await fallback.residentBytes() { parts.append(("memory fallback", bytes)) }
         if let bytes = await outbox.residentBytes() { parts.append(("memory outbox", bytes)) }

@@ -37,6 +37,12 @@ public final class InMemoryOutbox: MemoryOutbox {
     private struct State {
         var items: [OutboxItem] = []
         var nextSequence: UInt64 = 0
+        /// ``residentBytes()``, kept as items come and go: a memory sample walked every waiting write.
+        var bytes = 0
+    }
+
+    private static func bytes(of item: OutboxItem) -> Int {
+        16 + item.entry.residentBytes
     }
 
     private let state = Mutex(State())
@@ -46,7 +52,9 @@ public final class InMemoryOutbox: MemoryOutbox {
     public func append(_ entry: MemoryEntry) throws(StoreError) -> UInt64 {
         state.withLock { s in
             s.nextSequence += 1
-            s.items.append(OutboxItem(sequence: s.nextSequence, entry: entry))
+            let item = OutboxItem(sequence: s.nextSequence, entry: entry)
+            s.items.append(item)
+            s.bytes += Self.bytes(of: item)
             return s.nextSequence
         }
     }
@@ -56,11 +64,16 @@ public final class InMemoryOutbox: MemoryOutbox {
     }
 
     public func residentBytes() -> Int? {
-        state.withLock { $0.items.reduce(0) { $0 + 16 + $1.entry.residentBytes } }
+        state.withLock { $0.bytes }
     }
 
     public func acknowledge(through sequence: UInt64) throws(StoreError) {
-        state.withLock { $0.items.removeAll { $0.sequence <= sequence } }
+        state.withLock { s in
+            // Acknowledged items are the oldest: a prefix of the list.
+            let acknowledged = s.items.prefix { $0.sequence <= sequence }
+            s.bytes -= acknowledged.reduce(0) { $0 + Self.bytes(of: $1) }
+            s.items.removeFirst(acknowledged.count)
+        }
     }
 
     public func count() throws(StoreError) -> Int {

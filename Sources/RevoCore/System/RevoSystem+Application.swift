@@ -43,7 +43,7 @@ extension RevoSystem {
     /// Bytes of this process's memory each part of the system holds, by part; parts that live elsewhere (a database,
     /// Redis, the memory service) hold none here and are left out.
     public func residentMemory() async -> [(part: String, bytes: Int)] {
-        var parts: [(String, Int)] = [("models", models.residentBytes), ("engines", parallelMind.residentBytes)]
+        var parts: [(part: String, bytes: Int)] = [("models", models.residentBytes), ("engines", parallelMind.residentBytes)]
         if let bytes = cache?.cache.residentBytes() { parts.append(("reply cache", bytes)) }
         for (name, bytes) in await memory.residentMemory() { parts.append((name, bytes)) }
         return parts

@@ -93,7 +93,9 @@ public final class MetricsRecorder: Sendable {
 
     package func sample(_ report: HealthReport, processBytes: Int?, machineBytes: ByteCount?) {
         state.withLock { s in
-            var statuses: [(String, HealthStatus, String?)] = []
+            // Labelled as the sample's own array is: an unlabelled one is converted element by element with a dynamic
+            // cast.
+            var statuses: [(service: String, status: HealthStatus, reason: String?)] = []
             for entry in report.services {
                 let name = entry.service.rawValue
                 statuses.append((name, entry.health.status, entry.health.reasons.isEmpty ? nil : entry.health.reasons.joined(separator: "; ")))
