@@ -67,4 +67,26 @@ struct UTF8WriterTests {
             #expect(text == "<\(value)>")
         }
     }
+
+    @Test("a word table hands out each word's bytes, the longest length, and writes them as the strings would")
+    func wordTable() {
+        let words = ["a", "", "crème", "中文", "longest-word-here", "z"]
+        let table = WordTable(words)
+        #expect(table.count == words.count)
+        #expect(table.longest == "longest-word-here".utf8.count)
+        table.withWords { table in
+            for (index, word) in words.enumerated() {
+                #expect(String(decoding: table[index], as: UTF8.self) == word)
+            }
+        }
+        let text = UTF8Writer.string(capacity: words.count * (table.longest + 1)) { text in
+            table.withWords { table in
+                for index in words.indices.reversed() {
+                    text.append(bytes: table[index])
+                    text.append(byte: UInt8(ascii: " "))
+                }
+            }
+        }
+        #expect(text == words.reversed().map { $0 + " " }.joined())
+    }
 }

@@ -67,18 +67,19 @@ struct WorkloadPlan {
         let jitter = 1 + workload.promptSpread * (random.nextUnitInterval() * 2 - 1)
         let count = max(1, Int((Double(workload.promptWords) * jitter).rounded()))
         let head = "[\(index)] about \(topic):"
-        let text = UTF8Writer.string(capacity: head.utf8.count + count * (1 + longestWord)) { text in
+        let text = UTF8Writer.string(capacity: head.utf8.count + count * (1 + wordTable.longest)) { text in
             text.append(head)
-            for _ in 0..<count {
-                text.append(byte: UInt8(ascii: " "))
-                text.append(bytes: wordBytes[Int(random.next() % UInt64(wordBytes.count))])
+            wordTable.withWords { words in
+                for _ in 0..<count {
+                    text.append(byte: UInt8(ascii: " "))
+                    text.append(bytes: words[Int(random.next() % UInt64(words.count))])
+                }
             }
         }
         return (text, topic, session)
     }
 
-    private static let wordBytes = words.map { Array($0.utf8) }
-    private static let longestWord = words.map(\.utf8.count).max() ?? 0
+    private static let wordTable = WordTable(words)
 
     /// One of `distinct` common questions, the first ones far more often (the square of a uniform draw), as traffic
     /// to a public assistant repeats its popular questions.

@@ -182,15 +182,17 @@ public final class FakeProvider: ModelProvider {
         /// The words at `tokens`, each followed by a space: a word per token, chosen by mixing the seed and the token's
         /// index (SplitMix64's finalizer), written straight into the string's storage.
         func text(_ tokens: Range<Int>) -> String {
-            let vocabulary = FakeProvider.vocabularyBytes
-            return UTF8Writer.string(capacity: tokens.count * (FakeProvider.longestWord + 1)) { text in
-                for index in tokens {
-                    var mixed = seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
-                    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-                    mixed ^= mixed >> 31
-                    text.append(bytes: vocabulary[Int(mixed % UInt64(vocabulary.count))])
-                    text.append(byte: UInt8(ascii: " "))
+            let vocabulary = FakeProvider.vocabularyWords
+            return UTF8Writer.string(capacity: tokens.count * (vocabulary.longest + 1)) { text in
+                vocabulary.withWords { vocabulary in
+                    for index in tokens {
+                        var mixed = seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
+                        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+                        mixed ^= mixed >> 31
+                        text.append(bytes: vocabulary[Int(mixed % UInt64(vocabulary.count))])
+                        text.append(byte: UInt8(ascii: " "))
+                    }
                 }
             }
         }
@@ -271,8 +273,7 @@ public final class FakeProvider: ModelProvider {
     }
 
     /// The words as bytes, to write replies without a string per word.
-    static let vocabularyBytes = vocabulary.map { Array($0.utf8) }
-    static let longestWord = vocabulary.map(\.utf8.count).max() ?? 0
+    static let vocabularyWords = WordTable(vocabulary)
 
     static let vocabulary = [
         "the", "model", "answers", "with", "care", "and", "a", "plan", "for", "each", "request", "memory", "cache",
