@@ -483,7 +483,14 @@ public final class ModelManager: Sendable {
             }
             // A provider's `waits` speaks for `complete`; a stream it feeds from a task of its own is raced.
             let waits = sink == nil || provider.waits == .never ? provider.waits : .onAnything
-            let (text, usage) = try await clock.withDeadline(deadline, waits: waits, operation: call)
+            // Spelled out rather than through `withDeadline(_:waits:operation:)`: handing `call` on as an escaping
+            // argument cost allocations on every attempt.
+            let (text, usage) =
+                switch waits {
+                case .never: try await clock.withDeadline(unraced: deadline, operation: call)
+                case .onClockOnly: try await clock.withDeadline(kept: deadline, operation: call)
+                case .onAnything: try await clock.withDeadline(deadline, operation: call)
+                }
             return .answered(text, usage, firstTokenAt: delivery.firstTokenAt)
         } catch {
             let snapshot = delivery.snapshot
