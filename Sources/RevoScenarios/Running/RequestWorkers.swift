@@ -3,8 +3,8 @@ import Synchronization
 
 /// Runs each arrival's request in a task that then waits for the next arrival, rather than in a task of its own: a
 /// task grows its stack of async frames in slabs it allocates, and a request's frames (Hummingbird's middleware chain,
-/// the routes, the client) take about two dozen of them, so a new task per request paid for its stack every time. A
-/// worker keeps its slabs for the next request. Workers are started when every one is busy and end at ``close()``.
+/// the routes, the client) take many of them, so a new task per request paid for its stack every time. A worker keeps
+/// its slabs for the next request. Workers are started when every one is busy and end at ``close()``.
 final class RequestWorkers: Sendable {
     typealias Request = @Sendable () async -> Void
 
