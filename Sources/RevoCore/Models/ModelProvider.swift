@@ -27,8 +27,9 @@ public protocol ModelProvider: Sendable {
     func health() async -> ProviderHealth
 
     /// What a call can wait on (see ``Waits``): `.never` when it computes its answer in this process (a canned reply),
-    /// so it runs without the deadline's race; `.onClockOnly` when ``complete(_:)`` waits only on the clock (a
-    /// simulated model; its streams are still raced); `.onAnything` (the default) for a socket or a model.
+    /// so it runs without the deadline's race; `.onClockOnly` when ``complete(_:)`` answers (never nil) and waits only
+    /// on the clock (a simulated model; its streams are still raced); `.onAnything` (the default) for a socket or a
+    /// model.
     var waits: Waits { get }
 }
 
