@@ -88,21 +88,24 @@ public struct HashedEmbedding: Sendable {
                     add(hash, 1.0)
                 }
                 for pair in words.indices.dropLast() {
-                    let spaced = (wordHashes[pair] ^ UInt64(UInt8(ascii: " "))) &* StableHash.prime
-                    add(Self.fnv(bytes, words[pair + 1], from: spaced), 0.5)
+                    var spaced = StableHash(basis: wordHashes[pair])
+                    spaced.combine(byte: UInt8(ascii: " "))
+                    add(Self.fnv(bytes, words[pair + 1], from: spaced.value), 0.5)
                 }
                 // Trigrams of "^word$", each hashed after a "#".
-                let hashMark = (StableHash.offsetBasis ^ UInt64(UInt8(ascii: "#"))) &* StableHash.prime
+                var hashMark = StableHash()
+                hashMark.combine(byte: UInt8(ascii: "#"))
                 for word in words {
                     for first in (word.lowerBound - 1)..<(word.upperBound - 1) {
-                        add(Self.fnv(bytes, first..<first + 3, from: hashMark), 0.25)
+                        add(Self.fnv(bytes, first..<first + 3, from: hashMark.value), 0.25)
                     }
                 }
             }
         }
     }
 
-    /// FNV-1a 64 of `bytes[range]` continued from `hash` (``StableHash``'s steps, without its wrapper).
+    /// FNV-1a 64 of `bytes[range]` continued from `hash`: ``StableHash``'s steps, here in this module, where they are
+    /// inlined into the loop over every feature; its generic `combine` is called across modules.
     private static func fnv(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, from hash: UInt64) -> UInt64 {
         var hash = hash
         for index in range { hash = (hash ^ UInt64(bytes[index])) &* StableHash.prime }

@@ -481,7 +481,7 @@ public final class ModelManager: Sendable {
                 }
                 throw ProviderError.serverError(status: 502, message: "stream ended without completing")
             }
-            // A provider's `waits` speaks for `complete`; a stream it feeds from a task of its own is raced.
+            // A provider's `waits` speaks for `complete`; a stream, which another task may feed, is raced.
             let waits = sink == nil || provider.waits == .never ? provider.waits : .onAnything
             // Spelled out rather than through `withDeadline(_:waits:operation:)`: handing `call` on as an escaping
             // argument cost allocations on every attempt.

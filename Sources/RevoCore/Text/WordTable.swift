@@ -11,13 +11,15 @@ package struct WordTable: Sendable {
         precondition(!words.isEmpty, "a word table needs a word")
         var bytes: [UInt8] = []
         var ends: [Int] = []
+        var longest = 0
         for word in words {
             bytes.append(contentsOf: word.utf8)
+            longest = max(longest, bytes.count - (ends.last ?? 0))
             ends.append(bytes.count)
         }
         self.bytes = bytes
         self.ends = ends
-        self.longest = words.map(\.utf8.count).max() ?? 0
+        self.longest = longest
     }
 
     package var count: Int { ends.count }

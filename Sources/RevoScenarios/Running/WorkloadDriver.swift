@@ -3,8 +3,9 @@ package import RevoRuntime
 import Synchronization
 
 /// The workload as an open model, written once for both modes: arrivals drawn from the seed, each sent at its time by
-/// one of the users in a task that is not busy with another (``RequestWorkers``), then the requests still running let finish (each is bounded by its
-/// deadline). Sim and live differ only in the client's transport, its clock and the task starter.
+/// one of the users in a task that is not busy with another (``RequestWorkers``), then the requests still running let
+/// finish (each is bounded by its deadline). Sim and live differ only in the client's transport, its clock and the
+/// task starter.
 package struct WorkloadDriver: Sendable {
     let scenario: Scenario
     let client: WorkloadClient

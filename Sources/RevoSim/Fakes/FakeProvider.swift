@@ -35,7 +35,7 @@ public final class FakeProvider: ModelProvider {
 
     private var target: FaultSpec.Target { .provider(descriptor.id) }
 
-    /// ``complete(_:)`` only sleeps on the simulation's clock; a stream is produced by a task of its own.
+    /// ``complete(_:)`` only sleeps on the simulation's clock (and always answers).
     public var waits: Waits { .onClockOnly }
 
     public var inFlight: Int { state.withLock { $0.inFlight } }
