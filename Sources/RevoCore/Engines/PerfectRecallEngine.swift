@@ -1,12 +1,6 @@
 public import RevoRuntime
 import Synchronization
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// The memory engine: stores what the system learns and recalls the most relevant of it, ranked by
 /// 0.7·similarity + 0.2·success + 0.1·usage among matches with cosine similarity ≥ 0.7, in under 100 ms.
 public final class PerfectRecallEngine: ManagedEngine {
@@ -42,26 +36,6 @@ public final class PerfectRecallEngine: ManagedEngine {
         public var recalls = 0
         public var recallsOverTarget = 0
         public var cacheHits = 0
-    }
-
-    private struct CachedRecall: Codable {
-        var memories: [CachedMemory]
-        var servedBy: MemoryManager.ServedBy
-    }
-
-    /// A recalled memory as the cache keeps it: without its vector, which nothing that reads a recall uses and which
-    /// was most of the text to encode and decode.
-    private struct CachedMemory: Codable {
-        var entry: MemoryEntry
-        var similarity: Double
-        var score: Double
-
-        init(_ memory: ScoredMemory) {
-            entry = memory.entry
-            entry.embedding = []
-            similarity = memory.similarity
-            score = memory.score
-        }
     }
 
     public let memory: MemoryManager
@@ -122,7 +96,7 @@ public final class PerfectRecallEngine: ManagedEngine {
     ) async throws(StoreError) -> RecallResult {
         let start = clock.now
         let key = cacheKey(query, filter: filter, limit: limit)
-        if let cache, let cached = await cache.get(key), let decoded = try? JSONDecoder().decode(CachedRecall.self, from: Data(cached.utf8)) {
+        if let cache, let cached = await cache.get(key), let decoded = CachedRecall(text: cached) {
             let memories = decoded.memories.map { ScoredMemory(entry: $0.entry, similarity: $0.similarity, score: $0.score) }
             return finish(memories, servedBy: decoded.servedBy, fromCache: true, start: start)
         }
@@ -134,13 +108,8 @@ public final class PerfectRecallEngine: ManagedEngine {
         )
         let (memories, servedBy) = try await memory.search(search)
         if let cache {
-            let cached = CachedRecall(
-                memories: memories.map(CachedMemory.init),
-                servedBy: servedBy
-            )
-            if let data = try? Self.encoder.encode(cached) {
-                await cache.set(key, value: String(decoding: data, as: UTF8.self), ttl: settings.cacheTTL)
-            }
+            let cached = CachedRecall(memories: memories.map(CachedMemory.init), servedBy: servedBy)
+            await cache.set(key, value: cached.text, ttl: settings.cacheTTL)
         }
         for found in memories { await memory.recordUsage(of: found.entry.id, success: nil) }
         return finish(memories, servedBy: servedBy, fromCache: false, start: start)
@@ -183,10 +152,4 @@ public final class PerfectRecallEngine: ManagedEngine {
         hash.combine(UInt64(limit))
         return "recall:" + hash.hex
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
 }

@@ -27,6 +27,10 @@ public struct JSONObjectWriter: Sendable {
 
     public mutating func field(_ key: StaticString, _ value: Int) {
         self.key(key)
+        appendDecimal(value)
+    }
+
+    private mutating func appendDecimal(_ value: some BinaryInteger) {
         // Digits written in place: `String(value)` allocated a string for every number of every answer.
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
@@ -47,6 +51,39 @@ public struct JSONObjectWriter: Sendable {
     /// A non-finite number, which JSON cannot hold, is written as null.
     public mutating func field(_ key: StaticString, _ value: Double) {
         self.key(key)
+        appendNumber(value)
+    }
+
+    /// An array of numbers, each written as ``field(_:_:)-(_,Double)`` writes one.
+    public mutating func field(_ key: StaticString, floats: [Float]) {
+        openArray(key)
+        for (index, value) in floats.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendNumber(value)
+        }
+        closeArray()
+    }
+
+    /// As `Duration`'s `Encodable` writes it: the high and low words of its attoseconds, `[high,low]`.
+    public mutating func field(_ key: StaticString, _ value: Duration) {
+        openArray(key)
+        let attoseconds = value.attoseconds
+        appendDecimal(Int64(truncatingIfNeeded: attoseconds >> 64))
+        bytes.append(UInt8(ascii: ","))
+        appendDecimal(UInt64(truncatingIfNeeded: attoseconds))
+        closeArray()
+    }
+
+    /// A string under a name known only at run time (a map's key), escaped as any string is.
+    public mutating func field(named key: String, _ value: String) {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        Self.appendString(key, to: &bytes, escapingSlashes: escapesSlashes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendString(value, to: &bytes, escapingSlashes: escapesSlashes)
+    }
+
+    private mutating func appendNumber<Number: BinaryFloatingPoint & TextOutputStreamable>(_ value: Number) {
         guard value.isFinite else {
             bytes.append(contentsOf: "null".utf8)
             return
