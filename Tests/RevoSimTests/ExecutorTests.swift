@@ -26,10 +26,11 @@ struct ExecutorTests {
                 return await group.next() ?? false
             }
             placements["unstructured"] = await Task(executorPreference: sim) { sim.isCurrent }.value
+            placements["unstructured, no preference"] = await Task { sim.isCurrent }.value
             placements["spawned"] = await sim.spawn("nested") { sim.isCurrent }.value
             return placements
         }
-        #expect(placements.count == 6)
+        #expect(placements.count == 7)
         #expect(placements.values.allSatisfy { $0 }, "not on the simulation thread: \(placements.filter { !$0.value }.keys.sorted())")
     }
 
@@ -84,6 +85,24 @@ struct ExecutorTests {
         #expect(statistics.foreignEnqueues == 0)
         #expect(statistics.tasksSpawned == 200)
         #expect(statistics.tasksFinished == 200)
+    }
+
+    @Test("a spawned task resumed from another thread runs in its simulation; other threads' tasks do not")
+    func resumedFromOutside() async throws {
+        let sim = SimulationExecutor()
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let spawned = sim.spawn("waits-for-outside") { () -> [Bool] in
+            var placements: [Bool] = []
+            for await _ in stream { placements.append(sim.isCurrent) }
+            return placements
+        }
+        #expect(throws: SimulationError.self) { try sim.run() }
+        // Resumed from this test's thread, outside the simulation: the job waits for the next run.
+        continuation.yield(1)
+        continuation.finish()
+        #expect(try sim.run() == .idle)
+        #expect(await spawned.value == [true])
+        #expect(await Task { sim.isCurrent }.value == false)
     }
 
     @Test("stall detection names the task that can never finish")

@@ -24,7 +24,7 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
             return "simulation stalled at \(at): no runnable job and no pending timer, "
                 + "but \(parked.count) task(s) never finished: \(shown)\(more). They wait for something that will never "
                 + "happen: a continuation nobody resumes, a lock cycle, or work that escaped the simulation "
-                + "(an unstructured Task {} without executorPreference, a global actor, real I/O)"
+                + "(a Task {} started outside the simulation, a global actor, real I/O)"
         }
     }
 }

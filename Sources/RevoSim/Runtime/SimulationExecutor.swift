@@ -11,13 +11,14 @@ import Darwin
 
 /// A single-threaded, deterministic executor for Swift concurrency.
 ///
-/// It is both the `TaskExecutor` every simulated task prefers (so default actors and nonisolated async code run
-/// on it too, SE-0417) and a `SerialExecutor`. Jobs run in FIFO order on the thread that calls ``run(until:)``;
+/// Its spawned tasks, their children, the default actors they call and their nonisolated async code run on it through
+/// Swift's global executor, whose jobs ``GlobalJobRouting`` sends here. It is also a `TaskExecutor` a task may prefer
+/// (SE-0417) and a `SerialExecutor` an actor may be pinned to. Jobs run in FIFO order on the thread that calls ``run(until:)``;
 /// when no job is left, virtual time jumps to the earliest pending timer. Given the same inputs, two runs
 /// execute the same jobs in the same order, which ``trace`` proves with its digest.
 public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
     struct State {
-        var jobs = Deque<UnownedJob>()
+        var jobs = Deque<QueuedJob>()
         var timers = TimerQueue()
         var now = Duration.zero
         var running = false
@@ -25,7 +26,19 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
         var nextTaskID: UInt64 = 0
         /// Spawned tasks that have not finished, by id; only ever listed sorted by id.
         var liveTasks: [UInt64: SimulationError.ParkedTask] = [:]
+        /// The addresses of spawned tasks that have not finished, by id (``GlobalJobRouting``).
+        var addresses: [UInt64: UInt] = [:]
         var statistics = SimulationStatistics()
+    }
+
+    /// A job and how it came: through ``enqueue(_:)`` (its task prefers this executor, or its actor is pinned to it)
+    /// or through the global executor.
+    struct QueuedJob {
+        /// The generic executor's reference, as the runtime spells it: no identity, no witness table.
+        static let generic = unsafeBitCast((0, 0) as (Int, Int), to: UnownedSerialExecutor.self)
+
+        var job: UnownedJob
+        var global: Bool
     }
 
     private let state = Mutex(State())
@@ -76,7 +89,16 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
             if s.running, let thread = s.runThread, pthread_equal(thread, pthread_self()) == 0 {
                 s.statistics.foreignEnqueues += 1
             }
-            s.jobs.append(job)
+            s.jobs.append(QueuedJob(job: job, global: false))
+        }
+    }
+
+    /// A job Swift gave its global executor on a thread that runs or spawns into this simulation, or one of its
+    /// spawned tasks resumed from outside (``GlobalJobRouting``).
+    func enqueueGlobal(_ job: UnownedJob, fromOutside: Bool = false) {
+        state.withLock { s in
+            if fromOutside, s.running { s.statistics.foreignEnqueues += 1 }
+            s.jobs.append(QueuedJob(job: job, global: true))
         }
     }
 
@@ -103,12 +125,17 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
         operation: sending @escaping () async throws -> Success
     ) -> Task<Success, any Error> {
         let info = register(name)
-        return Task(executorPreference: self) {
+        // The task's first job is enqueued as it is created.
+        let previous = GlobalJobRouting.route(to: self)
+        defer { GlobalJobRouting.restore(previous) }
+        let task = Task {
             defer { self.finished(info.id) }
             return try await SimulationTaskInfo.$current.withValue(info) {
                 try await operation()
             }
         }
+        remember(task, id: info.id)
+        return task
     }
 
     /// Starts a named simulated task whose operation cannot throw.
@@ -118,12 +145,17 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
         operation: sending @escaping () async -> Success
     ) -> Task<Success, Never> {
         let info = register(name)
-        return Task(executorPreference: self) {
+        // The task's first job is enqueued as it is created.
+        let previous = GlobalJobRouting.route(to: self)
+        defer { GlobalJobRouting.restore(previous) }
+        let task = Task {
             defer { self.finished(info.id) }
             return await SimulationTaskInfo.$current.withValue(info) {
                 await operation()
             }
         }
+        remember(task, id: info.id)
+        return task
     }
 
     private func register(_ name: String) -> SimulationTaskInfo {
@@ -139,10 +171,27 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
     }
 
     private func finished(_ id: UInt64) {
-        state.withLock { s in
+        let address = state.withLock { s in
             s.liveTasks[id] = nil
             s.statistics.tasksFinished += 1
+            return s.addresses.removeValue(forKey: id)
         }
+        if let address { GlobalJobRouting.forget(address) }
+    }
+
+    /// Routes `task` here wherever it is resumed from. Under the state lock, as ``finished(_:)`` takes it: a task
+    /// spawned from another thread may finish before this runs, and must not be remembered then.
+    private func remember(_ task: Task<some Sendable, some Error>, id: UInt64) {
+        state.withLock { s in
+            guard s.liveTasks[id] != nil else { return }
+            s.addresses[id] = Self.address(of: task)
+            GlobalJobRouting.remember(Self.address(of: task), of: self)
+        }
+    }
+
+    /// A task's address: its job's too, as the runtime's task is the job it enqueues.
+    private static func address(of task: Task<some Sendable, some Error>) -> UInt {
+        UInt(bitPattern: unsafeBitCast(task, to: Int.self))
     }
 
     // MARK: Timers
@@ -204,14 +253,21 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
         }
         defer { state.withLock { s in s.running = false } }
 
-        // Jobs run "on" the task executor, not isolated to the serial one: otherwise every nonisolated async call
-        // would hop off and back (9 jobs instead of 1 per task, measured). Pinned actors still work, see checkIsolated().
+        // Global jobs run on the generic executor, as the global executor runs them. Jobs that came through enqueue
+        // run "on" the task executor, not isolated to the serial one: otherwise every nonisolated async call of a task
+        // that prefers it would hop off and back. Pinned actors still work, see checkIsolated().
         let taskExecutor = asUnownedTaskExecutor()
         var jobsRun = 0
         var fired: [(TimerQueue.Entry, TimerQueue.Wakeup)] = []
+        let previousRoute = GlobalJobRouting.route(to: self)
+        defer { GlobalJobRouting.restore(previousRoute) }
         while true {
-            while let job = state.withLock({ s in s.jobs.popFirst() }) {
-                job.runSynchronously(on: taskExecutor)
+            while let queued = state.withLock({ s in s.jobs.popFirst() }) {
+                if queued.global {
+                    queued.job.runSynchronously(on: QueuedJob.generic)
+                } else {
+                    queued.job.runSynchronously(on: taskExecutor)
+                }
                 jobsRun += 1
             }
             let outcome: RunOutcome? = state.withLock { s in
