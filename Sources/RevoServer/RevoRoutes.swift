@@ -14,7 +14,8 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
     let spans: ChatSpans?
 
     func register(on router: Router<Context>) {
-        router.get("/health") { _, _ in JSONBody.response(json: HealthAnswer(await system.health()).json) }
+        let health = HealthAnswerMemo()
+        router.get("/health") { _, _ in JSONBody.response(json: health.json(for: await system.health())) }
         // Liveness is the process itself: no round trip to any dependency (that is readiness's job).
         // The probes' answers are written once: orchestrators call them every few seconds on every replica.
         let alive = Array(#"{"status":"alive"}"#.utf8)

@@ -18,6 +18,8 @@ public final class MetricsRecorder: Sendable {
         /// (time, services' statuses and first reasons) per health sample, for state checks.
         var healthSamples: [HealthSample] = []
         var memorySamples: [MemorySample] = []
+        /// The last sampled report, its check time cleared, and the statuses recorded for it.
+        var lastSample: (report: HealthReport, statuses: [(service: String, status: HealthStatus, reason: String?)])?
         var acknowledgedWrites: [String] = []
         var scaleEvents: [ParallelMindEngine.ScaleEvent] = []
         var sessions: [WebSocketSession] = []
@@ -93,6 +95,14 @@ public final class MetricsRecorder: Sendable {
 
     package func sample(_ report: HealthReport, processBytes: Int?, machineBytes: ByteCount?) {
         state.withLock { s in
+            s.memorySamples.append(MemorySample(at: report.checkedAt, processBytes: processBytes, machineBytes: machineBytes))
+            // The same report as the last sample's, at a later time: the same statuses, and nothing changed.
+            var key = report
+            key.checkedAt = .zero
+            if let last = s.lastSample, last.report == key {
+                s.healthSamples.append(HealthSample(at: report.checkedAt, statuses: last.statuses))
+                return
+            }
             // Labelled as the sample's own array is: an unlabelled one is converted element by element with a dynamic
             // cast.
             var statuses: [(service: String, status: HealthStatus, reason: String?)] = []
@@ -116,7 +126,7 @@ public final class MetricsRecorder: Sendable {
                 }
             }
             s.healthSamples.append(HealthSample(at: report.checkedAt, statuses: statuses))
-            s.memorySamples.append(MemorySample(at: report.checkedAt, processBytes: processBytes, machineBytes: machineBytes))
+            s.lastSample = (key, statuses)
         }
     }
 

@@ -99,12 +99,23 @@ public struct SimRunner: Sendable {
     private static func sampleHealth(_ world: SimWorld, server: InProcessServer, metrics: MetricsRecorder) async {
         let every: Duration = world.scenario.duration <= .seconds(3600) ? .seconds(1) : .seconds(5)
         let monitor = try! SocketAddress(ipAddress: "10.255.255.254", port: 9_100)
+        // The last answer read and what it said: an answer of the same bytes says the same, at its own time.
+        var last: (body: [UInt8], report: HealthReport)?
         while !Task.isCancelled {
             let at = world.clock.now
             let answer = await server.send(HTTPCall(.get, "/health"), from: monitor)
             // Stopped mid-sample: the checks it ran were cancelled, so its answer is not the system's health.
             guard !Task.isCancelled else { return }
-            let report = answer.json.map { HealthReport(answer: $0, at: at) } ?? .unreachable("HTTP \(answer.status): \(answer.text)", at: at)
+            var report: HealthReport
+            if let last, last.body == answer.body {
+                report = last.report
+                report.checkedAt = at
+            } else if let json = answer.json {
+                report = HealthReport(answer: json, at: at)
+                last = (answer.body, report)
+            } else {
+                report = .unreachable("HTTP \(answer.status): \(answer.text)", at: at)
+            }
             let resident = await world.system.residentMemory().reduce(0) { $0 + $1.bytes }
             metrics.sample(report, processBytes: resident, machineBytes: world.machine.modelledMemory)
             do { try await world.clock.sleep(for: every) } catch { return }
