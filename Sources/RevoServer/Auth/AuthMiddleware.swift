@@ -1,5 +1,13 @@
 public import Hummingbird
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A request context that can carry the caller's verified identity.
 public protocol IdentifiedRequestContext: RequestContext {
     var identity: TokenService.Identity? { get set }
@@ -34,7 +42,13 @@ struct AuthMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
             func word() -> Range<Int> {
                 while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
                 let start = index
-                while index < bytes.count, bytes[index] != UInt8(ascii: " ") { index += 1 }
+                // The word's end found by memchr, which reads a long token many bytes at a time.
+                let rest = bytes.count - start
+                if let base = bytes.baseAddress, rest > 0, let space = memchr(base + start, Int32(UInt8(ascii: " ")), rest) {
+                    index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(space))
+                } else {
+                    index = bytes.count
+                }
                 return start..<index
             }
             let scheme = word()
