@@ -1,23 +1,22 @@
 import RevoCore
+import RevoServer
 import Testing
 
 @testable import RevoScenarios
 
 @Suite("Health samples")
 struct HealthSampleTests {
+    /// A report as the monitor reads it from a `GET /health` answer.
     static func report(cache: ComponentHealth, at seconds: Int64) -> HealthReport {
-        HealthReport(
-            status: cache.status == .healthy ? .healthy : .degraded,
-            services: [
-                .init(service: .backend, health: .healthy),
-                .init(service: .cache, health: cache),
-            ],
-            availableProviders: [ProviderID("mock")],
-            live: true,
-            ready: true,
-            notReadyBecause: [],
-            checkedAt: .seconds(seconds)
-        )
+        let reasons = cache.reasons.map { "\"\($0)\"" }.joined(separator: ",")
+        let overall = cache.status == .healthy ? "healthy" : "degraded"
+        let text = """
+            {"available_providers":["mock"],"live":true,"not_ready_because":[],"ready":true,"services":{\
+            "backend":{"reasons":[],"status":"healthy"},"cache":{"reasons":[\(reasons)],"status":"\(cache.status.rawValue)"}},\
+            "status":"\(overall)"}
+            """
+        let json = Array(text.utf8).withUnsafeBytes { try! JSONValue(parsing: $0) }
+        return HealthReport(answer: json, at: .seconds(seconds))
     }
 
     @Test("a report repeated at a later time is sampled at that time with the same statuses; a changed one is a change")
