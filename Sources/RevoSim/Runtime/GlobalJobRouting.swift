@@ -16,6 +16,11 @@ import Darwin
 /// which simulation, if any, the current thread runs or is spawning into. On any other thread it looks the job up
 /// among the simulations' spawned tasks, so a spawned task resumed from outside (a continuation finished by a test)
 /// still runs in its simulation; every other job goes to the global executor as before.
+///
+/// The thread decides, not the task: a task from outside that a simulated task resumes (one awaiting a simulated
+/// task's value while the simulation runs) goes on in the simulation's thread until it next suspends. Await a
+/// simulation's results after ``SimulationExecutor/run(until:)`` returns, as ``SimulationExecutor/runToCompletion(_:_:)``
+/// does.
 enum GlobalJobRouting {
     private typealias EnqueueGlobal = @convention(thin) (UnownedJob) -> Void
     private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, EnqueueGlobal) -> Void
@@ -84,6 +89,7 @@ enum GlobalJobRouting {
                 original(job)
             }
         }
+        // The slot holds a C function pointer; a thin Swift function value is one. Written once, pointer-aligned.
         return withUnsafePointer(to: hook) { pointer in
             let function = UnsafeRawPointer(pointer).load(as: UnsafeRawPointer.self)
             guard slot.pointee == nil || slot.pointee == function else { return false }
