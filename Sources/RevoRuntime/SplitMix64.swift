@@ -12,7 +12,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return Self.mix(state)
     }
 
-    /// The SplitMix64 output function: a bijective avalanche of one 64-bit value.
+    /// The SplitMix64 output function: a bijective avalanche of one 64-bit value. Inlinable: other modules call it in
+    /// loops (a fake model's word per token).
+    @inlinable
     public static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9

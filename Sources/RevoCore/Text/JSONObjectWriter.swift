@@ -76,10 +76,7 @@ public struct JSONObjectWriter: Sendable {
 
     /// A string under a name known only at run time (a map's key), escaped as any string is.
     public mutating func field(named key: String, _ value: String) {
-        if !empty { bytes.append(UInt8(ascii: ",")) }
-        empty = false
-        Self.appendString(key, to: &bytes, escapingSlashes: escapesSlashes)
-        bytes.append(UInt8(ascii: ":"))
+        self.key(named: key)
         Self.appendString(value, to: &bytes, escapingSlashes: escapesSlashes)
     }
 
@@ -135,10 +132,7 @@ public struct JSONObjectWriter: Sendable {
 
     /// A nested object under a name known only at run time (a map's key), escaped as any string is.
     public mutating func field(named key: String, object write: (inout JSONObjectWriter) -> Void) {
-        if !empty { bytes.append(UInt8(ascii: ",")) }
-        empty = false
-        Self.appendString(key, to: &bytes, escapingSlashes: escapesSlashes)
-        bytes.append(UInt8(ascii: ":"))
+        self.key(named: key)
         var object = JSONObjectWriter(continuing: &bytes, escapesSlashes: escapesSlashes)
         write(&object)
         close(&object)
@@ -204,6 +198,14 @@ public struct JSONObjectWriter: Sendable {
         swap(&self.bytes, &bytes)
         self.bytes.append(UInt8(ascii: "{"))
         self.escapesSlashes = escapesSlashes
+    }
+
+    /// A key known only at run time, escaped as any string is.
+    private mutating func key(named key: String) {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        Self.appendString(key, to: &bytes, escapingSlashes: escapesSlashes)
+        bytes.append(UInt8(ascii: ":"))
     }
 
     private mutating func key(_ key: StaticString) {

@@ -186,10 +186,7 @@ public final class FakeProvider: ModelProvider {
             return UTF8Writer.string(capacity: tokens.count * (vocabulary.longest + 1)) { text in
                 vocabulary.withWords { vocabulary in
                     for index in tokens {
-                        var mixed = seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
-                        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-                        mixed ^= mixed >> 31
+                        let mixed = SplitMix64.mix(seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
                         text.append(bytes: vocabulary[Int(mixed % UInt64(vocabulary.count))])
                         text.append(byte: UInt8(ascii: " "))
                     }

@@ -184,8 +184,9 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
     private func remember(_ task: Task<some Sendable, some Error>, id: UInt64) {
         state.withLock { s in
             guard s.liveTasks[id] != nil else { return }
-            s.addresses[id] = Self.address(of: task)
-            GlobalJobRouting.remember(Self.address(of: task), of: self)
+            let address = Self.address(of: task)
+            s.addresses[id] = address
+            GlobalJobRouting.remember(address, of: self)
         }
     }
 
