@@ -9,11 +9,12 @@ extension Duration {
         return "\(sign)\(magnitude / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)s"
     }
 
-    /// Whole nanoseconds (the part below a nanosecond dropped): the unit of stored timestamps (`*_at_ns` columns), of
-    /// the breaker's window slots and of trace lines.
+    /// Whole nanoseconds (the part below a nanosecond dropped, toward zero): the unit of stored timestamps (`*_at_ns`
+    /// columns), of the breaker's window slots and of trace lines. One division of the attosecond count: read through
+    /// `components`, it cost a second 128-bit division and two checked 128-bit multiplications.
+    @inlinable
     public var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        Int64(attoseconds / 1_000_000_000)
     }
 
     /// Seconds as a floating-point number, for rates and reports.

@@ -21,6 +21,18 @@ public struct SystemClock: Sendable {
         self.sleeper = { offset in try await clock.sleep(until: origin.advanced(by: offset - start), tolerance: nil) }
     }
 
+    /// A time source that counts elapsed time itself (a simulation's virtual time): `elapsed` is ``now`` and
+    /// `sleeper` suspends until a value of it.
+    public init(
+        elapsed: @escaping @Sendable () -> Duration,
+        sleeper: @escaping @Sendable (Duration) async throws -> Void,
+        deadlines: (any DeadlineScheduler)? = nil
+    ) {
+        self.elapsed = elapsed
+        self.sleeper = sleeper
+        self.deadlines = deadlines
+    }
+
     /// Time since this clock was created, plus its start.
     public var now: Duration {
         elapsed()

@@ -35,7 +35,7 @@ struct SimWorld: Sendable {
         let sim = SimulationExecutor(traceCapacity: 0)
         self.sim = sim
         // Deadlines are timers of the executor rather than sleeping tasks: the same virtual time, fewer jobs.
-        let clock = SystemClock(sim.clock, deadlines: sim)
+        let clock = SystemClock(virtualTimeOf: sim)
         self.clock = clock
         let faults = FaultInjector(faults: scenario.faults, random: random.split("faults"), clock: clock)
         self.faults = faults

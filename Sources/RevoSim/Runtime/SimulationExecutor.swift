@@ -58,7 +58,12 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
 
     /// The current virtual time.
     public var now: VirtualClock.Instant {
-        VirtualClock.Instant(offset: state.withLock { $0.now })
+        VirtualClock.Instant(offset: elapsed)
+    }
+
+    /// The current virtual time as the time since the start.
+    public var elapsed: Duration {
+        state.withLock { $0.now }
     }
 
     public var statistics: SimulationStatistics {
@@ -197,16 +202,17 @@ public final class SimulationExecutor: TaskExecutor, SerialExecutor, Sendable {
 
     // MARK: Timers
 
-    func sleep(until deadline: VirtualClock.Instant) async throws {
+    /// Suspends until virtual time reaches `deadline`, an offset from the start.
+    func sleep(until deadline: Duration) async throws {
         try Task.checkCancellation()
         let sequence: UInt64? = state.withLock { s in
-            deadline.offset <= s.now ? nil : s.timers.allocate()
+            deadline <= s.now ? nil : s.timers.allocate()
         }
         guard let sequence else { return }
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let registered = state.withLock { s in
-                    s.timers.register(sequence, deadline: deadline.offset, wakeup: .resume(continuation))
+                    s.timers.register(sequence, deadline: deadline, wakeup: .resume(continuation))
                 }
                 if !registered { continuation.resume(throwing: CancellationError()) }
             }

@@ -50,6 +50,6 @@ public struct VirtualClock: Clock, Sendable {
     }
 
     public func sleep(until deadline: Instant, tolerance: Swift.Duration? = nil) async throws {
-        try await executor.sleep(until: deadline)
+        try await executor.sleep(until: deadline.offset)
     }
 }
