@@ -1,14 +1,16 @@
 import RevoCore
+import RevoRuntime
 import Synchronization
 
 /// Writes that arrive while one commits wait, and go together in the next transaction: one commit, and one WAL append
 /// of the pages they share, for many callers instead of one each. A caller returns once the transaction holding its
 /// items has committed (or failed), so an acknowledged write is as durable as before.
 ///
-/// A cancelled caller (a timed-out guard) returns at once: its items are dropped if they are still queued, and may
-/// still be committed if their transaction has begun — the outcome of any write that times out.
+/// A caller stops waiting at the deadline its task is kept to (``SystemClock/awaitCallback(abandoned:_:)``) or when it
+/// is cancelled: its items are dropped if they are still queued, and may still be committed if their transaction has
+/// begun — the outcome of any write that times out.
 final class GroupCommit<Item: Sendable>: Sendable {
-    private typealias Waiter = CheckedContinuation<Result<Void, StoreError>, Never>
+    private typealias Waiter = @Sendable (Result<Void, any Error>) -> Void
 
     private struct Waiting {
         var id: UInt64
@@ -34,39 +36,41 @@ final class GroupCommit<Item: Sendable>: Sendable {
         self.commit = commit
     }
 
-    /// Returns once `items` are committed; throws what the transaction that held them threw.
+    /// Returns once `items` are committed; throws what the transaction that held them threw, or a time-out.
     func submit(_ items: [Item]) async throws(StoreError) {
         let id = state.withLock { s in
             s.nextID += 1
             return s.nextID
         }
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: Waiter) in
-                let leads = state.withLock { s -> Bool? in
-                    // Checked under the lock, so a cancellation either is seen here or finds the waiter registered.
-                    guard !Task.isCancelled else { return nil }
+        do {
+            try await SystemClock.awaitCallback(abandoned: { self.abandon(id) }) { waiter in
+                let leads = state.withLock { s -> Bool in
                     s.waiting.append(Waiting(id: id, items: items))
-                    s.waiters[id] = continuation
+                    s.waiters[id] = waiter
                     guard !s.committing else { return false }
                     s.committing = true
                     return true
                 }
-                switch leads {
-                case nil: continuation.resume(returning: .failure(Self.cancelled))
                 // The first caller of a quiet period starts the committer; until the queue is empty it commits
-                // whatever arrived during the previous commit.
-                case true?: Task { await self.drain() }
-                case false?: break
-                }
+                // whatever arrived during the previous commit. Detached: it serves every caller, so it takes on none
+                // of this one's task-locals (its kept deadline, its request id).
+                if leads { Task.detached { await self.drain() } }
             }
-        } onCancel: {
-            let waiter = state.withLock { s in
-                s.waiting.removeAll { $0.id == id }
-                return s.waiters.removeValue(forKey: id)
-            }
-            waiter?.resume(returning: .failure(Self.cancelled))
+        } catch let error as StoreError {
+            throw error
+        } catch is TimeoutError {
+            throw .timeout("no commit before the deadline")
+        } catch {
+            throw Self.cancelled
         }
-        try result.get()
+    }
+
+    /// Drops a caller that stopped waiting: its items too, unless a transaction has taken them.
+    private func abandon(_ id: UInt64) {
+        state.withLock { s in
+            s.waiting.removeAll { $0.id == id }
+            s.waiters[id] = nil
+        }
     }
 
     /// Callers queued behind the commit in progress.
@@ -87,7 +91,7 @@ final class GroupCommit<Item: Sendable>: Sendable {
     private func drain() async {
         var batch = state.withLock { s in Self.take(largestBatch, from: &s) }
         while !batch.isEmpty {
-            let result: Result<Void, StoreError>
+            let result: Result<Void, any Error>
             do throws(StoreError) {
                 try await commit(batch.flatMap(\.items))
                 result = .success(())
@@ -97,7 +101,7 @@ final class GroupCommit<Item: Sendable>: Sendable {
             let (answered, next) = state.withLock { s in
                 (batch.compactMap { s.waiters.removeValue(forKey: $0.id) }, Self.take(largestBatch, from: &s))
             }
-            for waiter in answered { waiter.resume(returning: result) }
+            for waiter in answered { waiter(result) }
             batch = next
         }
     }
