@@ -148,7 +148,7 @@ struct SQLiteStoreTests {
             // Opening again runs no migration twice.
             _ = try SQLiteDatabase(path: path).pool()
             let applied = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") }
-            #expect(applied == 2)
+            #expect(applied == 3)
         }
     }
 
@@ -181,6 +181,41 @@ struct SQLiteStoreTests {
             #expect(try await store.messages(conversationID: "a", limit: 3).map(\.id) == ["a2", "a3", "a5"])
             #expect(try await store.messages(conversationID: "b", limit: 10).map(\.id) == ["b1", "b4"])
             #expect(try await store.messages(conversationID: "empty", limit: 10).map(\.id) == ["e1"])
+        }
+    }
+
+    @Test("a v2 file's messages keep their seq in v3, which has no AUTOINCREMENT, and new ones follow the largest")
+    func upgradeFromV2() async throws {
+        try await Self.withDatabase { path in
+            let old = try DatabasePool(path: path)
+            try SQLiteSchema.migrator.migrate(old, upTo: SQLiteSchema.chainedMessages)
+            try await old.write { db in
+                try db.execute(sql: "INSERT INTO conversations (id, created_at_ns, updated_at_ns) VALUES ('a', 0, 0)")
+                for (seq, id) in [(3, "a1"), (7, "a2")] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO messages (seq, id, conversation_id, prev_seq, role, content, created_at_ns)
+                            VALUES (?, ?, 'a', (SELECT last_seq FROM conversations WHERE id = 'a'), 'user', ?, ?)
+                            """,
+                        arguments: [seq, id, "text \(id)", seq]
+                    )
+                }
+            }
+            try old.close()
+
+            let database = SQLiteDatabase(path: path)
+            let store = SQLiteConversationStore(database: database)
+            #expect(try await store.messages(conversationID: "a", limit: 10).map(\.id) == ["a1", "a2"])
+            try await store.append(StoredMessage(id: "a3", conversationID: "a", role: .assistant, content: "new", createdAt: .seconds(9)))
+            let (schema, seqs) = try await database.read { db in
+                (
+                    try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'messages'") ?? "",
+                    try Int.fetchAll(db, sql: "SELECT seq FROM messages ORDER BY seq")
+                )
+            }
+            #expect(!schema.uppercased().contains("AUTOINCREMENT"))
+            #expect(seqs == [3, 7, 8])
+            #expect(try await store.messages(conversationID: "a", limit: 2).map(\.id) == ["a2", "a3"])
         }
     }
 

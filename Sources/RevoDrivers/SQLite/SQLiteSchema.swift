@@ -72,9 +72,39 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration(plainSequence) { db in
+            // `seq` was AUTOINCREMENT, which rewrites the table's row in sqlite_sequence at every insert: a second
+            // b-tree changed per message. Without it a new row takes the largest seq plus one, which never reuses a seq
+            // as long as nothing deletes the newest message, and nothing deletes messages (see v2: the chain's
+            // pointers must never name a reused seq). SQLite cannot drop AUTOINCREMENT in place, so the table is
+            // rebuilt with every seq kept.
+            try db.execute(
+                sql: """
+                    CREATE TABLE messages_v3 (
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')),
+                        content TEXT NOT NULL,
+                        provider TEXT,
+                        created_at_ns INTEGER NOT NULL,
+                        prev_seq INTEGER
+                    );
+                    INSERT INTO messages_v3 (seq, id, conversation_id, role, content, provider, created_at_ns, prev_seq)
+                        SELECT seq, id, conversation_id, role, content, provider, created_at_ns, prev_seq FROM messages;
+                    DROP TRIGGER messages_chain;
+                    DROP TABLE messages;
+                    ALTER TABLE messages_v3 RENAME TO messages;
+                    CREATE TRIGGER messages_chain AFTER INSERT ON messages BEGIN
+                        UPDATE conversations SET last_seq = NEW.seq WHERE id = NEW.conversation_id;
+                    END;
+                    """
+            )
+        }
         return migrator
     }
 
     static let initial = "v1: users, conversations, messages, memory, outbox"
     static let chainedMessages = "v2: messages chained per conversation"
+    static let plainSequence = "v3: message seq without AUTOINCREMENT"
 }
