@@ -43,19 +43,7 @@ final class GroupCommit<Item: Sendable>: Sendable {
             return s.nextID
         }
         do {
-            try await SystemClock.awaitCallback(abandoned: { self.abandon(id) }) { waiter in
-                let leads = state.withLock { s -> Bool in
-                    s.waiting.append(Waiting(id: id, items: items))
-                    s.waiters[id] = waiter
-                    guard !s.committing else { return false }
-                    s.committing = true
-                    return true
-                }
-                // The first caller of a quiet period starts the committer; until the queue is empty it commits
-                // whatever arrived during the previous commit. Detached: it serves every caller, so it takes on none
-                // of this one's task-locals (its kept deadline, its request id).
-                if leads { Task.detached { await self.drain() } }
-            }
+            try await SystemClock.awaitCallback(abandoned: { self.abandon(id) }, { waiter in enqueue(id, items, waiter) })
         } catch let error as StoreError {
             throw error
         } catch is TimeoutError {
@@ -63,6 +51,20 @@ final class GroupCommit<Item: Sendable>: Sendable {
         } catch {
             throw Self.cancelled
         }
+    }
+
+    /// Queues a caller. The first caller of a quiet period starts the committer; until the queue is empty it commits
+    /// whatever arrived during the previous commit. Detached: it serves every caller, so it takes on none of this
+    /// one's task-locals (its kept deadline, its request id).
+    private func enqueue(_ id: UInt64, _ items: [Item], _ waiter: @escaping Waiter) {
+        let leads = state.withLock { s -> Bool in
+            s.waiting.append(Waiting(id: id, items: items))
+            s.waiters[id] = waiter
+            guard !s.committing else { return false }
+            s.committing = true
+            return true
+        }
+        if leads { Task.detached { await self.drain() } }
     }
 
     /// Drops a caller that stopped waiting: its items too, unless a transaction has taken them.
