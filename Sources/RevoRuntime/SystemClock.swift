@@ -5,20 +5,44 @@
 public struct SystemClock: Sendable {
     // Made by an inlinable init, so the closures are specialized for the caller's clock: generic, reading the time
     // went through witness tables on every read, a dozen per chat request.
-    @usableFromInline let elapsed: @Sendable () -> Duration
-    @usableFromInline let sleeper: @Sendable (Duration) async throws -> Void
+    /// The clock's parts in one object, so that a copy of the clock (it is kept by every service, and by a kept
+    /// deadline in a task-local) costs one reference count.
+    @usableFromInline
+    final class Source: Sendable {
+        @usableFromInline let elapsed: @Sendable () -> Duration
+        @usableFromInline let sleeper: @Sendable (Duration) async throws -> Void
+        @usableFromInline let deadlines: (any DeadlineScheduler)?
+
+        @inlinable
+        init(
+            elapsed: @escaping @Sendable () -> Duration,
+            sleeper: @escaping @Sendable (Duration) async throws -> Void,
+            deadlines: (any DeadlineScheduler)?
+        ) {
+            self.elapsed = elapsed
+            self.sleeper = sleeper
+            self.deadlines = deadlines
+        }
+    }
+
+    @usableFromInline let source: Source
+
     /// Times the deadlines of ``withDeadline(_:operation:)`` when set; without it they race a sleeping task.
-    public let deadlines: (any DeadlineScheduler)?
+    public var deadlines: (any DeadlineScheduler)? {
+        source.deadlines
+    }
 
     /// Takes any clock; an `any Clock<Duration>` is opened implicitly. ``now`` starts at `start`: zero for
     /// simulations, the Unix time of the start for a server, so that stored timestamps mean something after a restart.
     /// `deadlines` must count the same time as `clock`.
     @inlinable
     public init<C: Clock<Duration>>(_ clock: C, startingAt start: Duration = .zero, deadlines: (any DeadlineScheduler)? = nil) {
-        self.deadlines = deadlines
         let origin = clock.now
-        self.elapsed = { start + origin.duration(to: clock.now) }
-        self.sleeper = { offset in try await clock.sleep(until: origin.advanced(by: offset - start), tolerance: nil) }
+        self.source = Source(
+            elapsed: { start + origin.duration(to: clock.now) },
+            sleeper: { offset in try await clock.sleep(until: origin.advanced(by: offset - start), tolerance: nil) },
+            deadlines: deadlines
+        )
     }
 
     /// A time source that counts elapsed time itself (a simulation's virtual time): `elapsed` is ``now`` and
@@ -28,14 +52,12 @@ public struct SystemClock: Sendable {
         sleeper: @escaping @Sendable (Duration) async throws -> Void,
         deadlines: (any DeadlineScheduler)? = nil
     ) {
-        self.elapsed = elapsed
-        self.sleeper = sleeper
-        self.deadlines = deadlines
+        self.source = Source(elapsed: elapsed, sleeper: sleeper, deadlines: deadlines)
     }
 
     /// Time since this clock was created, plus its start.
     public var now: Duration {
-        elapsed()
+        source.elapsed()
     }
 
     /// The deadline ``withDeadline(kept:operation:)`` holds this task to, with the clock whose time it is: no sleep of
@@ -51,11 +73,11 @@ public struct SystemClock: Sendable {
     /// ``TimeoutError`` at a kept deadline that comes first (or at the same time, as a raced timer would win the tie).
     public func sleep(until deadline: Duration) async throws {
         if let kept = Self.keptDeadline, deadline >= kept {
-            if kept > now { try await sleeper(kept) }
+            if kept > now { try await source.sleeper(kept) }
             throw TimeoutError(limit: "deadline passed")
         }
         guard deadline > now else { return }
-        try await sleeper(deadline)
+        try await source.sleeper(deadline)
     }
 
     public func sleep(for duration: Duration) async throws {

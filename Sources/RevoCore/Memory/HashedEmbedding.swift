@@ -51,20 +51,24 @@ public struct HashedEmbedding: Sendable {
         var words: [Range<Int>] = []
         var inWord = false
         var start = 0
-        for byte in text.utf8 {
-            let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-            let isWord = (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (lower >= UInt8(ascii: "0") && lower <= UInt8(ascii: "9"))
-            if isWord {
-                if !inWord {
-                    padded.append(UInt8(ascii: "^"))
-                    start = padded.count
+        // Read from the string's contiguous bytes: its UTF-8 view's iterator decodes an index per byte.
+        var text = text
+        text.withUTF8 { utf8 in
+            for byte in utf8 {
+                let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                let isWord = (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (lower >= UInt8(ascii: "0") && lower <= UInt8(ascii: "9"))
+                if isWord {
+                    if !inWord {
+                        padded.append(UInt8(ascii: "^"))
+                        start = padded.count
+                    }
+                    padded.append(lower)
+                } else if inWord {
+                    words.append(start..<padded.count)
+                    padded.append(UInt8(ascii: "$"))
                 }
-                padded.append(lower)
-            } else if inWord {
-                words.append(start..<padded.count)
-                padded.append(UInt8(ascii: "$"))
+                inWord = isWord
             }
-            inWord = isWord
         }
         if inWord {
             words.append(start..<padded.count)
@@ -73,11 +77,13 @@ public struct HashedEmbedding: Sendable {
         let dimensions = UInt64(self.dimensions)
         // The slot is the hash modulo the dimensions; for a power of two (the default 256) a mask gives it without a
         // division.
-        let mask: UInt64? = dimensions.nonzeroBitCount == 1 ? dimensions - 1 : nil
+        let isPowerOfTwo = dimensions.nonzeroBitCount == 1
+        let mask = dimensions &- 1
         padded.withUnsafeBufferPointer { bytes in
             vector.withUnsafeMutableBufferPointer { vector in
-                func add(_ hash: UInt64, _ weight: Float) {
-                    let slot = mask.map { hash & $0 } ?? hash % dimensions
+                // Inlined into each loop below: called once per feature, three or so per byte of text.
+                @inline(__always) func add(_ hash: UInt64, _ weight: Float) {
+                    let slot = isPowerOfTwo ? hash & mask : hash % dimensions
                     vector[Int(slot)] += (hash >> 63) == 0 ? weight : -weight
                 }
                 var wordHashes: [UInt64] = []
@@ -159,17 +165,21 @@ public struct HashedEmbedding: Sendable {
     /// How many words ``words(of:)`` finds, counted over the bytes when the text is ASCII: no lower-cased copy, no
     /// string per word.
     static func wordCount(of text: String) -> Int {
-        var count = 0
-        var inWord = false
-        for byte in text.utf8 {
-            guard byte < 0x80 else { return words(of: text).count }
-            let isWord =
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-            if isWord, !inWord { count += 1 }
-            inWord = isWord
+        var copy = text
+        let ascii = copy.withUTF8 { utf8 -> Int? in
+            var count = 0
+            var inWord = false
+            for byte in utf8 {
+                guard byte < 0x80 else { return nil }
+                let isWord =
+                    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                if isWord, !inWord { count += 1 }
+                inWord = isWord
+            }
+            return count
         }
-        return count
+        return ascii ?? words(of: text).count
     }
 
     private func add(_ feature: String, weight: Float, to vector: inout [Float]) {
