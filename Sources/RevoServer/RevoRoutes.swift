@@ -195,8 +195,8 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
         } catch {
             throw APIError(error)
         }
-        return try JSONBody.response(
-            EngineAnswer(
+        return JSONBody.response(
+            json: EngineAnswer(
                 taskId: response.taskID,
                 success: response.success,
                 primaryResult: response.primaryResult,
@@ -210,7 +210,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
                     )
                 },
                 totalExecutionTimeMs: response.totalExecutionTime.seconds * 1_000
-            )
+            ).json
         )
     }
 }

@@ -196,7 +196,7 @@ struct ServerTests {
         await system.shutdown()
     }
 
-    @Test("health and memory answers' hand-written JSON is what the encoder writes, byte for byte")
+    @Test("health, memory and engine answers' hand-written JSON is what the encoder writes, byte for byte")
     func otherAnswersJSON() async throws {
         let system = await Self.system(databaseDown: true)
         var health = HealthAnswer(await system.health())
@@ -219,6 +219,19 @@ struct ServerTests {
         #expect(String(decoding: found.json, as: UTF8.self) == (try text(found)))
         let none = MemoryQueryAnswer(memories: [], queryTimeMs: 0, servedBy: "fallback")
         #expect(String(decoding: none.json, as: UTF8.self) == (try text(none)))
+        let engines = EngineAnswer(
+            taskId: "task-1",
+            success: true,
+            primaryResult: "line \"one\"\nline two / é",
+            engineResponses: [
+                .init(engine: "creative", success: true, result: "idea", error: nil, executionTimeMs: 12.5),
+                .init(engine: "parallel", success: false, result: nil, error: "timed out after 1.5 s", executionTimeMs: 1500.25),
+            ],
+            totalExecutionTimeMs: 1512.75
+        )
+        #expect(String(decoding: engines.json, as: UTF8.self) == (try text(engines)))
+        let failed = EngineAnswer(taskId: "t", success: false, primaryResult: nil, engineResponses: [], totalExecutionTimeMs: 0)
+        #expect(String(decoding: failed.json, as: UTF8.self) == (try text(failed)))
         await system.shutdown()
     }
 
