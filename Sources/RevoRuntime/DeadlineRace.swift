@@ -22,21 +22,16 @@ func withDeadline<Success: Sendable>(
         return try result.get()
     case .timedOut:
         throw TimeoutError(limit: "\(remaining)")
-    case .cancelled:
-        // Not settled by this race: its child sees the cancellation and finishes.
-        throw CancellationError()
     }
 }
 
-/// Settled once, by the operation, by the timer or by a cancellation, and awaited once.
+/// Settled once, by the operation or by the timer, and awaited once.
 @usableFromInline
 final class DeadlineRace<Success: Sendable>: Sendable {
     @usableFromInline
     enum Outcome: Sendable {
         case finished(Result<Success, any Error>)
         case timedOut
-        /// The waiting task was cancelled (``SystemClock/awaitCallback(abandoned:_:)``).
-        case cancelled
     }
 
     @usableFromInline

@@ -5,8 +5,8 @@
 public struct SystemClock: Sendable {
     // Made by an inlinable init, so the closures are specialized for the caller's clock: generic, reading the time
     // went through witness tables on every read, a dozen per chat request.
-    /// The clock's parts in one object, so that a copy of the clock (it is kept by every service, and by a kept
-    /// deadline in a task-local) costs one reference count.
+    /// The clock's parts in one object, so that a copy of the clock (every service keeps one) costs one reference
+    /// count.
     @usableFromInline
     final class Source: Sendable {
         @usableFromInline let elapsed: @Sendable () -> Duration
@@ -60,14 +60,8 @@ public struct SystemClock: Sendable {
         source.elapsed()
     }
 
-    /// The deadline ``withDeadline(kept:operation:)`` holds this task to, with the clock whose time it is: no sleep of
-    /// a clock goes past it, nor a wait of ``awaitCallback(abandoned:_:)``.
-    @TaskLocal public static var kept: KeptDeadline?
-
-    /// The time of ``kept``.
-    public static var keptDeadline: Duration? {
-        kept?.deadline
-    }
+    /// The deadline ``withDeadline(kept:operation:)`` holds this task to: no sleep of a clock goes past it.
+    @TaskLocal public static var keptDeadline: Duration?
 
     /// Suspends until `deadline` (a value of ``now``); returns at once if it has passed. Throws on cancellation, and
     /// ``TimeoutError`` at a kept deadline that comes first (or at the same time, as a raced timer would win the tie).
@@ -108,7 +102,7 @@ public struct SystemClock: Sendable {
     ) async throws -> Success {
         switch waits {
         case .never: try await withDeadline(unraced: deadline, operation: operation)
-        case .onClockOnly, .keepsDeadline: try await withDeadline(kept: deadline, operation: operation)
+        case .onClockOnly: try await withDeadline(kept: deadline, operation: operation)
         case .onAnything: try await withDeadline(deadline, operation: operation)
         }
     }
@@ -142,9 +136,9 @@ public struct SystemClock: Sendable {
     public func withDeadline<Success>(kept deadline: Duration, operation: () async throws -> Success) async throws -> Success {
         let remaining = deadline - now
         guard remaining > .zero else { throw TimeoutError(limit: "deadline passed") }
-        let held = KeptDeadline(deadline: Self.keptDeadline.map { min($0, deadline) } ?? deadline, clock: self)
+        let held = Self.keptDeadline.map { min($0, deadline) } ?? deadline
         do {
-            let value = try await Self.$kept.withValue(held) { try await operation() }
+            let value = try await Self.$keptDeadline.withValue(held) { try await operation() }
             guard now < deadline else { throw TimeoutError(limit: "\(remaining)") }
             return value
         } catch {
@@ -152,18 +146,6 @@ public struct SystemClock: Sendable {
             guard now < deadline else { throw TimeoutError(limit: "\(remaining)") }
             throw error
         }
-    }
-}
-
-/// A deadline a task is held to (``SystemClock/kept``): a time of `clock`, whose scheduler can end a wait there.
-public struct KeptDeadline: Sendable {
-    public let deadline: Duration
-    public let clock: SystemClock
-
-    @inlinable
-    public init(deadline: Duration, clock: SystemClock) {
-        self.deadline = deadline
-        self.clock = clock
     }
 }
 

@@ -7,10 +7,6 @@ public enum Waits: Sendable, Hashable {
     /// Only sleeps of the ``SystemClock`` it was built with (a simulated dependency's latency): it runs in place with
     /// the deadline kept by the clock, which ends any such sleep at the deadline.
     case onClockOnly
-    /// Only on what ends its own wait at the kept deadline: the clock's sleeps, and work on a thread or queue of its
-    /// own awaited through ``SystemClock/awaitCallback(abandoned:_:)`` (a database's connection queue). It runs in
-    /// place with the deadline kept, as `.onClockOnly` does: no child task, no race.
-    case keepsDeadline
     /// Anything else: a socket, a thread, another task. It is raced against a timer in a child task.
     case onAnything
 }

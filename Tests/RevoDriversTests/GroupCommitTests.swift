@@ -1,5 +1,4 @@
 import RevoCore
-import RevoRuntime
 import Synchronization
 import Testing
 
@@ -94,33 +93,6 @@ extension GroupCommitTests {
         #expect(await queued.result.error as? StoreError == .timeout("cancelled while waiting for a commit"))
         #expect(commits.waitingCount == 0)
         await recorder.open()
-        try await commits.submit([3])
-        #expect(recorder.batches.withLock { $0 } == [[1], [3]])
-    }
-}
-
-extension GroupCommitTests {
-    @Test(
-        "a caller kept to a deadline stops waiting there: its queued items are dropped, the commit in progress goes on",
-        .timeLimit(.minutes(1))
-    )
-    func keptDeadline() async throws {
-        let recorder = Recorder()
-        let commits = GroupCommit<Int> { items throws(StoreError) in try await recorder.commit(items) }
-        let clock = SystemClock(ContinuousClock(), deadlines: TimerThread.shared)
-        let first = Task { try await commits.submit([1]) }
-        while recorder.batches.withLock({ $0.isEmpty }) { await Task.yield() }
-        // Queued behind the held commit, which only opens after this returns: only the deadline can end its wait.
-        var outcome = "committed"
-        do {
-            try await clock.withDeadline(kept: clock.now + .milliseconds(50)) { try await commits.submit([2]) }
-        } catch is TimeoutError {
-            outcome = "timed out"
-        }
-        #expect(outcome == "timed out")
-        #expect(commits.waitingCount == 0)
-        await recorder.open()
-        try await first.value
         try await commits.submit([3])
         #expect(recorder.batches.withLock { $0 } == [[1], [3]])
     }

@@ -129,27 +129,20 @@ struct SimulatedDeadlineTests {
         let endings = try simulate { sim in
             let clock = SystemClock(sim.clock, deadlines: sim)
             var endings: [Waits: [Ending]] = [:]
-            for waits in [Waits.onAnything, .onClockOnly, .keepsDeadline] {
-                // An answer, an error of the operation's own, and an interrupted wait turned into another error (as
-                // a fake dependency reports it). Kept by callbacks, the wait is for work elsewhere that delivers its
-                // result after `wait`: a timer of the simulation stands for a database's queue.
-                @Sendable func pause() async throws {
-                    guard waits == .keepsDeadline else { return try await clock.sleep(for: wait) }
-                    try await SystemClock.awaitCallback { deliver in
-                        _ = sim.schedule(after: wait) { deliver(.success(())) }
-                    }
-                }
+            for waits in [Waits.onAnything, .onClockOnly] {
+                // An answer, an error of the operation's own, and an interrupted sleep turned into another error (as
+                // a fake dependency reports it).
                 let operations: [@Sendable () async throws -> String] = [
                     {
-                        try await pause()
+                        try await clock.sleep(for: wait)
                         return "answered"
                     },
                     {
-                        try await pause()
+                        try await clock.sleep(for: wait)
                         throw Refused()
                     },
                     {
-                        do { try await pause() } catch { throw Refused() }
+                        do { try await clock.sleep(for: wait) } catch { throw Refused() }
                         return "answered"
                     },
                 ]
@@ -176,7 +169,6 @@ struct SimulatedDeadlineTests {
             : Array(repeating: Ending(outcome: "timed out", at: .seconds(5)), count: 3)
         #expect(endings[.onAnything] == expected)
         #expect(endings[.onClockOnly] == expected)
-        #expect(endings[.keepsDeadline] == expected)
     }
 
     @Test("a kept deadline inside another ends at the earlier of the two")

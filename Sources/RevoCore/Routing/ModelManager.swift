@@ -488,7 +488,7 @@ public final class ModelManager: Sendable {
             let (text, usage) =
                 switch waits {
                 case .never: try await clock.withDeadline(unraced: deadline, operation: call)
-                case .onClockOnly, .keepsDeadline: try await clock.withDeadline(kept: deadline, operation: call)
+                case .onClockOnly: try await clock.withDeadline(kept: deadline, operation: call)
                 case .onAnything: try await clock.withDeadline(deadline, operation: call)
                 }
             return .answered(text, usage, firstTokenAt: delivery.firstTokenAt)

@@ -1,16 +1,14 @@
 import RevoCore
-import RevoRuntime
 import Synchronization
 
 /// Writes that arrive while one commits wait, and go together in the next transaction: one commit, and one WAL append
 /// of the pages they share, for many callers instead of one each. A caller returns once the transaction holding its
 /// items has committed (or failed), so an acknowledged write is as durable as before.
 ///
-/// A caller stops waiting at the deadline its task is kept to (``SystemClock/awaitCallback(abandoned:_:)``) or when it
-/// is cancelled: its items are dropped if they are still queued, and may still be committed if their transaction has
-/// begun — the outcome of any write that times out.
+/// A cancelled caller (a timed-out guard) returns at once: its items are dropped if they are still queued, and may
+/// still be committed if their transaction has begun — the outcome of any write that times out.
 final class GroupCommit<Item: Sendable>: Sendable {
-    private typealias Waiter = @Sendable (Result<Void, any Error>) -> Void
+    private typealias Waiter = CheckedContinuation<Result<Void, StoreError>, Never>
 
     private struct Waiting {
         var id: UInt64
@@ -36,43 +34,39 @@ final class GroupCommit<Item: Sendable>: Sendable {
         self.commit = commit
     }
 
-    /// Returns once `items` are committed; throws what the transaction that held them threw, or a time-out.
+    /// Returns once `items` are committed; throws what the transaction that held them threw.
     func submit(_ items: [Item]) async throws(StoreError) {
         let id = state.withLock { s in
             s.nextID += 1
             return s.nextID
         }
-        do {
-            try await SystemClock.awaitCallback(abandoned: { self.abandon(id) }, { waiter in enqueue(id, items, waiter) })
-        } catch let error as StoreError {
-            throw error
-        } catch is TimeoutError {
-            throw .timeout("no commit before the deadline")
-        } catch {
-            throw Self.cancelled
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: Waiter) in
+                let leads = state.withLock { s -> Bool? in
+                    // Checked under the lock, so a cancellation either is seen here or finds the waiter registered.
+                    guard !Task.isCancelled else { return nil }
+                    s.waiting.append(Waiting(id: id, items: items))
+                    s.waiters[id] = continuation
+                    guard !s.committing else { return false }
+                    s.committing = true
+                    return true
+                }
+                switch leads {
+                case nil: continuation.resume(returning: .failure(Self.cancelled))
+                // The first caller of a quiet period starts the committer; until the queue is empty it commits
+                // whatever arrived during the previous commit.
+                case true?: Task { await self.drain() }
+                case false?: break
+                }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s in
+                s.waiting.removeAll { $0.id == id }
+                return s.waiters.removeValue(forKey: id)
+            }
+            waiter?.resume(returning: .failure(Self.cancelled))
         }
-    }
-
-    /// Queues a caller. The first caller of a quiet period starts the committer; until the queue is empty it commits
-    /// whatever arrived during the previous commit. Detached: it serves every caller, so it takes on none of this
-    /// one's task-locals (its kept deadline, its request id).
-    private func enqueue(_ id: UInt64, _ items: [Item], _ waiter: @escaping Waiter) {
-        let leads = state.withLock { s -> Bool in
-            s.waiting.append(Waiting(id: id, items: items))
-            s.waiters[id] = waiter
-            guard !s.committing else { return false }
-            s.committing = true
-            return true
-        }
-        if leads { Task.detached { await self.drain() } }
-    }
-
-    /// Drops a caller that stopped waiting: its items too, unless a transaction has taken them.
-    private func abandon(_ id: UInt64) {
-        state.withLock { s in
-            s.waiting.removeAll { $0.id == id }
-            s.waiters[id] = nil
-        }
+        try result.get()
     }
 
     /// Callers queued behind the commit in progress.
@@ -93,7 +87,7 @@ final class GroupCommit<Item: Sendable>: Sendable {
     private func drain() async {
         var batch = state.withLock { s in Self.take(largestBatch, from: &s) }
         while !batch.isEmpty {
-            let result: Result<Void, any Error>
+            let result: Result<Void, StoreError>
             do throws(StoreError) {
                 try await commit(batch.flatMap(\.items))
                 result = .success(())
@@ -103,7 +97,7 @@ final class GroupCommit<Item: Sendable>: Sendable {
             let (answered, next) = state.withLock { s in
                 (batch.compactMap { s.waiters.removeValue(forKey: $0.id) }, Self.take(largestBatch, from: &s))
             }
-            for waiter in answered { waiter(result) }
+            for waiter in answered { waiter.resume(returning: result) }
             batch = next
         }
     }

@@ -1,13 +1,10 @@
 import GRDB
 public import RevoCore
-public import RevoRuntime
 
 /// Conversations and their messages in the `conversations` and `messages` tables; appends are upserts by message id,
 /// and concurrent appends share a transaction (``GroupCommit``).
 public struct SQLiteConversationStore: ConversationStore {
     public let name = "sqlite"
-    /// Every wait is on the database's queues, through callbacks that stop at the kept deadline: no race needed.
-    public var waits: Waits { .keepsDeadline }
     private let database: SQLiteDatabase
     private let appends: GroupCommit<StoredMessage>
 

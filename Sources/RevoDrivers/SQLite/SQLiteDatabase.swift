@@ -1,6 +1,5 @@
 public import GRDB
 public import RevoCore
-import RevoRuntime
 import Synchronization
 
 /// One SQLite file in WAL mode, opened on first use and migrated to the current schema.
@@ -50,23 +49,14 @@ public final class SQLiteDatabase: Sendable {
 
     /// Runs `value` on the writer's connection, outside a transaction, in line with the writes. For small reads of
     /// rows that are written often: a reader's page cache is dropped whenever another connection commits, and
-    /// reading every page again from the WAL cost more than waiting for the writer (`perf`). The caller stops waiting
-    /// at its kept deadline (``SystemClock/awaitCallback(abandoned:_:)``).
+    /// reading every page again from the WAL cost more than waiting for the writer (`perf`).
     public func readOnWriter<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        try await access { pool in
-            try await SystemClock.awaitCallback { deliver in
-                pool.asyncWriteWithoutTransaction { db in deliver(Result { try value(db) }) }
-            }
-        }
+        try await access { pool in try await pool.writeWithoutTransaction(value) }
     }
 
-    /// Runs `value` on a reader, beside any writer (WAL). The caller stops waiting at its kept deadline.
+    /// Runs `value` on a reader, beside any writer (WAL).
     public func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        try await access { pool in
-            try await SystemClock.awaitCallback { deliver in
-                pool.asyncRead { db in deliver(Result { try value(db.get()) }) }
-            }
-        }
+        try await access { pool in try await pool.read(value) }
     }
 
     /// The pool, with GRDB's errors in RevoCore's terms.
