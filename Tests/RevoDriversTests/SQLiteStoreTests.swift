@@ -16,6 +16,14 @@ struct SQLiteStoreTests {
         try await body(directory.appendingPathComponent("revo.db").path)
     }
 
+    /// Writes a file at an earlier schema `version`, filled by `fill`, and closes it: what an upgrade opens.
+    static func writeOldFile(at path: String, upTo version: String, _ fill: @escaping @Sendable (Database) throws -> Void) async throws {
+        let old = try DatabasePool(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: version)
+        try await old.write(fill)
+        try old.close()
+    }
+
     static func memory(_ id: String, _ text: String, session: String? = nil) -> MemoryEntry {
         MemoryEntry(
             id: id,
@@ -155,9 +163,7 @@ struct SQLiteStoreTests {
     @Test("a v1 file's messages are chained on upgrade: history reads as before, and appends continue each conversation")
     func upgradeFromV1() async throws {
         try await Self.withDatabase { path in
-            let old = try DatabasePool(path: path)
-            try SQLiteSchema.migrator.migrate(old, upTo: SQLiteSchema.initial)
-            try await old.write { db in
+            try await Self.writeOldFile(at: path, upTo: SQLiteSchema.initial) { db in
                 for conversation in ["a", "b", "empty"] {
                     try db.execute(sql: "INSERT INTO conversations VALUES (?, 0, 0)", arguments: [conversation])
                 }
@@ -169,7 +175,6 @@ struct SQLiteStoreTests {
                     )
                 }
             }
-            try old.close()
 
             let store = SQLiteConversationStore(database: SQLiteDatabase(path: path))
             #expect(try await store.messages(conversationID: "a", limit: 10).map(\.id) == ["a0", "a2", "a3"])
@@ -187,9 +192,7 @@ struct SQLiteStoreTests {
     @Test("a v2 file's messages keep their seq in v3, which has no AUTOINCREMENT, and new ones follow the largest")
     func upgradeFromV2() async throws {
         try await Self.withDatabase { path in
-            let old = try DatabasePool(path: path)
-            try SQLiteSchema.migrator.migrate(old, upTo: SQLiteSchema.chainedMessages)
-            try await old.write { db in
+            try await Self.writeOldFile(at: path, upTo: SQLiteSchema.chainedMessages) { db in
                 try db.execute(sql: "INSERT INTO conversations (id, created_at_ns, updated_at_ns) VALUES ('a', 0, 0)")
                 for (seq, id) in [(3, "a1"), (7, "a2")] {
                     try db.execute(
@@ -201,7 +204,6 @@ struct SQLiteStoreTests {
                     )
                 }
             }
-            try old.close()
 
             let database = SQLiteDatabase(path: path)
             let store = SQLiteConversationStore(database: database)
