@@ -3,12 +3,12 @@
 /// Timestamps and deadlines are plain `Duration`s, so they compare, add and print the same way whether the clock
 /// underneath is `ContinuousClock` (a real server) or a simulation's virtual clock; RevoCore never learns which.
 public struct SystemClock: Sendable {
-    // Made by an inlinable init, so the closures are specialized for the caller's clock: generic, reading the time
-    // went through witness tables on every read, a dozen per chat request.
     /// The clock's parts in one object, so that a copy of the clock (every service keeps one) costs one reference
     /// count.
     @usableFromInline
     final class Source: Sendable {
+        // Made by an inlinable init, so the closures are specialized for the caller's clock: generic, reading the
+        // time went through witness tables on every read, a dozen per chat request.
         @usableFromInline let elapsed: @Sendable () -> Duration
         @usableFromInline let sleeper: @Sendable (Duration) async throws -> Void
         @usableFromInline let deadlines: (any DeadlineScheduler)?

@@ -32,11 +32,6 @@ struct EngineAnswer: Encodable, Sendable {
         var result: String?
         var error: String?
         var executionTimeMs: Double
-
-        enum CodingKeys: String, CodingKey {
-            case engine, success, result, error
-            case executionTimeMs = "execution_time_ms"
-        }
     }
 
     var taskId: String
@@ -44,19 +39,11 @@ struct EngineAnswer: Encodable, Sendable {
     var primaryResult: String?
     var engineResponses: [EngineResult]
     var totalExecutionTimeMs: Double
-
-    enum CodingKeys: String, CodingKey {
-        case success
-        case taskId = "task_id"
-        case primaryResult = "primary_result"
-        case engineResponses = "engine_responses"
-        case totalExecutionTimeMs = "total_execution_time_ms"
-    }
 }
 
 extension EngineAnswer {
-    /// The answer's JSON, written by hand: the bytes `JSONEncoder` with sorted keys writes for its `Encodable` shape
-    /// (a test compares them). The encoder's snake-case key strategy cost more than the engines' own work.
+    /// What `JSONEncoder` with snake_case and sorted keys writes for it (a test compares them), written by hand: the
+    /// encoder's key conversion cost more than the engines' own work.
     var json: [UInt8] {
         var writer = JSONObjectWriter(capacity: 256 + engineResponses.reduce(0) { $0 + ($1.result?.utf8.count ?? 0) })
         writer.field("engine_responses", objects: engineResponses) { object, response in
