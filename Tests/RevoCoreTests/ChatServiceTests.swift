@@ -197,7 +197,7 @@ struct ChatServiceTests {
         #expect(UInt64.max.fixedWidthHex == "ffffffffffffffff")
     }
 
-    @Test("a reply-cache key is `reply:` and the request's stable hash in sixteen hex digits, one per request")
+    @Test("a reply-cache key is `rc:` and the request's stable hash in eleven order-preserving digits, one per request")
     func replyCacheKeys() {
         let request = ChatRequest(content: "What does a circuit breaker do?", maxTokens: 16)
         var hash = StableHash()
@@ -206,11 +206,19 @@ struct ChatServiceTests {
         hash.combine(UInt64(request.maxTokens))
         hash.combine(request.temperature.bitPattern)
         hash.combine("\u{0}")
-        #expect(ChatService.cacheKey(request) == "reply:" + hash.hex)
+        #expect(ChatService.cacheKey(request) == hash.value.fixedWidthBase64(after: "rc:"))
+        #expect(ChatService.cacheKey(request).utf8.count == 14)
         var other = request
         other.maxTokens = 17
         #expect(ChatService.cacheKey(other) != ChatService.cacheKey(request))
         #expect(UInt64(0x3f9a).fixedWidthHex(after: "req") == "req-0000000000003f9a")
         #expect(UInt64.max.fixedWidthHex(after: "", separator: ":") == ":ffffffffffffffff")
+        #expect(UInt64.max.fixedWidthBase64(after: "rc:") == "rc:Ezzzzzzzzzz")
+        #expect(UInt64(0).fixedWidthBase64(after: "") == "-----------")
+        #expect(UInt64(0x3f).fixedWidthBase64(after: "") == "----------z")
+        #expect(UInt64(1 << 60).fixedWidthBase64(after: "") == "0----------")
+        // Text order is numeric order.
+        let values: [UInt64] = [0, 1, 63, 64, 0x3f9a, 1 << 59, 1 << 60, UInt64.max - 1, UInt64.max]
+        #expect(values.map { $0.fixedWidthBase64(after: "") }.sorted() == values.map { $0.fixedWidthBase64(after: "") })
     }
 }

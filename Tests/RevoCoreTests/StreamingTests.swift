@@ -68,6 +68,19 @@ struct StreamingTests {
         #expect(response.text == "anthropic-1 anthropic-2 anthropic-3 ")
     }
 
+    @Test("an answer nobody streams is timed from its stream's first token, which nobody saw")
+    func nonStreamingTimeToFirstToken() throws {
+        let fixture = ProviderFixture()
+        let manager = fixture.apiManager()
+        let response = try fixture.run {
+            await manager.start()
+            return try await manager.generate(chat)
+        }
+        #expect(response.provider == .openai)
+        #expect(response.timeToFirstToken == .milliseconds(100))
+        #expect(response.latency > .milliseconds(100))
+    }
+
     @Test("a client that goes away cancels the request")
     func cancellation() throws {
         let fixture = ProviderFixture()
@@ -128,6 +141,7 @@ struct OnePieceTests {
         #expect(whole.text == "whole")
         #expect(whole.usage.completionTokens == 5)
         #expect(whole.trace.steps.map(\.outcome) == [.succeeded])
+        #expect(whole.timeToFirstToken != nil && whole.timeToFirstToken == whole.latency, "one piece: first token and last together")
         #expect(streamed.text == "streamed ")
         #expect(received.all == ["streamed "])
     }

@@ -45,7 +45,7 @@ struct RedisCacheTests {
         }
         // One entry per answer: it holds its own time, so it serves both fresh and stale reads.
         let stored = names.compactMap(\.text)
-        #expect(stored.count == 1 && stored.allSatisfy { $0.hasPrefix(prefix + "reply:") }, "one entry for the reply: \(stored)")
+        #expect(stored.count == 1 && stored.allSatisfy { $0.hasPrefix(prefix + "rc:") }, "one entry for the reply: \(stored)")
         _ = try await client.send(["DEL"] + names.compactMap(\.text))
         await client.shutdown()
         await system.shutdown()

@@ -449,51 +449,30 @@ public final class ModelManager: Sendable {
     }
 
     /// One call to one provider under a deadline. Tokens reach the sink as they arrive; the delivery record says what
-    /// the client already has if the call fails midway.
+    /// a streaming client already has if the call fails midway (with no sink, nobody has anything yet).
     func attempt(
         _ provider: any ModelProvider,
         _ request: GenerationRequest,
         deadline: Duration,
         sink: (@Sendable (String) async throws -> Void)?
     ) async -> AttemptResult {
-        let delivery = Delivery()
-        let clock = self.clock
+        let delivery = sink == nil ? nil : Delivery()
         do {
-            let call: @Sendable () async throws -> (String, TokenUsage) = {
-                if sink == nil, let whole = try await provider.complete(request) {
-                    delivery.received(at: clock.now)
-                    return (whole.text, whole.usage)
-                }
-                var text = ""
-                for try await chunk in provider.generate(request) {
-                    switch chunk {
-                    case .token(let token):
-                        text += token
-                        if let sink {
-                            try await sink(token)
-                            delivery.delivered(token, at: clock.now)
-                        } else {
-                            delivery.received(at: clock.now)
-                        }
-                    case .finished(let usage):
-                        return (text, usage)
-                    }
-                }
-                throw ProviderError.serverError(status: 502, message: "stream ended without completing")
-            }
-            // A provider's `waits` speaks for `complete`; a stream, which another task may feed, is raced.
+            // A provider's `waits` speaks for `complete`; a stream, which another task may feed, is raced. Each case
+            // hands over its own closure: one closure value kept for all three would be allocated on every attempt.
             let waits = sink == nil || provider.waits == .never ? provider.waits : .onAnything
-            // Spelled out rather than through `withDeadline(_:waits:operation:)`: handing `call` on as an escaping
-            // argument cost allocations on every attempt.
-            let (text, usage) =
+            let answer: Generated =
                 switch waits {
-                case .never: try await clock.withDeadline(unraced: deadline, operation: call)
-                case .onClockOnly: try await clock.withDeadline(kept: deadline, operation: call)
-                case .onAnything: try await clock.withDeadline(deadline, operation: call)
+                case .never:
+                    try await clock.withDeadline(unraced: deadline) { try await generate(provider, request, sink: sink, delivery: delivery) }
+                case .onClockOnly:
+                    try await clock.withDeadline(kept: deadline) { try await generate(provider, request, sink: sink, delivery: delivery) }
+                case .onAnything:
+                    try await clock.withDeadline(deadline) { try await self.generate(provider, request, sink: sink, delivery: delivery) }
                 }
-            return .answered(text, usage, firstTokenAt: delivery.firstTokenAt)
+            return .answered(answer.text, answer.usage, firstTokenAt: answer.firstTokenAt)
         } catch {
-            let snapshot = delivery.snapshot
+            let snapshot = delivery?.snapshot ?? (text: "", tokens: 0)
             let providerError: ProviderError
             switch error {
             case let error as ProviderError: providerError = error
@@ -505,6 +484,42 @@ public final class ModelManager: Sendable {
             return .failed(providerError, delivered: snapshot.text, deliveredTokens: snapshot.tokens)
         }
     }
+
+    /// A provider's whole answer and when its first token came.
+    private struct Generated: Sendable {
+        var text: String
+        var usage: TokenUsage
+        var firstTokenAt: Duration?
+    }
+
+    /// The provider's answer: in one piece through `complete` when nobody streams it and the provider can, else from
+    /// its stream, each token handed to the sink (and recorded as delivered) as it arrives.
+    private func generate(
+        _ provider: any ModelProvider,
+        _ request: GenerationRequest,
+        sink: (@Sendable (String) async throws -> Void)?,
+        delivery: Delivery?
+    ) async throws -> Generated {
+        if sink == nil, let whole = try await provider.complete(request) {
+            return Generated(text: whole.text, usage: whole.usage, firstTokenAt: clock.now)
+        }
+        var text = ""
+        var firstTokenAt: Duration?
+        for try await chunk in provider.generate(request) {
+            switch chunk {
+            case .token(let token):
+                text += token
+                if let sink {
+                    try await sink(token)
+                    delivery?.delivered(token)
+                }
+                if firstTokenAt == nil { firstTokenAt = clock.now }
+            case .finished(let usage):
+                return Generated(text: text, usage: usage, firstTokenAt: firstTokenAt)
+            }
+        }
+        throw ProviderError.serverError(status: 502, message: "stream ended without completing")
+    }
 }
 
 private struct PlacementMisfit: Error {
@@ -513,27 +528,16 @@ private struct PlacementMisfit: Error {
 
 /// What one attempt has handed to a streaming client so far.
 private final class Delivery: Sendable {
-    private let state = Mutex((text: "", tokens: 0, firstTokenAt: Duration?.none))
+    private let state = Mutex((text: "", tokens: 0))
 
-    func delivered(_ token: String, at now: Duration) {
+    func delivered(_ token: String) {
         state.withLock { s in
             s.text += token
             s.tokens += 1
-            if s.firstTokenAt == nil { s.firstTokenAt = now }
-        }
-    }
-
-    func received(at now: Duration) {
-        state.withLock { s in
-            if s.firstTokenAt == nil { s.firstTokenAt = now }
         }
     }
 
     var snapshot: (text: String, tokens: Int) {
-        state.withLock { ($0.text, $0.tokens) }
-    }
-
-    var firstTokenAt: Duration? {
-        state.withLock { $0.firstTokenAt }
+        state.withLock { $0 }
     }
 }

@@ -188,8 +188,14 @@ public struct JSONObjectWriter: Sendable {
 
     /// The object's text, closed. Consuming, like ``finished()``: closing a copy would copy the buffer.
     public consuming func finishedText() -> String {
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
+        // Closed in the string's own storage: appending to `bytes` first could copy the buffer to grow it.
+        bytes.withUnsafeBufferPointer { written in
+            String(unsafeUninitializedCapacity: written.count + 1) { text in
+                let end = text.initialize(fromContentsOf: written)
+                text[end] = UInt8(ascii: "}")
+                return end + 1
+            }
+        }
     }
 
     /// Takes `bytes` over, leaving it empty: moved, not shared, so the first append does not copy the buffer.
