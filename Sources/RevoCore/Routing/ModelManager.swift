@@ -25,6 +25,11 @@ public final class ModelManager: Sendable {
         /// Footprints of loads in progress, so two concurrent loads cannot both count on the same free memory.
         var reservedForLoads = ResourceFootprint.zero
         var reprobeTask: Task<Void, Never>?
+
+        /// Changes `id`'s entry in place (see `Dictionary.modifyValue(forKey:_:)`).
+        mutating func updateEntry<Result>(_ id: ProviderID, _ change: (inout Entry) -> Result) -> Result? {
+            entries.modifyValue(forKey: id, change)
+        }
     }
 
     public let policy: RoutingPolicy
@@ -119,7 +124,7 @@ public final class ModelManager: Sendable {
             defer { s.reprobeTask = nil }
             let loaded = registrationOrder.compactMap { id -> (any ModelProvider)? in
                 guard let entry = s.entries[id], entry.state == .ready else { return nil }
-                s.entries[id]?.state = .unloaded
+                s.updateEntry(id) { $0.state = .unloaded }
                 return entry.provider
             }
             return (s.reprobeTask, loaded)
@@ -179,8 +184,10 @@ public final class ModelManager: Sendable {
                 return .failure(PlacementMisfit(reason: descriptor.footprint.misfit(on: machine, alreadyReserved: reserved) ?? "does not fit"))
             }
             s.reservedForLoads = s.reservedForLoads + fitting
-            s.entries[id]?.state = .loading
-            s.entries[id]?.loadAttempts += 1
+            s.updateEntry(id) { entry in
+                entry.state = .loading
+                entry.loadAttempts += 1
+            }
             return .success(fitting)
         }
     }
@@ -205,10 +212,12 @@ public final class ModelManager: Sendable {
 
     private func markReady(_ id: ProviderID) {
         state.withLock { s in
-            s.entries[id]?.state = .ready
-            s.entries[id]?.consecutiveLoadFailures = 0
-            s.entries[id]?.nextProbeAt = nil
-            s.entries[id]?.machineAtFailure = nil
+            s.updateEntry(id) { entry in
+                entry.state = .ready
+                entry.consecutiveLoadFailures = 0
+                entry.nextProbeAt = nil
+                entry.machineAtFailure = nil
+            }
         }
         logger.info("provider ready", metadata: ["provider": "\(id)"])
     }
@@ -269,7 +278,7 @@ public final class ModelManager: Sendable {
         state.withLock { s in
             guard s.entries[circuit.provider] != nil, circuit.until > now else { return false }
             if case .open(let until, _) = s.entries[circuit.provider]?.breaker.state, until >= circuit.until { return false }
-            s.entries[circuit.provider]?.breaker.coolDown(until: circuit.until, reason: "open on another server: \(circuit.reason)")
+            s.updateEntry(circuit.provider) { $0.breaker.coolDown(until: circuit.until, reason: "open on another server: \(circuit.reason)") }
             return true
         }
     }
@@ -394,12 +403,12 @@ public final class ModelManager: Sendable {
             switch error {
             case .rateLimited(let retryAfter):
                 let until = now + (retryAfter ?? settings.rateLimitCooldown)
-                s.entries[id]?.breaker.coolDown(until: until, reason: "cooling down after 429 until t+\(until.formattedSeconds)")
+                s.updateEntry(id) { $0.breaker.coolDown(until: until, reason: "cooling down after 429 until t+\(until.formattedSeconds)") }
             case .contextTooLong, .contentPolicy, .invalidRequest:
                 // About this request, not the provider's health.
-                s.entries[id]?.breaker.recordAbandoned()
+                s.updateEntry(id) { $0.breaker.recordAbandoned() }
             default:
-                s.entries[id]?.breaker.recordFailure(error, at: now)
+                s.updateEntry(id) { $0.breaker.recordFailure(error, at: now) }
                 if case .outOfMemory(let detail) = error, s.entries[id]?.provider.descriptor.kind == .local {
                     logger.warning("provider out of memory under load", metadata: ["provider": "\(id)", "detail": "\(detail)"])
                 }
@@ -424,7 +433,7 @@ public final class ModelManager: Sendable {
     func recordAnswer(_ id: ProviderID, kind: ProviderKind, costUSD: Double, at now: Duration) {
         let transition = state.withLock { s in
             let before = s.entries[id]?.breaker.state
-            s.entries[id]?.breaker.recordSuccess(at: now)
+            s.updateEntry(id) { $0.breaker.recordSuccess(at: now) }
             s.costs.record(kind: kind, costUSD: costUSD, at: now)
             return Self.transition(of: id, from: before, to: s.entries[id]?.breaker.state)
         }
@@ -433,12 +442,12 @@ public final class ModelManager: Sendable {
 
     /// The call was given up (its task cancelled): it counts neither for nor against the circuit.
     func recordAbandoned(_ id: ProviderID) {
-        state.withLock { $0.entries[id]?.breaker.recordAbandoned() }
+        state.withLock { $0.updateEntry(id) { $0.breaker.recordAbandoned() } }
     }
 
     /// Whether the circuit would refuse a call to `id` now.
     func circuitRejects(_ id: ProviderID) -> Bool {
-        if case .rejected = state.withLock({ $0.entries[id]?.breaker.permit(at: clock.now) ?? .allowed }) { return true }
+        if case .rejected = state.withLock({ $0.updateEntry(id) { $0.breaker.permit(at: clock.now) } ?? .allowed }) { return true }
         return false
     }
 

@@ -89,6 +89,8 @@ public final class RecentHistoryStore: ConversationStore {
             throw error
         }
         state.withLock { s in
+            // A batch of one conversation (every chat's) is applied as it is, without a filtered copy.
+            if conversations.count == 1 { return finishAppend(conversations[0], applying: messages, in: &s) }
             for id in conversations { finishAppend(id, applying: messages.filter { $0.conversationID == id }, in: &s) }
         }
     }
@@ -132,7 +134,7 @@ public final class RecentHistoryStore: ConversationStore {
     private func kept(_ conversationID: String, limit: Int, in s: inout State) -> [StoredMessage]? {
         guard let kept = s.kept[conversationID], kept.whole || kept.messages.count >= limit else { return nil }
         let tick = touch(conversationID, in: &s)
-        s.kept[conversationID]?.tick = tick
+        s.kept.modifyValue(forKey: conversationID) { $0.tick = tick }
         s.hits += 1
         return Array(kept.messages.suffix(limit))
     }
@@ -159,7 +161,7 @@ public final class RecentHistoryStore: ConversationStore {
     private func finishAppend(_ id: String, applying messages: [StoredMessage]?, in s: inout State) {
         let overlapped = (s.appending[id] ?? 1) > 1
         if let count = s.appending[id], count > 1 { s.appending[id] = count - 1 } else { s.appending[id] = nil }
-        s.reading[id]?.spoiled = true
+        s.reading.modifyValue(forKey: id) { $0.spoiled = true }
         // Taken out of the table, so its messages are changed in place rather than copied.
         guard var kept = take(id, in: &s) else { return }
         guard let messages, !overlapped else { return }
