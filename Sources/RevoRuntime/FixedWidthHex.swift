@@ -23,7 +23,8 @@ extension UInt64 {
         }
     }
 
-    private func writeHex(into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+    /// The sixteen digits written into `buffer` from `start`, which must leave room for them.
+    package func writeHex(into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         for index in 0..<16 {
             buffer[start + index] = hexDigits[Int(truncatingIfNeeded: self >> (60 - 4 * UInt64(index))) & 0xF]
         }

@@ -84,7 +84,7 @@ struct RevoRoutes<Context: IdentifiedRequestContext>: Sendable {
             json: ChatAnswer(reply).json,
             headers: [
                 HTTPField(name: .revoProvider, value: reply.provider.rawValue),
-                HTTPField(name: .revoAttempted, value: reply.trace.attempted.map(\.rawValue).joined(separator: ",")),
+                HTTPField(name: .revoAttempted, value: reply.trace.attemptedHeaderValue),
             ]
         )
     }

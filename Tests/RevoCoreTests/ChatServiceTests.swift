@@ -197,6 +197,16 @@ struct ChatServiceTests {
         #expect(UInt64.max.fixedWidthHex == "ffffffffffffffff")
     }
 
+    @Test("an exchange's stored ids are its key and `.user` or `.assistant`: minted, or the client's in its conversation")
+    func exchangeMessageIDs() {
+        let minted = ChatService.messageIDs(conversationID: "conv-7", clientMessageID: nil, at: .seconds(5), requestID: "req-1")
+        #expect(minted.user == ChatService.mintedKey(at: .seconds(5), requestID: "req-1") + ".user")
+        #expect(minted.assistant == "000000012a05f200-req-1.assistant")
+        let keyed = ChatService.messageIDs(conversationID: "conv-7", clientMessageID: "m-3", at: .seconds(5), requestID: "req-1")
+        #expect(keyed.user == "conv-7/m-3.user" && keyed.assistant == "conv-7/m-3.assistant")
+        #expect(ChatService.isMinted(messageID: minted.user) && !ChatService.isMinted(messageID: keyed.user))
+    }
+
     @Test("a reply-cache key is `rc:` and the request's stable hash in eleven order-preserving digits, one per request")
     func replyCacheKeys() {
         let request = ChatRequest(content: "What does a circuit breaker do?", maxTokens: 16)

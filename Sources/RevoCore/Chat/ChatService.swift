@@ -195,11 +195,11 @@ public final class ChatService: Sendable {
         guard let conversationID = request.conversationID else { return false }
         let now = clock.now
         // The client's message id makes a resent message an update, not a duplicate.
-        let key = request.messageID.map { "\(conversationID)/\($0)" } ?? Self.mintedKey(at: now, requestID: requestID)
+        let ids = Self.messageIDs(conversationID: conversationID, clientMessageID: request.messageID, at: now, requestID: requestID)
         let messages = [
-            StoredMessage(id: key + ".user", conversationID: conversationID, role: .user, content: request.content, createdAt: now),
+            StoredMessage(id: ids.user, conversationID: conversationID, role: .user, content: request.content, createdAt: now),
             StoredMessage(
-                id: key + ".assistant",
+                id: ids.assistant,
                 conversationID: conversationID,
                 role: .assistant,
                 content: response.text,
@@ -296,7 +296,37 @@ public final class ChatService: Sendable {
     /// database's index of them grows at its end (random ids put each insert on a random page: the writes of a
     /// persisted chat grew with the table), then the request id, which is new at every request.
     static func mintedKey(at time: Duration, requestID: String) -> String {
-        UInt64(clamping: max(0, time.nanoseconds)).fixedWidthHex + "-" + requestID
+        UTF8Writer.string(capacity: 17 + requestID.utf8.count) { writeMintedKey(at: time, requestID: requestID, into: &$0) }
+    }
+
+    private static func writeMintedKey(at time: Duration, requestID: String, into key: inout UTF8Writer) {
+        key.append(hex: UInt64(clamping: max(0, time.nanoseconds)))
+        key.append(byte: UInt8(ascii: "-"))
+        key.append(requestID)
+    }
+
+    /// The ids of an exchange's two stored messages: its key (the client's `conversation/message`, else
+    /// ``mintedKey(at:requestID:)``) and `.user` or `.assistant`, each written in one string.
+    static func messageIDs(
+        conversationID: String,
+        clientMessageID: String?,
+        at time: Duration,
+        requestID: String
+    ) -> (user: String, assistant: String) {
+        let keyLength = clientMessageID.map { conversationID.utf8.count + 1 + $0.utf8.count } ?? 17 + requestID.utf8.count
+        func id(_ suffix: String) -> String {
+            UTF8Writer.string(capacity: keyLength + suffix.utf8.count) { id in
+                if let clientMessageID {
+                    id.append(conversationID)
+                    id.append(byte: UInt8(ascii: "/"))
+                    id.append(clientMessageID)
+                } else {
+                    writeMintedKey(at: time, requestID: requestID, into: &id)
+                }
+                id.append(suffix)
+            }
+        }
+        return (id(".user"), id(".assistant"))
     }
 
     /// True for a stored message id this service minted (``mintedKey(at:requestID:)``: its request id is new every

@@ -76,7 +76,15 @@ public final class RecentHistoryStore: ConversationStore {
     }
 
     public func append(contentsOf messages: [StoredMessage]) async throws(StoreError) {
-        let conversations = Self.conversations(of: messages)
+        // Every chat appends to one conversation: its id alone, without a list of them.
+        if let only = messages.first?.conversationID, messages.allSatisfy({ $0.conversationID == only }) {
+            try await append(contentsOf: messages, of: CollectionOfOne(only))
+        } else {
+            try await append(contentsOf: messages, of: Self.conversations(of: messages))
+        }
+    }
+
+    private func append(contentsOf messages: [StoredMessage], of conversations: some Collection<String>) async throws(StoreError) {
         state.withLock { s in
             for id in conversations { s.appending[id, default: 0] += 1 }
         }
@@ -89,8 +97,8 @@ public final class RecentHistoryStore: ConversationStore {
             throw error
         }
         state.withLock { s in
-            // A batch of one conversation (every chat's) is applied as it is, without a filtered copy.
-            if conversations.count == 1 { return finishAppend(conversations[0], applying: messages, in: &s) }
+            // A batch of one conversation is applied as it is, without a filtered copy.
+            if conversations.count == 1, let id = conversations.first { return finishAppend(id, applying: messages, in: &s) }
             for id in conversations { finishAppend(id, applying: messages.filter { $0.conversationID == id }, in: &s) }
         }
     }

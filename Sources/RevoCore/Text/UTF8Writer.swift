@@ -1,3 +1,5 @@
+import RevoRuntime
+
 /// Text assembled from many pieces, written straight into the storage of the string it makes: appending piece by
 /// piece to a `String` goes through its general append path each time.
 package struct UTF8Writer: ~Copyable {
@@ -47,6 +49,13 @@ package struct UTF8Writer: ~Copyable {
             magnitude /= 10
         }
         count += digits
+    }
+
+    /// `value` in sixteen lowercase hex digits, zero-padded, as `UInt64.fixedWidthHex` writes it.
+    package mutating func append(hex value: UInt64) {
+        precondition(count + 16 <= buffer.count, "UTF8Writer: more bytes than its capacity")
+        value.writeHex(into: buffer, at: count)
+        count += 16
     }
 
     package mutating func append(byte: UInt8) {
