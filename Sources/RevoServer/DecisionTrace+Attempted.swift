@@ -5,10 +5,9 @@ extension DecisionTrace {
     /// comma-separated. Written into one string, so a chat answered by its first provider makes no list for it.
     var attemptedHeaderValue: String {
         var value = ""
-        for (index, step) in steps.enumerated() where step.wasCalled {
-            guard !steps[..<index].contains(where: { $0.wasCalled && $0.provider == step.provider }) else { continue }
+        forEachAttempted { provider in
             if !value.isEmpty { value.append(",") }
-            value.append(step.provider.rawValue)
+            value.append(provider.rawValue)
         }
         return value
     }

@@ -27,7 +27,8 @@ struct ChatServiceTests {
 
     @Test("a minted message id is one without a slash; a client's keyed id has one")
     func mintedIDs() {
-        #expect(ChatService.isMinted(messageID: ChatService.mintedKey(at: .seconds(5), requestID: "req-1") + ".user"))
+        let minted = ChatService.messageIDs(conversationID: "conversation-7", clientMessageID: nil, at: .seconds(5), requestID: "req-1")
+        #expect(ChatService.isMinted(messageID: minted.user))
         #expect(!ChatService.isMinted(messageID: "conversation-7/message-3.user"))
     }
     @Test(
@@ -189,10 +190,12 @@ struct ChatServiceTests {
     func mintedKeysSortByTime() {
         let times: [Duration] = [.zero, .nanoseconds(15), .nanoseconds(16), .seconds(1), .seconds(1_800_000_000)]
         // Request ids in the opposite order: the time decides.
-        let keys = times.enumerated().map { ChatService.mintedKey(at: $1, requestID: "req-\(9 - $0)") }
+        let keys = times.enumerated().map {
+            ChatService.messageIDs(conversationID: "c", clientMessageID: nil, at: $1, requestID: "req-\(9 - $0)").user
+        }
         #expect(keys == keys.sorted())
-        #expect(keys[0] == "0000000000000000-req-9" && keys[2] == "0000000000000010-req-7")
-        #expect(keys.allSatisfy { ChatService.isMinted(messageID: $0 + ".user") })
+        #expect(keys[0] == "0000000000000000-req-9.user" && keys[2] == "0000000000000010-req-7.user")
+        #expect(keys.allSatisfy { ChatService.isMinted(messageID: $0) })
         #expect(!ChatService.isMinted(messageID: "conversation/m1.user"))
         #expect(UInt64.max.fixedWidthHex == "ffffffffffffffff")
     }
@@ -200,7 +203,7 @@ struct ChatServiceTests {
     @Test("an exchange's stored ids are its key and `.user` or `.assistant`: minted, or the client's in its conversation")
     func exchangeMessageIDs() {
         let minted = ChatService.messageIDs(conversationID: "conv-7", clientMessageID: nil, at: .seconds(5), requestID: "req-1")
-        #expect(minted.user == ChatService.mintedKey(at: .seconds(5), requestID: "req-1") + ".user")
+        #expect(minted.user == "000000012a05f200-req-1.user")
         #expect(minted.assistant == "000000012a05f200-req-1.assistant")
         let keyed = ChatService.messageIDs(conversationID: "conv-7", clientMessageID: "m-3", at: .seconds(5), requestID: "req-1")
         #expect(keyed.user == "conv-7/m-3.user" && keyed.assistant == "conv-7/m-3.assistant")

@@ -292,21 +292,11 @@ public final class ChatService: Sendable {
         }
     }
 
-    /// The stored id of a message the client gave no id: its time first, so ids sort as they are written and a
-    /// database's index of them grows at its end (random ids put each insert on a random page: the writes of a
-    /// persisted chat grew with the table), then the request id, which is new at every request.
-    static func mintedKey(at time: Duration, requestID: String) -> String {
-        UTF8Writer.string(capacity: 17 + requestID.utf8.count) { writeMintedKey(at: time, requestID: requestID, into: &$0) }
-    }
-
-    private static func writeMintedKey(at time: Duration, requestID: String, into key: inout UTF8Writer) {
-        key.append(hex: UInt64(clamping: max(0, time.nanoseconds)))
-        key.append(byte: UInt8(ascii: "-"))
-        key.append(requestID)
-    }
-
-    /// The ids of an exchange's two stored messages: its key (the client's `conversation/message`, else
-    /// ``mintedKey(at:requestID:)``) and `.user` or `.assistant`, each written in one string.
+    /// The ids of an exchange's two stored messages, its key and `.user` or `.assistant`, each written in one string.
+    /// The key is the client's `conversation/message` when it gave a message id; else the service mints one: the time
+    /// first, in sixteen hex digits, so ids sort as they are written and a database's index of them grows at its end
+    /// (random ids put each insert on a random page: the writes of a persisted chat grew with the table), then the
+    /// request id, which is new at every request.
     static func messageIDs(
         conversationID: String,
         clientMessageID: String?,
@@ -321,7 +311,9 @@ public final class ChatService: Sendable {
                     id.append(byte: UInt8(ascii: "/"))
                     id.append(clientMessageID)
                 } else {
-                    writeMintedKey(at: time, requestID: requestID, into: &id)
+                    id.append(hex: UInt64(clamping: max(0, time.nanoseconds)))
+                    id.append(byte: UInt8(ascii: "-"))
+                    id.append(requestID)
                 }
                 id.append(suffix)
             }
@@ -329,9 +321,9 @@ public final class ChatService: Sendable {
         return (id(".user"), id(".assistant"))
     }
 
-    /// True for a stored message id this service minted (``mintedKey(at:requestID:)``: its request id is new every
-    /// time, the ids' seed being fresh at each start), so it never names an older message; false for one keyed by the
-    /// client's message id, `conversation/message`, which a resend repeats on purpose.
+    /// True for a stored message id this service minted (``messageIDs(conversationID:clientMessageID:at:requestID:)``:
+    /// its request id is new every time, the ids' seed being fresh at each start), so it never names an older message;
+    /// false for one keyed by the client's message id, `conversation/message`, which a resend repeats on purpose.
     public static func isMinted(messageID: String) -> Bool {
         // Bytes, not characters: `String.contains` walks grapheme clusters.
         !messageID.utf8.contains(UInt8(ascii: "/"))

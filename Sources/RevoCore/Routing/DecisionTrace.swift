@@ -44,9 +44,17 @@ public struct DecisionTrace: Sendable, Equatable {
 
     /// Providers actually called, in order, without repeats.
     public var attempted: [ProviderID] {
-        var seen: [ProviderID] = []
-        for step in steps where step.wasCalled && !seen.contains(step.provider) { seen.append(step.provider) }
-        return seen
+        var attempted: [ProviderID] = []
+        forEachAttempted { attempted.append($0) }
+        return attempted
+    }
+
+    /// Calls `body` with each provider of ``attempted``, in order, without making the list.
+    public func forEachAttempted(_ body: (ProviderID) -> Void) {
+        for (index, step) in steps.enumerated() where step.wasCalled {
+            guard !steps[..<index].contains(where: { $0.wasCalled && $0.provider == step.provider }) else { continue }
+            body(step.provider)
+        }
     }
 
     /// Calls made upstream, retries included.
